@@ -1,0 +1,87 @@
+package io.flowstate.camel.support;
+
+import java.util.regex.Pattern;
+
+
+/**
+ * Validation of every name that can reach a file path or SQL: state keys, flow ids, execution ids, global paths.
+ * Checked once where the name enters the component, and again by repositories before they use it.
+ */
+public final class Identifiers {
+
+    /** Longest key, flow id or execution id accepted. */
+    public static final int MAX_LENGTH = 200;
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.:-]*");
+    private static final String NAME_RULE
+            = "letters, digits and _ . : - (not starting with . : or -, no '..'), at most " + MAX_LENGTH + " characters";
+
+    private Identifiers() {
+    }
+
+    /** A state key of the execution, flow or persistent scope. */
+    public static String requireKey(String key) {
+        return require("state key", key);
+    }
+
+    /** A flow id: the route id by default, the namespace of the flow's persistent state. */
+    public static String requireFlowId(String flowId) {
+        return require("flow id", flowId);
+    }
+
+    /** An execution (run) id, e.g. taken from header CamelFlowStateExecutionId. */
+    public static String requireExecutionId(String executionId) {
+        return require("execution id", executionId);
+    }
+
+    /**
+     * A path of the global scope ({@code team/crm/config}): names as for keys, separated by single slashes, no empty
+     * segment, no leading or trailing slash.
+     */
+    public static String requirePath(String path) {
+        if (path == null || path.isEmpty()) {
+            throw new InvalidIdentifierException("The global path is missing: give a path such as team/crm/config");
+        }
+        if (path.length() > MAX_LENGTH) {
+            throw new InvalidIdentifierException(
+                    "The global path '" + printable(path) + "' is longer than " + MAX_LENGTH + " characters");
+        }
+        for (String segment : path.split("/", -1)) {
+            if (segment.isEmpty() || !isName(segment)) {
+                throw new InvalidIdentifierException("The global path '" + printable(path)
+                                                     + "' is not valid: segments separated by single '/' made of "
+                                                     + NAME_RULE);
+            }
+        }
+        return path;
+    }
+
+    public static boolean isName(String value) {
+        return value != null && value.length() <= MAX_LENGTH && NAME.matcher(value).matches() && !value.contains("..");
+    }
+
+    private static String require(String what, String value) {
+        if (value == null || value.isEmpty()) {
+            throw new InvalidIdentifierException("The " + what + " is missing");
+        }
+        if (!isName(value)) {
+            throw new InvalidIdentifierException(
+                    "The " + what + " '" + printable(value) + "' is not valid: use " + NAME_RULE);
+        }
+        return value;
+    }
+
+    /** Shows control characters (NUL, newlines) escaped so an error message cannot be used to forge log lines. */
+    static String printable(String value) {
+        String cut = value.length() > MAX_LENGTH ? value.substring(0, MAX_LENGTH) + "..." : value;
+        StringBuilder sb = new StringBuilder(cut.length());
+        for (char c : cut.toCharArray()) {
+            if (c < 0x20 || c == 0x7f) {
+                sb.append(String.format("\\u%04x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+}
