@@ -1,0 +1,42 @@
+package io.flowstate.camel;
+
+import org.apache.camel.spi.Metadata;
+
+/**
+ * Header and property names of the flowstate component.
+ */
+public final class FlowStateConstants {
+
+    /**
+     * The exchange property holding the run ({@code FlowExecution}). Copies made by split, multicast, recipientList and
+     * wireTap share the same object.
+     */
+    public static final String EXECUTION = "CamelFlowStateExecution";
+
+    @Metadata(description = "The operation to perform; overrides the operation of the endpoint URI when present.",
+              javaType = "String",
+              enums = "get,set,append,increment,delete,getAll,clear,start")
+    public static final String OPERATION = "CamelFlowStateOperation";
+
+    @Metadata(description = "The id of the run. Set when a run starts; read by restore and resume to find the run.",
+              javaType = "String")
+    public static final String EXECUTION_ID = "CamelFlowStateExecutionId";
+
+    @Metadata(description = "The id of the run's flow: the route id unless flowstate:start names another.",
+              javaType = "String")
+    public static final String FLOW_ID = "CamelFlowStateFlowId";
+
+    @Metadata(description = "The state key to use; overrides the key of the endpoint URI, for keys computed at run time"
+                            + " (e.g. one persistent key per customer). Validated like URI keys. Kept on the message"
+                            + " so that several operations can use it.",
+              javaType = "String")
+    public static final String KEY = "CamelFlowStateKey";
+
+    @Metadata(description = "The value for set and append; when present it is used instead of the body, and removed"
+                            + " from the message once stored so that it cannot leak into a later call.",
+              javaType = "Object")
+    public static final String VALUE = "CamelFlowStateValue";
+
+    private FlowStateConstants() {
+    }
+}

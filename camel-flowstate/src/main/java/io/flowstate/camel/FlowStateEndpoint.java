@@ -1,0 +1,86 @@
+package io.flowstate.camel;
+
+import java.util.List;
+
+import org.apache.camel.Category;
+import org.apache.camel.Consumer;
+import org.apache.camel.Processor;
+import org.apache.camel.Producer;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.UriEndpoint;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriPath;
+import org.apache.camel.support.DefaultEndpoint;
+
+/**
+ * Workflow state for Camel routes: state shared by the steps of one run, by all runs of a flow, and kept across runs.
+ */
+@UriEndpoint(firstVersion = "0.1.0", scheme = "flowstate", title = "Flow State", syntax = "flowstate:operation:key",
+             producerOnly = true, remote = false, category = { Category.CORE, Category.WORKFLOW },
+             headersClass = FlowStateConstants.class)
+public class FlowStateEndpoint extends DefaultEndpoint {
+
+    /** The operations, as written in URIs. */
+    public static final List<String> OPERATIONS
+            = List.of("get", "set", "append", "increment", "delete", "getAll", "clear", "start");
+
+    /** Operations that work on one key. */
+    static final List<String> KEYED_OPERATIONS = List.of("get", "set", "append", "increment", "delete");
+
+    @UriPath(enums = "get,set,append,increment,delete,getAll,clear,start",
+             description = "The operation: get, set, append, increment, delete, getAll, clear or start.")
+    @Metadata(required = true)
+    private String operation;
+
+    @UriPath(description = "The state key of get, set, append, increment and delete (header CamelFlowStateKey"
+                           + " overrides it); for start, the flow id (the route id when omitted).")
+    private String key;
+
+    @UriParam
+    private FlowStateConfiguration configuration;
+
+    public FlowStateEndpoint(String uri, FlowStateComponent component, FlowStateConfiguration configuration) {
+        super(uri, component);
+        this.configuration = configuration;
+    }
+
+    @Override
+    public FlowStateComponent getComponent() {
+        return (FlowStateComponent) super.getComponent();
+    }
+
+    @Override
+    public Producer createProducer() {
+        return new FlowStateProducer(this);
+    }
+
+    @Override
+    public Consumer createConsumer(Processor processor) {
+        throw new UnsupportedOperationException(
+                "The flowstate component only has a producer: use flowstate: in to(...), not in from(...)");
+    }
+
+    public String getOperation() {
+        return operation;
+    }
+
+    public void setOperation(String operation) {
+        this.operation = operation;
+    }
+
+    public String getKey() {
+        return key;
+    }
+
+    public void setKey(String key) {
+        this.key = key;
+    }
+
+    public FlowStateConfiguration getConfiguration() {
+        return configuration;
+    }
+
+    public void setConfiguration(FlowStateConfiguration configuration) {
+        this.configuration = configuration;
+    }
+}

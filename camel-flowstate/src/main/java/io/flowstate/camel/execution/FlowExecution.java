@@ -1,0 +1,127 @@
+package io.flowstate.camel.execution;
+
+import java.time.Instant;
+import java.util.Optional;
+
+import io.flowstate.camel.FlowStateComponent;
+import io.flowstate.camel.FlowStateConstants;
+import io.flowstate.camel.state.LocalStateStore;
+import io.flowstate.camel.state.StateScope;
+import io.flowstate.camel.state.StateStore;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One run of a flow: its identity and its state. Held in the exchange property {@code CamelFlowStateExecution}; the
+ * copies split, multicast, recipientList and wireTap make of an exchange share this one object, so it is thread-safe.
+ * <p>
+ * Java processors and beans use it directly:
+ *
+ * <pre>
+ * FlowExecution run = FlowExecution.of(exchange);
+ * run.state().increment("attempts", 1);
+ * run.state().edit(state -&gt; state.set("total", ...));
+ * run.scope(StateScope.PERSISTENT).get("lastSeen");
+ * </pre>
+ */
+public final class FlowExecution {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FlowExecution.class);
+
+    private final String executionId;
+    private final String flowId;
+    private final String routeId;
+    private final Instant startedAt;
+    private final LocalStateStore state;
+    private final FlowExecutions executions;
+    private final FlowStatus status = FlowStatus.RUNNING;
+
+    FlowExecution(String executionId, String flowId, String routeId, Instant startedAt, LocalStateStore state,
+                  FlowExecutions executions) {
+        this.executionId = executionId;
+        this.flowId = flowId;
+        this.routeId = routeId;
+        this.startedAt = startedAt;
+        this.state = state;
+        this.executions = executions;
+    }
+
+    /**
+     * The run the exchange carries, started now (flow id = the route id) if it carries none.
+     */
+    public static FlowExecution of(Exchange exchange) {
+        FlowExecution attached = exchange.getProperty(FlowStateConstants.EXECUTION, FlowExecution.class);
+        if (attached != null) {
+            return attached;
+        }
+        return exchange.getContext().getComponent("flowstate", FlowStateComponent.class).getExecutions()
+                .attach(exchange);
+    }
+
+    /** The run the exchange carries, if any; never starts one. */
+    public static Optional<FlowExecution> find(Exchange exchange) {
+        return Optional.ofNullable(exchange.getProperty(FlowStateConstants.EXECUTION, FlowExecution.class));
+    }
+
+    public String getExecutionId() {
+        return executionId;
+    }
+
+    public String getFlowId() {
+        return flowId;
+    }
+
+    /** The route the run started in. */
+    public String getRouteId() {
+        return routeId;
+    }
+
+    public Instant getStartedAt() {
+        return startedAt;
+    }
+
+    public FlowStatus getStatus() {
+        return status;
+    }
+
+    /** The run's own state: the {@code execution} scope, typed when the flow declares a state class. */
+    public LocalStateStore state() {
+        return state;
+    }
+
+    /** The state of a scope, seen from this run. The {@code flow} scope logs a WARN on every call. */
+    public StateStore scope(StateScope scope) {
+        return scope(scope, false);
+    }
+
+    /**
+     * The state of a scope, seen from this run.
+     *
+     * @param noWarning true to use the {@code flow} scope without its WARN, when sharing between concurrent runs is
+     *                  intended
+     */
+    public StateStore scope(StateScope scope, boolean noWarning) {
+        switch (scope) {
+            case EXECUTION:
+                return state;
+            case FLOW:
+                if (!noWarning) {
+                    LOG.warn("Flow-scoped state of flow '{}' is shared by every run of the flow in this CamelContext:"
+                             + " concurrent runs overwrite each other's values. Use scope=execution or"
+                             + " scope=persistent, or set noWarning=true where the sharing is intended.",
+                            flowId);
+                }
+                return executions.flowScope(flowId);
+            case PERSISTENT:
+                return executions.persistentScope(flowId);
+            default:
+                throw new IllegalArgumentException("Unknown scope " + scope);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "FlowExecution[" + executionId + " of flow " + flowId + ", " + status + "]";
+    }
+}

@@ -1,0 +1,328 @@
+package io.flowstate.camel.state;
+
+import java.io.Closeable;
+import java.io.InputStream;
+import java.io.Reader;
+import java.lang.reflect.Array;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.channels.Channel;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.BeanDescription;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationConfig;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BigIntegerNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.DecimalNode;
+import com.fasterxml.jackson.databind.node.DoubleNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.databind.ser.BeanSerializerModifier;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Endpoint;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.apache.camel.StreamCache;
+
+/**
+ * Converts values between plain Java and the JSON trees the state holds. Every value set into state passes here: what
+ * cannot be represented as JSON is rejected at once, naming the key and the path of the offending field.
+ * <p>
+ * The mapper never uses default typing and never reads class names from data; conversions to user types only target
+ * classes the caller names.
+ */
+public final class JsonValues {
+
+    /** Live objects: they belong in resources, never in state. */
+    private static final List<Class<?>> LIVE_TYPES = List.of(
+            InputStream.class, Reader.class, Channel.class, Closeable.class, AutoCloseable.class, DataSource.class,
+            StreamCache.class, Thread.class, Executor.class, Future.class, ClassLoader.class, Class.class,
+            CamelContext.class, Exchange.class, Message.class, Processor.class, Endpoint.class);
+
+    private static final int MAX_DEPTH = 200;
+    private static final int MAX_PATH_SHOWN = 8;
+
+    private final ObjectMapper mapper;
+
+    public JsonValues() {
+        this(createMapper());
+    }
+
+    public JsonValues(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    /**
+     * The mapper used for state values: ISO-8601 text for java.time values, strict about numbers (no silent truncation
+     * of 2.5 to 2, no null for a primitive), and rejecting live objects met inside POJOs.
+     */
+    public static ObjectMapper createMapper() {
+        SimpleModule liveObjects = new SimpleModule("flowstate-live-objects");
+        liveObjects.setSerializerModifier(new BeanSerializerModifier() {
+            @Override
+            public JsonSerializer<?> modifySerializer(
+                    SerializationConfig config, BeanDescription beanDesc, JsonSerializer<?> serializer) {
+                return isLive(beanDesc.getBeanClass()) ? new LiveObjectSerializer() : serializer;
+            }
+        });
+        return JsonMapper.builder()
+                .addModule(new JavaTimeModule())
+                .addModule(liveObjects)
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
+                .build();
+    }
+
+    public ObjectMapper mapper() {
+        return mapper;
+    }
+
+    /**
+     * A JSON copy of {@code value}, to be stored under {@code key}.
+     *
+     * @throws UnsupportedValueException naming the key and the path of the first field that is not a JSON value
+     */
+    public JsonNode toJson(String key, Object value) {
+        return new Conversion(key).convert(value, new StringBuilder(), 0);
+    }
+
+    /** Plain Java for a stored value: String, Number, Boolean, LinkedHashMap, ArrayList; null for absent or null. */
+    public Object toJava(JsonNode node) {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            return null;
+        }
+        if (node.isTextual()) {
+            return node.textValue();
+        }
+        if (node.isNumber()) {
+            return node.numberValue();
+        }
+        if (node.isBoolean()) {
+            return node.booleanValue();
+        }
+        return mapper.convertValue(node, Object.class);
+    }
+
+    /** A stored value converted to the type the caller asks for. */
+    public <T> T toJava(JsonNode node, Class<T> type) {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            return null;
+        }
+        try {
+            return mapper.treeToValue(node, type);
+        } catch (Exception e) {
+            throw new StateTypeException(
+                    "The stored value " + abbreviate(node) + " cannot be read as " + type.getName() + ": "
+                                         + e.getMessage(),
+                    e);
+        }
+    }
+
+    static boolean isLive(Class<?> type) {
+        if (type.isHidden() || type.isSynthetic()) {
+            return true; // lambdas and method references
+        }
+        for (Class<?> live : LIVE_TYPES) {
+            if (live.isAssignableFrom(type)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static String abbreviate(JsonNode node) {
+        String text = node.toString();
+        return text.length() > 60 ? text.substring(0, 57) + "..." : text;
+    }
+
+    /** Walks maps, collections and arrays itself (tracking the path and cycles); lets Jackson convert the rest. */
+    private final class Conversion {
+        private final String key;
+        private final IdentityHashMap<Object, Boolean> open = new IdentityHashMap<>();
+
+        Conversion(String key) {
+            this.key = key;
+        }
+
+        JsonNode convert(Object value, StringBuilder path, int depth) {
+            if (value == null) {
+                return NullNode.getInstance();
+            }
+            if (value instanceof String s) {
+                return TextNode.valueOf(s);
+            }
+            if (value instanceof Boolean b) {
+                return BooleanNode.valueOf(b);
+            }
+            if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
+                return IntNode.valueOf(((Number) value).intValue());
+            }
+            if (value instanceof Long l) {
+                return LongNode.valueOf(l);
+            }
+            if (value instanceof Double || value instanceof Float) {
+                double d = ((Number) value).doubleValue();
+                if (Double.isNaN(d) || Double.isInfinite(d)) {
+                    throw unsupported(path, value + " is not a JSON number", null);
+                }
+                return DoubleNode.valueOf(d);
+            }
+            if (value instanceof BigDecimal d) {
+                return DecimalNode.valueOf(d);
+            }
+            if (value instanceof BigInteger i) {
+                return BigIntegerNode.valueOf(i);
+            }
+            if (value instanceof CharSequence || value instanceof Character || value instanceof Enum<?>) {
+                return TextNode.valueOf(value instanceof Enum<?> e ? e.name() : value.toString());
+            }
+            if (value instanceof JsonNode node) {
+                return node.deepCopy();
+            }
+            if (value instanceof byte[] bytes) {
+                return TextNode.valueOf(Base64.getEncoder().encodeToString(bytes));
+            }
+            if (isLive(value.getClass())) {
+                throw unsupported(path, "it holds a live object of type " + describe(value.getClass()), null);
+            }
+            if (value instanceof Map<?, ?> || value instanceof Iterable<?> || value.getClass().isArray()) {
+                if (depth >= MAX_DEPTH) {
+                    throw unsupported(path, "it is nested more than " + MAX_DEPTH + " levels deep", null);
+                }
+                if (open.put(value, Boolean.TRUE) != null) {
+                    throw unsupported(path, "it refers back to an enclosing value (a cyclic reference)", null);
+                }
+                try {
+                    return value instanceof Map<?, ?> map ? convertMap(map, path, depth) : convertSequence(value, path, depth);
+                } finally {
+                    open.remove(value);
+                }
+            }
+            return convertWithJackson(value, path);
+        }
+
+        private ObjectNode convertMap(Map<?, ?> map, StringBuilder path, int depth) {
+            ObjectNode node = JsonNodeFactory.instance.objectNode();
+            for (Map.Entry<?, ?> entry : map.entrySet()) {
+                Object name = entry.getKey();
+                if (name == null) {
+                    throw unsupported(path, "a map in it has a null key", null);
+                }
+                int mark = path.length();
+                path.append(mark == 0 ? "" : ".").append(name);
+                node.set(name.toString(), convert(entry.getValue(), path, depth + 1));
+                path.setLength(mark);
+            }
+            return node;
+        }
+
+        private ArrayNode convertSequence(Object sequence, StringBuilder path, int depth) {
+            ArrayNode node = JsonNodeFactory.instance.arrayNode();
+            Iterator<?> items = sequence instanceof Iterable<?> iterable ? iterable.iterator() : arrayIterator(sequence);
+            for (int i = 0; items.hasNext(); i++) {
+                int mark = path.length();
+                path.append('[').append(i).append(']');
+                node.add(convert(items.next(), path, depth + 1));
+                path.setLength(mark);
+            }
+            return node;
+        }
+
+        private JsonNode convertWithJackson(Object value, StringBuilder path) {
+            try {
+                return mapper.valueToTree(value);
+            } catch (IllegalArgumentException e) {
+                Throwable cause = e.getCause() != null ? e.getCause() : e;
+                StringBuilder full = new StringBuilder(path);
+                if (cause instanceof JsonMappingException jme) {
+                    List<JsonMappingException.Reference> refs = jme.getPath();
+                    for (int i = 0; i < refs.size() && i < MAX_PATH_SHOWN; i++) {
+                        JsonMappingException.Reference ref = refs.get(i);
+                        if (ref.getFieldName() != null) {
+                            full.append(full.length() == 0 ? "" : ".").append(ref.getFieldName());
+                        } else if (ref.getIndex() >= 0) {
+                            full.append('[').append(ref.getIndex()).append(']');
+                        }
+                    }
+                    if (refs.size() > MAX_PATH_SHOWN) {
+                        full.append("...");
+                    }
+                    String reason = jme.getOriginalMessage();
+                    if (reason != null && reason.startsWith("Infinite recursion")) {
+                        reason = "it refers back to an enclosing value (a cyclic reference)";
+                    }
+                    throw unsupported(full, reason, e);
+                }
+                throw unsupported(full, String.valueOf(cause.getMessage()), e);
+            }
+        }
+
+        private UnsupportedValueException unsupported(CharSequence path, String reason, Throwable cause) {
+            String where = path.length() == 0 ? "The value" : "The field '" + path + "' of the value";
+            return new UnsupportedValueException(
+                    where + " for state key '" + key + "' cannot be stored as JSON: " + reason
+                                                 + ". State holds JSON values only; give live objects (connections,"
+                                                 + " clients, streams, callbacks) to the run as resources"
+                                                 + " and keep their data or their name in state.",
+                    cause);
+        }
+    }
+
+    private static String describe(Class<?> type) {
+        return type.isHidden() || type.isSynthetic() ? "lambda or method reference (" + type.getName() + ")" : type.getName();
+    }
+
+    private static Iterator<Object> arrayIterator(Object array) {
+        int length = Array.getLength(array);
+        return new Iterator<>() {
+            private int i;
+
+            @Override
+            public boolean hasNext() {
+                return i < length;
+            }
+
+            @Override
+            public Object next() {
+                return Array.get(array, i++);
+            }
+        };
+    }
+
+    /** Stands in for the serializer of a live object met inside a POJO, so the error names its field. */
+    private static final class LiveObjectSerializer extends JsonSerializer<Object> {
+        @Override
+        public void serialize(Object value, JsonGenerator gen, SerializerProvider serializers) throws java.io.IOException {
+            throw JsonMappingException.from(gen, "it holds a live object of type " + describe(value.getClass()));
+        }
+    }
+}

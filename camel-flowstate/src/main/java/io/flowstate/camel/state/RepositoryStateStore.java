@@ -1,0 +1,147 @@
+package io.flowstate.camel.state;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.LongNode;
+import io.flowstate.camel.FlowStateException;
+import io.flowstate.camel.snapshot.FlowSnapshotConflictException;
+import io.flowstate.camel.snapshot.FlowSnapshotRepository;
+import io.flowstate.camel.snapshot.VersionedValue;
+import io.flowstate.camel.support.Identifiers;
+
+/**
+ * State kept in a {@link FlowSnapshotRepository} under one namespace: the {@code persistent} scope of a flow. Every
+ * write is a compare-and-set on the stored version, retried on conflict, so {@code increment} and {@code append} stay
+ * atomic across threads and across Camel nodes sharing the repository.
+ */
+public class RepositoryStateStore implements StateStore {
+
+    /** Conflicts tolerated for one write before giving up; only reached under extreme contention on one key. */
+    static final int MAX_ATTEMPTS = 1000;
+
+    private final FlowSnapshotRepository repository;
+    private final String namespace;
+    private final JsonValues json;
+
+    public RepositoryStateStore(FlowSnapshotRepository repository, String namespace, JsonValues json) {
+        this.repository = repository;
+        this.namespace = namespace;
+        this.json = json;
+    }
+
+    @Override
+    public Object get(String key) {
+        return json.toJava(read(key));
+    }
+
+    @Override
+    public <T> T get(String key, Class<T> type) {
+        return json.toJava(read(key), type);
+    }
+
+    @Override
+    public void set(String key, Object value) {
+        JsonNode node = json.toJson(Identifiers.requireKey(key), value);
+        update(key, current -> node);
+    }
+
+    @Override
+    public int append(String key, Object value) {
+        JsonNode item = json.toJson(Identifiers.requireKey(key), value);
+        return update(key, current -> {
+            if (current != null && !current.isArray() && !current.isNull()) {
+                throw new StateTypeException("Cannot append to persistent state key '" + key + "' of flow '"
+                                             + namespace + "': it holds " + current.getNodeType().name().toLowerCase()
+                                             + " " + JsonValues.abbreviate(current)
+                                             + ", not a list. Delete the key or append under another key.");
+            }
+            ArrayNode list = current != null && current.isArray()
+                    ? ((ArrayNode) current).deepCopy() : JsonNodeFactory.instance.arrayNode();
+            return list.add(item);
+        }).size();
+    }
+
+    @Override
+    public Number increment(String key, Number by) {
+        JsonNode step = json.toJson(Identifiers.requireKey(key), by);
+        return update(key, current -> {
+            if (current != null && !current.isNull() && !current.isNumber()) {
+                throw new StateTypeException("Cannot increment persistent state key '" + key + "' of flow '"
+                                             + namespace + "': it holds " + current.getNodeType().name().toLowerCase()
+                                             + " " + JsonValues.abbreviate(current)
+                                             + ", not a number. Delete the key or set a number first.");
+            }
+            return LocalStateStore.sum(current == null || current.isNull() ? LongNode.valueOf(0) : current, step);
+        }).numberValue();
+    }
+
+    @Override
+    public boolean delete(String key) {
+        Identifiers.requireKey(key);
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            Optional<VersionedValue> stored = repository.getValue(namespace, key);
+            if (stored.isEmpty()) {
+                return false;
+            }
+            try {
+                repository.deleteValue(namespace, key, stored.get().version());
+                return true;
+            } catch (FlowSnapshotConflictException e) {
+                // changed or deleted meanwhile: read again
+            }
+        }
+        throw tooContended(key);
+    }
+
+    @Override
+    public Map<String, Object> getAll() {
+        Map<String, Object> all = new LinkedHashMap<>();
+        repository.getValues(namespace).forEach((k, v) -> all.put(k, json.toJava(v.value())));
+        return all;
+    }
+
+    @Override
+    public void clear() {
+        for (String key : keys()) {
+            delete(key);
+        }
+    }
+
+    @Override
+    public List<String> keys() {
+        return new ArrayList<>(repository.getValues(namespace).keySet());
+    }
+
+    private JsonNode read(String key) {
+        return repository.getValue(namespace, Identifiers.requireKey(key)).map(VersionedValue::value).orElse(null);
+    }
+
+    /** Read, compute, compare-and-set; again on conflict. {@code change} must not have side effects. */
+    private JsonNode update(String key, UnaryOperator<JsonNode> change) {
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            Optional<VersionedValue> stored = repository.getValue(namespace, key);
+            JsonNode next = change.apply(stored.map(VersionedValue::value).orElse(null));
+            try {
+                repository.putValue(namespace, key, next, stored.map(VersionedValue::version).orElse(0L));
+                return next;
+            } catch (FlowSnapshotConflictException e) {
+                // another thread or node wrote first: read again
+            }
+        }
+        throw tooContended(key);
+    }
+
+    private FlowStateException tooContended(String key) {
+        return new FlowStateException("Gave up writing persistent state key '" + key + "' of flow '" + namespace
+                                      + "' after " + MAX_ATTEMPTS + " conflicting concurrent writes; nothing was"
+                                      + " changed by this call. Spread the writes over more keys.");
+    }
+}
