@@ -26,8 +26,8 @@ public class FlowStateProducer extends HeaderSelectorProducer {
 
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
-        String override = exchange.getMessage().getHeader(FlowStateConstants.OPERATION, String.class);
-        if (override != null && !FlowStateEndpoint.OPERATIONS.contains(override)) {
+        Object override = exchange.getMessage().getHeader(FlowStateConstants.OPERATION);
+        if (override != null && !FlowStateEndpoint.OPERATIONS.contains(override.toString())) {
             exchange.setException(new FlowStateException(
                     "Unknown flowstate operation '" + override + "' in header " + FlowStateConstants.OPERATION
                                                          + ": use one of " + FlowStateEndpoint.OPERATIONS));
@@ -58,14 +58,24 @@ public class FlowStateProducer extends HeaderSelectorProducer {
 
     @InvokeOnHeader("set")
     public void onSet(Exchange exchange) {
-        store(exchange).set(key(exchange, "set"), value(exchange));
-        exchange.getMessage().removeHeader(FlowStateConstants.VALUE);
+        String key = key(exchange, "set");
+        Message message = exchange.getMessage();
+        Object header = message.getHeader(FlowStateConstants.VALUE);
+        store(exchange).set(key, header != null ? header : message.getBody());
+        if (header != null) {
+            message.removeHeader(FlowStateConstants.VALUE);
+        }
     }
 
     @InvokeOnHeader("append")
     public void onAppend(Exchange exchange) {
-        store(exchange).append(key(exchange, "append"), value(exchange));
-        exchange.getMessage().removeHeader(FlowStateConstants.VALUE);
+        String key = key(exchange, "append");
+        Message message = exchange.getMessage();
+        Object header = message.getHeader(FlowStateConstants.VALUE);
+        store(exchange).append(key, header != null ? header : message.getBody());
+        if (header != null) {
+            message.removeHeader(FlowStateConstants.VALUE);
+        }
     }
 
     @InvokeOnHeader("increment")
@@ -111,12 +121,6 @@ public class FlowStateProducer extends HeaderSelectorProducer {
                                          + FlowStateConstants.KEY);
         }
         return key;
-    }
-
-    private static Object value(Exchange exchange) {
-        Message message = exchange.getMessage();
-        Object header = message.getHeader(FlowStateConstants.VALUE);
-        return header != null ? header : message.getBody();
     }
 
     private String scopeName() {

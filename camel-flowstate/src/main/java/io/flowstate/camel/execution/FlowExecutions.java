@@ -2,7 +2,6 @@ package io.flowstate.camel.execution;
 
 import java.time.Clock;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -15,6 +14,7 @@ import io.flowstate.camel.state.RepositoryStateStore;
 import io.flowstate.camel.state.StateSchema;
 import io.flowstate.camel.state.StateStore;
 import io.flowstate.camel.support.Identifiers;
+import io.flowstate.camel.support.RunIds;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 
@@ -82,7 +82,7 @@ public class FlowExecutions {
         }
         StateSchema schema = stateClass == null ? null : schemas.computeIfAbsent(stateClass, c -> new StateSchema(c, json.mapper()));
         FlowExecution execution = new FlowExecution(
-                UUID.randomUUID().toString(), id, routeId, clock.instant(), new LocalStateStore(json, schema), this);
+                RunIds.next(), id, routeId, clock.instant(), new LocalStateStore(json, schema), this);
         exchange.setProperty(FlowStateConstants.EXECUTION, execution);
         exchange.getMessage().setHeader(FlowStateConstants.EXECUTION_ID, execution.getExecutionId());
         exchange.getMessage().setHeader(FlowStateConstants.FLOW_ID, id);

@@ -1,7 +1,5 @@
 package io.flowstate.camel.support;
 
-import java.util.regex.Pattern;
-
 
 /**
  * Validation of every name that can reach a file path or SQL: state keys, flow ids, execution ids, global paths.
@@ -12,7 +10,6 @@ public final class Identifiers {
     /** Longest key, flow id or execution id accepted. */
     public static final int MAX_LENGTH = 200;
 
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.:-]*");
     private static final String NAME_RULE
             = "letters, digits and _ . : - (not starting with . : or -, no '..'), at most " + MAX_LENGTH + " characters";
 
@@ -56,8 +53,22 @@ public final class Identifiers {
         return path;
     }
 
+    /** Whether {@code value} follows the rule of keys and ids (checked per character: this runs on every call). */
     public static boolean isName(String value) {
-        return value != null && value.length() <= MAX_LENGTH && NAME.matcher(value).matches() && !value.contains("..");
+        if (value == null || value.isEmpty() || value.length() > MAX_LENGTH) {
+            return false;
+        }
+        char previous = 0;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            boolean plain = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_';
+            boolean separator = c == '.' || c == ':' || c == '-';
+            if (!plain && !(separator && i > 0) || c == '.' && previous == '.') {
+                return false;
+            }
+            previous = c;
+        }
+        return true;
     }
 
     private static String require(String what, String value) {
