@@ -32,6 +32,18 @@ public record FlowSnapshotSummary(
                 s.waitingFor(), s.wakeAt(), s.leaseOwner(), s.leaseExpiresAt());
     }
 
+    /** The summary after {@code delta} created {@code newVersion}. */
+    public FlowSnapshotSummary apply(FlowSnapshotDelta delta, long newVersion) {
+        return new FlowSnapshotSummary(
+                executionId, flowId, routeId,
+                delta.changes(FlowSnapshotDelta.Field.STATUS) ? delta.status() : status,
+                newVersion, createdAt, delta.updatedAt(),
+                delta.changes(FlowSnapshotDelta.Field.WAITING_FOR) ? delta.waitingFor() : waitingFor,
+                delta.changes(FlowSnapshotDelta.Field.WAKE_AT) ? delta.wakeAt() : wakeAt,
+                delta.changes(FlowSnapshotDelta.Field.LEASE_OWNER) ? delta.leaseOwner() : leaseOwner,
+                delta.changes(FlowSnapshotDelta.Field.LEASE_EXPIRES_AT) ? delta.leaseExpiresAt() : leaseExpiresAt);
+    }
+
     /** RUNNING with a lease that ended at or before {@code now}. */
     public boolean leaseExpired(Instant now) {
         return status == FlowStatus.RUNNING && leaseExpiresAt != null && !leaseExpiresAt.isAfter(now);
