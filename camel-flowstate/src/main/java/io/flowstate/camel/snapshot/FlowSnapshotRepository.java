@@ -1,19 +1,104 @@
 package io.flowstate.camel.snapshot;
 
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Service;
 
 /**
  * Where runs' snapshots and the {@code persistent} scope live. Implementations are thread-safe; every write is a
  * compare-and-set on a stored version, so a repository shared by several Camel nodes (JDBC) never loses an update.
+ * A call that fails (conflict, bad id, I/O error) changes nothing stored.
  * <p>
  * Namespaces and keys reach an implementation already validated by the component (see
  * {@code io.flowstate.camel.support.Identifiers}); implementations validate them again before they touch a path or
  * SQL.
+ * <p>
+ * Versions: a run or value written once has version 1; every save, delta or put adds one. The version a caller
+ * presents is the one it last read ({@code 0}: must not exist yet).
  */
 public interface FlowSnapshotRepository extends Service {
+
+    // ---------------------------------------------------------------- runs
+
+    /**
+     * Stores a whole snapshot: when a run is first saved, and whenever the component prefers a full write (e.g. after
+     * {@code flowstate:clear} of a large state). The snapshot's own {@code version} field is ignored.
+     *
+     * @param  expectedVersion               the version last loaded or saved, {@code 0} for a run not stored yet
+     * @return                               the new version ({@code expectedVersion + 1})
+     * @throws FlowSnapshotConflictException when the stored version differs (or the run exists for 0, or is absent
+     *                                       otherwise); nothing is changed
+     * @throws FlowSnapshotTooLargeException when the encoded snapshot exceeds the repository's maximum size
+     * @throws FlowSnapshotFormatException   when the stored run is of a newer format: it is never overwritten
+     */
+    long save(FlowSnapshot snapshot, long expectedVersion);
+
+    /**
+     * Stores what changed since the last save: the per-step checkpoint, at a cost proportional to the delta. The
+     * repository folds deltas into a full snapshot now and then (see the implementation's compaction options).
+     *
+     * @param  expectedVersion               the version last loaded or saved (at least 1: the run must exist)
+     * @return                               the new version ({@code expectedVersion + 1})
+     * @throws FlowSnapshotConflictException when the run is absent or its stored version differs; nothing is changed
+     */
+    long saveDelta(String executionId, FlowSnapshotDelta delta, long expectedVersion);
+
+    /**
+     * Reads a run with all its deltas applied: on {@code flowstate:restore}, resume and recovery.
+     *
+     * @return                             the run, empty when no run has this id
+     * @throws FlowSnapshotFormatException when the stored run is corrupt or of a newer format (names run and place)
+     */
+    Optional<FlowSnapshot> load(String executionId);
+
+    /**
+     * Removes a run if its stored version is still {@code expectedVersion}.
+     *
+     * @throws FlowSnapshotConflictException when the run is absent or its version differs; nothing is changed
+     */
+    void delete(String executionId, long expectedVersion);
+
+    /**
+     * A page of runs by flow and/or status, oldest created first: for the dev console, operators and tests.
+     */
+    FlowSnapshotPage find(FlowSnapshotQuery query);
+
+    /**
+     * RUNNING runs whose lease ended at or before {@code now} (a node died while running them), earliest expiry first:
+     * what the recovery task takes over. Runs without a lease and SUSPENDED runs are never returned.
+     *
+     * @param limit at most this many (at least 1)
+     */
+    List<FlowSnapshotSummary> findExpiredLeases(Instant now, int limit);
+
+    /**
+     * SUSPENDED runs whose {@code wakeAt} is at or before {@code now} (suspend timeout passed, durable sleep over),
+     * earliest first: what the recovery task continues. Runs without {@code wakeAt} wait for a resume only and are
+     * never returned.
+     *
+     * @param limit at most this many (at least 1)
+     */
+    List<FlowSnapshotSummary> findDue(Instant now, int limit);
+
+    /**
+     * Retention: removes COMPLETED and FAILED runs last updated before {@code finishedBefore}. Called by the component
+     * on its recovery schedule with {@code now - retention}.
+     *
+     * @return the number of runs removed
+     */
+    int purgeFinished(Instant finishedBefore);
+
+    /**
+     * Cap on stored history: keeps the {@code maxFinishedRuns} most recently updated COMPLETED and FAILED runs and
+     * removes older ones. RUNNING and SUSPENDED runs are never removed.
+     *
+     * @return the number of runs removed
+     */
+    int purgeFinishedBeyond(int maxFinishedRuns);
 
     // ---------------------------------------------------------------- persistent key/value (compare-and-set)
 
@@ -32,7 +117,7 @@ public interface FlowSnapshotRepository extends Service {
      * @return                               the new version ({@code expectedVersion + 1})
      * @throws FlowSnapshotConflictException when the stored version differs (nothing is changed)
      */
-    long putValue(String namespace, String key, com.fasterxml.jackson.databind.JsonNode value, long expectedVersion);
+    long putValue(String namespace, String key, JsonNode value, long expectedVersion);
 
     /**
      * Deletes one value if the stored version is still {@code expectedVersion}.
@@ -45,4 +130,11 @@ public interface FlowSnapshotRepository extends Service {
      * All values of a namespace, by key.
      */
     Map<String, VersionedValue> getValues(String namespace);
+
+    /**
+     * Removes every value of a namespace whatever its version (e.g. {@code flowstate:clear} on the persistent scope).
+     *
+     * @return the number of values removed
+     */
+    int deleteValues(String namespace);
 }

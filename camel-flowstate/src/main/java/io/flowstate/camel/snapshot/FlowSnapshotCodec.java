@@ -1,0 +1,534 @@
+package io.flowstate.camel.snapshot;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flowstate.camel.FlowStateException;
+import io.flowstate.camel.execution.FlowStatus;
+
+/**
+ * JSON encoding of snapshots, deltas and persistent values, with its own {@link JsonMapper}: trees of plain JSON values
+ * only. There is no default typing and nothing read from the data names a Java class; reading is bounded by
+ * {@link StreamReadConstraints} (document size, string size, nesting). Every error names the run and where it is
+ * stored.
+ * <p>
+ * A snapshot document (format 1) has the fields of {@link FlowSnapshot}; null fields are left out. A delta is one
+ * object: {@code formatVersion}, {@code version}, {@code updatedAt}, then only what changed ({@code clearState},
+ * {@code stateRemoved}, {@code stateSet}, {@code results}, {@code completedSteps}, and each replaced field under its
+ * snapshot name, null meaning cleared). Numbers read back as the smallest fitting node type (int, long, big integer;
+ * decimals as double).
+ * <p>
+ * Thread-safe.
+ */
+public final class FlowSnapshotCodec {
+
+    /** Default {@code maxSnapshotSize}: 16 MiB. */
+    public static final int DEFAULT_MAX_SNAPSHOT_SIZE = 16 * 1024 * 1024;
+
+    /** Deepest JSON nesting accepted in a stored document. */
+    public static final int MAX_NESTING_DEPTH = 500;
+
+    private final int maxSnapshotSize;
+    private final JsonMapper mapper;
+
+    public FlowSnapshotCodec() {
+        this(DEFAULT_MAX_SNAPSHOT_SIZE);
+    }
+
+    /**
+     * @param maxSnapshotSize the largest snapshot, delta or value accepted, in bytes of JSON
+     */
+    public FlowSnapshotCodec(int maxSnapshotSize) {
+        if (maxSnapshotSize < 1024) {
+            throw new IllegalArgumentException("maxSnapshotSize must be at least 1024 bytes, not " + maxSnapshotSize);
+        }
+        this.maxSnapshotSize = maxSnapshotSize;
+        JsonFactory factory = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxDocumentLength(maxSnapshotSize)
+                        .maxStringLength(maxSnapshotSize)
+                        .maxNestingDepth(MAX_NESTING_DEPTH)
+                        .build())
+                .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .build();
+        this.mapper = JsonMapper.builder(factory)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .build();
+    }
+
+    public int getMaxSnapshotSize() {
+        return maxSnapshotSize;
+    }
+
+    // ---------------------------------------------------------------- snapshots
+
+    /**
+     * Encodes a snapshot as stored with the given version.
+     *
+     * @throws FlowSnapshotTooLargeException when the document would exceed {@code maxSnapshotSize}
+     */
+    public byte[] encode(FlowSnapshot s, long version) {
+        return write("snapshot of run " + s.executionId(), g -> {
+            g.writeStartObject();
+            g.writeNumberField("formatVersion", FlowSnapshot.FORMAT_VERSION);
+            g.writeStringField("executionId", s.executionId());
+            g.writeStringField("flowId", s.flowId());
+            writeText(g, "routeId", s.routeId());
+            g.writeStringField("status", s.status().name());
+            g.writeNumberField("version", version);
+            g.writeStringField("createdAt", s.createdAt().toString());
+            g.writeStringField("updatedAt", s.updatedAt().toString());
+            writeNode(g, "input", s.input());
+            writeNode(g, "state", s.state());
+            writeNode(g, "results", s.results());
+            writeList(g, "completedSteps", s.completedSteps());
+            writeText(g, "waitingFor", s.waitingFor());
+            writeInstant(g, "wakeAt", s.wakeAt());
+            writeText(g, "resumeTokenHash", s.resumeTokenHash());
+            writeList(g, "resourceNames", s.resourceNames());
+            writeText(g, "leaseOwner", s.leaseOwner());
+            writeInstant(g, "leaseExpiresAt", s.leaseExpiresAt());
+            writeText(g, "parentExecutionId", s.parentExecutionId());
+            writeText(g, "contextId", s.contextId());
+            writeText(g, "failure", s.failure());
+            g.writeEndObject();
+        });
+    }
+
+    /**
+     * Decodes a stored snapshot.
+     *
+     * @param  executionId                 the run expected in the document (null: any)
+     * @param  source                      where it was read from, for messages (a file, a table)
+     * @throws FlowSnapshotFormatException when it is corrupt, truncated, too large, of another run or of a newer
+     *                                     format
+     */
+    public FlowSnapshot decode(byte[] data, String executionId, String source) {
+        return decode(data, 0, data.length, executionId, source);
+    }
+
+    public FlowSnapshot decode(byte[] data, int offset, int length, String executionId, String source) {
+        String what = "The snapshot of run " + (executionId == null ? "?" : executionId) + " in " + source;
+        ObjectNode doc = readObject(data, offset, length, what);
+        checkFormat(doc, what);
+        try {
+            String storedId = requiredText(doc, "executionId", what);
+            if (executionId != null && !executionId.equals(storedId)) {
+                throw new FlowSnapshotFormatException(
+                        what + " belongs to run " + storedId + ": the stored data is misplaced or was tampered with");
+            }
+            return FlowSnapshot.builder()
+                    .executionId(storedId)
+                    .flowId(requiredText(doc, "flowId", what))
+                    .routeId(text(doc, "routeId", what))
+                    .status(status(requiredText(doc, "status", what), what))
+                    .version(requiredLong(doc, "version", what))
+                    .createdAt(instant(doc, "createdAt", what, true))
+                    .updatedAt(instant(doc, "updatedAt", what, true))
+                    .input(doc.has("input") ? doc.get("input") : null)
+                    .state(object(doc, "state", what))
+                    .results(object(doc, "results", what))
+                    .completedSteps(textList(doc, "completedSteps", what))
+                    .waitingFor(text(doc, "waitingFor", what))
+                    .wakeAt(instant(doc, "wakeAt", what, false))
+                    .resumeTokenHash(text(doc, "resumeTokenHash", what))
+                    .resourceNames(textList(doc, "resourceNames", what))
+                    .leaseOwner(text(doc, "leaseOwner", what))
+                    .leaseExpiresAt(instant(doc, "leaseExpiresAt", what, false))
+                    .parentExecutionId(text(doc, "parentExecutionId", what))
+                    .contextId(text(doc, "contextId", what))
+                    .failure(text(doc, "failure", what))
+                    .buildShared();
+        } catch (FlowSnapshotFormatException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new FlowSnapshotFormatException(what + " is not valid: " + e.getMessage(), e);
+        }
+    }
+
+    // ---------------------------------------------------------------- deltas
+
+    /** A delta as read back, with the version it created. */
+    public record StoredDelta(long version, FlowSnapshotDelta delta) {
+    }
+
+    /**
+     * Encodes a delta that creates {@code version} of run {@code executionId}.
+     *
+     * @throws FlowSnapshotTooLargeException when it would exceed {@code maxSnapshotSize}
+     */
+    public byte[] encodeDelta(String executionId, FlowSnapshotDelta d, long version) {
+        return write("delta of run " + executionId, g -> {
+            g.writeStartObject();
+            g.writeNumberField("formatVersion", FlowSnapshot.FORMAT_VERSION);
+            g.writeNumberField("version", version);
+            g.writeStringField("updatedAt", d.updatedAt().toString());
+            if (d.clearState()) {
+                g.writeBooleanField("clearState", true);
+            }
+            if (!d.stateRemoved().isEmpty()) {
+                writeList(g, "stateRemoved", d.stateRemoved());
+            }
+            if (!d.stateSet().isEmpty()) {
+                writeMap(g, "stateSet", d.stateSet());
+            }
+            if (!d.results().isEmpty()) {
+                writeMap(g, "results", d.results());
+            }
+            if (!d.completedSteps().isEmpty()) {
+                writeList(g, "completedSteps", d.completedSteps());
+            }
+            for (FlowSnapshotDelta.Field f : d.changed()) {
+                switch (f) {
+                    case STATUS -> g.writeStringField("status", d.status().name());
+                    case WAITING_FOR -> writeNullable(g, "waitingFor", d.waitingFor());
+                    case WAKE_AT -> writeNullable(g, "wakeAt", d.wakeAt() == null ? null : d.wakeAt().toString());
+                    case RESUME_TOKEN_HASH -> writeNullable(g, "resumeTokenHash", d.resumeTokenHash());
+                    case RESOURCE_NAMES -> writeList(g, "resourceNames", d.resourceNames());
+                    case LEASE_OWNER -> writeNullable(g, "leaseOwner", d.leaseOwner());
+                    case LEASE_EXPIRES_AT -> writeNullable(g, "leaseExpiresAt",
+                            d.leaseExpiresAt() == null ? null : d.leaseExpiresAt().toString());
+                    case FAILURE -> writeNullable(g, "failure", d.failure());
+                    default -> throw new IllegalStateException("Unknown delta field " + f);
+                }
+            }
+            g.writeEndObject();
+        });
+    }
+
+    /**
+     * Decodes a stored delta.
+     *
+     * @throws FlowSnapshotFormatException when it is corrupt or of a newer format
+     */
+    public StoredDelta decodeDelta(byte[] data, int offset, int length, String executionId, String source) {
+        String what = "A delta of run " + executionId + " in " + source;
+        ObjectNode doc = readObject(data, offset, length, what);
+        checkFormat(doc, what);
+        try {
+            long version = requiredLong(doc, "version", what);
+            FlowSnapshotDelta.Builder b = FlowSnapshotDelta.builder().updatedAt(instant(doc, "updatedAt", what, true));
+            if (doc.path("clearState").asBoolean(false)) {
+                b.clearState();
+            }
+            for (String key : textList(doc, "stateRemoved", what)) {
+                b.removeState(key);
+            }
+            ObjectNode set = object(doc, "stateSet", what);
+            if (set != null) {
+                for (Iterator<Map.Entry<String, JsonNode>> it = set.fields(); it.hasNext();) {
+                    Map.Entry<String, JsonNode> e = it.next();
+                    b.setState(e.getKey(), e.getValue());
+                }
+            }
+            ObjectNode results = object(doc, "results", what);
+            if (results != null) {
+                for (Iterator<Map.Entry<String, JsonNode>> it = results.fields(); it.hasNext();) {
+                    Map.Entry<String, JsonNode> e = it.next();
+                    b.result(e.getKey(), e.getValue());
+                }
+            }
+            for (String step : textList(doc, "completedSteps", what)) {
+                b.completedStep(step);
+            }
+            if (doc.has("status")) {
+                b.status(status(requiredText(doc, "status", what), what));
+            }
+            if (doc.has("waitingFor")) {
+                b.waitingFor(text(doc, "waitingFor", what));
+            }
+            if (doc.has("wakeAt")) {
+                b.wakeAt(instant(doc, "wakeAt", what, false));
+            }
+            if (doc.has("resumeTokenHash")) {
+                b.resumeTokenHash(text(doc, "resumeTokenHash", what));
+            }
+            if (doc.has("resourceNames")) {
+                b.resourceNames(textList(doc, "resourceNames", what));
+            }
+            if (doc.has("leaseOwner") || doc.has("leaseExpiresAt")) {
+                b.lease(text(doc, "leaseOwner", what), instant(doc, "leaseExpiresAt", what, false));
+            }
+            if (doc.has("failure")) {
+                b.failure(text(doc, "failure", what));
+            }
+            return new StoredDelta(version, b.build());
+        } catch (FlowSnapshotFormatException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new FlowSnapshotFormatException(what + " is not valid: " + e.getMessage(), e);
+        }
+    }
+
+    // ---------------------------------------------------------------- persistent values
+
+    /** Encodes any JSON value. */
+    public byte[] encodeValue(String what, JsonNode value) {
+        return write(what, g -> g.writeTree(value));
+    }
+
+    /** Decodes a JSON value; {@code what} names it in errors (namespace, key, where). */
+    public JsonNode decodeValue(byte[] data, String what) {
+        try {
+            JsonNode node = mapper.readTree(data);
+            if (node == null || node.isMissingNode()) {
+                throw new FlowSnapshotFormatException(what + " is empty: the stored data is truncated");
+            }
+            return node;
+        } catch (IOException e) {
+            throw new FlowSnapshotFormatException(what + " is not valid JSON (" + reason(e) + ")", e);
+        }
+    }
+
+    /** Reads an object document, e.g. a file repository's value file. */
+    public ObjectNode decodeObject(byte[] data, String what) {
+        return readObject(data, 0, data.length, what);
+    }
+
+    // ---------------------------------------------------------------- reading helpers
+
+    private ObjectNode readObject(byte[] data, int offset, int length, String what) {
+        if (length > maxSnapshotSize) {
+            throw new FlowSnapshotFormatException(what + " is " + length + " bytes, more than maxSnapshotSize="
+                                                  + maxSnapshotSize + ": raise maxSnapshotSize to read it");
+        }
+        if (length == 0) {
+            throw new FlowSnapshotFormatException(what + " is empty: the stored data is truncated");
+        }
+        JsonNode node;
+        try (JsonParser p = mapper.createParser(data, offset, length)) {
+            node = mapper.readTree(p);
+            if (p.nextToken() != null) {
+                throw new FlowSnapshotFormatException(what + " has data after its JSON document: the stored data is corrupt");
+            }
+        } catch (IOException e) {
+            throw new FlowSnapshotFormatException(
+                    what + " is corrupt or truncated (" + reason(e) + "); other runs are not affected", e);
+        }
+        if (node == null || !node.isObject()) {
+            throw new FlowSnapshotFormatException(what + " is not a JSON object: the stored data is corrupt");
+        }
+        return (ObjectNode) node;
+    }
+
+    private static String reason(IOException e) {
+        return e instanceof com.fasterxml.jackson.core.JacksonException je ? je.getOriginalMessage() : e.getMessage();
+    }
+
+    private static void checkFormat(ObjectNode doc, String what) {
+        JsonNode format = doc.get("formatVersion");
+        if (format == null || !format.canConvertToInt()) {
+            throw new FlowSnapshotFormatException(what + " has no valid formatVersion: the stored data is corrupt");
+        }
+        int version = format.intValue();
+        if (version > FlowSnapshot.FORMAT_VERSION) {
+            throw new FlowSnapshotFormatException(
+                    what + " is in snapshot format " + version + ", newer than format " + FlowSnapshot.FORMAT_VERSION
+                                                  + " which this camel-flowstate reads: run the newer camel-flowstate that wrote it."
+                                                  + " Nothing was changed");
+        }
+        if (version < 1) {
+            throw new FlowSnapshotFormatException(what + " has formatVersion " + version + ": the stored data is corrupt");
+        }
+    }
+
+    private static String text(ObjectNode doc, String field, String what) {
+        JsonNode node = doc.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isTextual()) {
+            throw new FlowSnapshotFormatException(what + ": field " + field + " is not a string");
+        }
+        return node.textValue();
+    }
+
+    private static String requiredText(ObjectNode doc, String field, String what) {
+        String text = text(doc, field, what);
+        if (text == null) {
+            throw new FlowSnapshotFormatException(what + " has no " + field + ": the stored data is corrupt");
+        }
+        return text;
+    }
+
+    private static long requiredLong(ObjectNode doc, String field, String what) {
+        JsonNode node = doc.get(field);
+        if (node == null || !node.isIntegralNumber() || !node.canConvertToLong()) {
+            throw new FlowSnapshotFormatException(what + " has no valid " + field + ": the stored data is corrupt");
+        }
+        return node.longValue();
+    }
+
+    private static Instant instant(ObjectNode doc, String field, String what, boolean required) {
+        String text = required ? requiredText(doc, field, what) : text(doc, field, what);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new FlowSnapshotFormatException(what + ": field " + field + " is not an ISO-8601 instant", e);
+        }
+    }
+
+    private static FlowStatus status(String text, String what) {
+        try {
+            return FlowStatus.valueOf(text);
+        } catch (IllegalArgumentException e) {
+            throw new FlowSnapshotFormatException(what + " has an unknown status '" + text + "'", e);
+        }
+    }
+
+    private static ObjectNode object(ObjectNode doc, String field, String what) {
+        JsonNode node = doc.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            throw new FlowSnapshotFormatException(what + ": field " + field + " is not a JSON object");
+        }
+        return (ObjectNode) node;
+    }
+
+    private static List<String> textList(ObjectNode doc, String field, String what) {
+        JsonNode node = doc.get(field);
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            throw new FlowSnapshotFormatException(what + ": field " + field + " is not a JSON array");
+        }
+        List<String> list = new ArrayList<>(node.size());
+        for (JsonNode item : node) {
+            if (!item.isTextual()) {
+                throw new FlowSnapshotFormatException(what + ": field " + field + " holds a value that is not a string");
+            }
+            list.add(item.textValue());
+        }
+        return list;
+    }
+
+    // ---------------------------------------------------------------- writing helpers
+
+    private interface Writer {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    private byte[] write(String what, Writer writer) {
+        LimitedOutputStream out = new LimitedOutputStream(maxSnapshotSize);
+        try (JsonGenerator g = mapper.getFactory().createGenerator(out, JsonEncoding.UTF8)) {
+            writer.write(g);
+        } catch (TooLarge e) {
+            throw tooLarge(what);
+        } catch (IOException e) {
+            if (e.getCause() instanceof TooLarge) {
+                throw tooLarge(what);
+            }
+            throw new FlowStateException("Could not encode the " + what + " as JSON: " + e.getMessage(), e);
+        }
+        return out.toByteArray();
+    }
+
+    private FlowSnapshotTooLargeException tooLarge(String what) {
+        return new FlowSnapshotTooLargeException(
+                "The " + what + " is larger than maxSnapshotSize=" + maxSnapshotSize + " bytes and was not stored."
+                                                 + " Keep large data out of the state (use the run's work directory or a resource)"
+                                                 + " or raise maxSnapshotSize");
+    }
+
+    private static void writeText(JsonGenerator g, String field, String value) throws IOException {
+        if (value != null) {
+            g.writeStringField(field, value);
+        }
+    }
+
+    private static void writeNullable(JsonGenerator g, String field, String value) throws IOException {
+        if (value == null) {
+            g.writeNullField(field);
+        } else {
+            g.writeStringField(field, value);
+        }
+    }
+
+    private static void writeInstant(JsonGenerator g, String field, Instant value) throws IOException {
+        if (value != null) {
+            g.writeStringField(field, value.toString());
+        }
+    }
+
+    private static void writeNode(JsonGenerator g, String field, JsonNode node) throws IOException {
+        g.writeFieldName(field);
+        g.writeTree(node);
+    }
+
+    private static void writeList(JsonGenerator g, String field, Iterable<String> values) throws IOException {
+        g.writeArrayFieldStart(field);
+        for (String value : values) {
+            g.writeString(value);
+        }
+        g.writeEndArray();
+    }
+
+    private static void writeMap(JsonGenerator g, String field, Map<String, JsonNode> values) throws IOException {
+        g.writeObjectFieldStart(field);
+        for (Map.Entry<String, JsonNode> e : values.entrySet()) {
+            g.writeFieldName(e.getKey());
+            g.writeTree(e.getValue());
+        }
+        g.writeEndObject();
+    }
+
+    private static final class TooLarge extends IOException {
+        TooLarge() {
+            super("too large", null);
+        }
+    }
+
+    /** Stops writing as soon as the limit is passed, so an oversized state is never fully buffered. */
+    private static final class LimitedOutputStream extends OutputStream {
+        private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(256);
+        private final int limit;
+
+        LimitedOutputStream(int limit) {
+            this.limit = limit;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            check(1);
+            buffer.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            check(len);
+            buffer.write(b, off, len);
+        }
+
+        private void check(int more) throws TooLarge {
+            if ((long) buffer.size() + more > limit) {
+                throw new TooLarge();
+            }
+        }
+
+        byte[] toByteArray() {
+            return buffer.toByteArray();
+        }
+    }
+}

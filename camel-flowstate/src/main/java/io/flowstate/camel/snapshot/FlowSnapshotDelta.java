@@ -1,0 +1,323 @@
+package io.flowstate.camel.snapshot;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import io.flowstate.camel.execution.FlowStatus;
+import io.flowstate.camel.support.Identifiers;
+
+/**
+ * What changed in a run since its last save: the per-step checkpoint. Its cost is proportional to the change, not to
+ * the run's age; repositories append it (file log, delta table) and fold deltas into a full snapshot now and then.
+ * <p>
+ * Applied in this order: {@linkplain Builder#clearState() clear the state}, remove state keys, set state keys, put
+ * results, append completed steps, then replace the changed fields (status, waiting-for, wake-at, resume-token hash,
+ * resource names, lease, failure). A field not mentioned stays as it was; a field set to null is cleared.
+ * <p>
+ * Immutable: the builder copies the JSON values it is given; never mutate the nodes the accessors return.
+ */
+public final class FlowSnapshotDelta {
+
+    /** The fields a delta can replace as a whole. */
+    public enum Field {
+        STATUS,
+        WAITING_FOR,
+        WAKE_AT,
+        RESUME_TOKEN_HASH,
+        RESOURCE_NAMES,
+        LEASE_OWNER,
+        LEASE_EXPIRES_AT,
+        FAILURE
+    }
+
+    private final Instant updatedAt;
+    private final boolean clearState;
+    private final Set<String> stateRemoved;
+    private final Map<String, JsonNode> stateSet;
+    private final Map<String, JsonNode> results;
+    private final List<String> completedSteps;
+    private final Set<Field> changed;
+    private final FlowStatus status;
+    private final String waitingFor;
+    private final Instant wakeAt;
+    private final String resumeTokenHash;
+    private final List<String> resourceNames;
+    private final String leaseOwner;
+    private final Instant leaseExpiresAt;
+    private final String failure;
+
+    private FlowSnapshotDelta(Builder b) {
+        this.updatedAt = FlowSnapshot.micros(b.updatedAt != null ? b.updatedAt : Instant.now());
+        this.clearState = b.clearState;
+        this.stateRemoved = Collections.unmodifiableSet(new LinkedHashSet<>(b.stateRemoved));
+        this.stateSet = Collections.unmodifiableMap(new LinkedHashMap<>(b.stateSet));
+        this.results = Collections.unmodifiableMap(new LinkedHashMap<>(b.results));
+        this.completedSteps = List.copyOf(b.completedSteps);
+        this.changed = Collections.unmodifiableSet(b.changed.isEmpty() ? EnumSet.noneOf(Field.class)
+                : EnumSet.copyOf(b.changed));
+        this.status = b.status;
+        this.waitingFor = b.waitingFor;
+        this.wakeAt = FlowSnapshot.micros(b.wakeAt);
+        this.resumeTokenHash = b.resumeTokenHash;
+        this.resourceNames = b.resourceNames == null ? null : List.copyOf(b.resourceNames);
+        this.leaseOwner = b.leaseOwner;
+        this.leaseExpiresAt = FlowSnapshot.micros(b.leaseExpiresAt);
+        this.failure = FlowSnapshot.cutFailure(b.failure);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Folds deltas into a snapshot.
+     *
+     * @param  base       the snapshot the first delta follows
+     * @param  deltas     in the order they were saved
+     * @param  version    the version of the result (the version the last delta created)
+     * @param  copyValues whether to copy the deltas' JSON values, so the result shares no node with them
+     * @return            the merged snapshot; it shares JSON nodes with {@code base} (do not mutate either)
+     */
+    public static FlowSnapshot merge(FlowSnapshot base, List<FlowSnapshotDelta> deltas, long version, boolean copyValues) {
+        if (deltas.isEmpty()) {
+            return base.withVersion(version);
+        }
+        SnapshotMerge merge = new SnapshotMerge(base);
+        for (FlowSnapshotDelta delta : deltas) {
+            merge.apply(delta, copyValues);
+        }
+        return merge.result(version);
+    }
+
+    /** This delta applied to {@code base}, giving {@code version}. */
+    public FlowSnapshot applyTo(FlowSnapshot base, long version) {
+        return merge(base, List.of(this), version, false);
+    }
+
+    /** When the change was made; becomes the run's updatedAt. */
+    public Instant updatedAt() {
+        return updatedAt;
+    }
+
+    /** Whether the whole state is emptied before the keys are removed and set. */
+    public boolean clearState() {
+        return clearState;
+    }
+
+    public Set<String> stateRemoved() {
+        return stateRemoved;
+    }
+
+    public Map<String, JsonNode> stateSet() {
+        return stateSet;
+    }
+
+    /** Step results added or replaced, step key to value. */
+    public Map<String, JsonNode> results() {
+        return results;
+    }
+
+    /** Step keys appended to the completed steps. */
+    public List<String> completedSteps() {
+        return completedSteps;
+    }
+
+    /** The fields this delta replaces. */
+    public Set<Field> changed() {
+        return changed;
+    }
+
+    public boolean changes(Field field) {
+        return changed.contains(field);
+    }
+
+    public FlowStatus status() {
+        return status;
+    }
+
+    public String waitingFor() {
+        return waitingFor;
+    }
+
+    public Instant wakeAt() {
+        return wakeAt;
+    }
+
+    public String resumeTokenHash() {
+        return resumeTokenHash;
+    }
+
+    public List<String> resourceNames() {
+        return resourceNames;
+    }
+
+    public String leaseOwner() {
+        return leaseOwner;
+    }
+
+    public Instant leaseExpiresAt() {
+        return leaseExpiresAt;
+    }
+
+    public String failure() {
+        return failure;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof FlowSnapshotDelta)) {
+            return false;
+        }
+        FlowSnapshotDelta d = (FlowSnapshotDelta) o;
+        return clearState == d.clearState && updatedAt.equals(d.updatedAt) && stateRemoved.equals(d.stateRemoved)
+                && stateSet.equals(d.stateSet) && results.equals(d.results) && completedSteps.equals(d.completedSteps)
+                && changed.equals(d.changed) && status == d.status && Objects.equals(waitingFor, d.waitingFor)
+                && Objects.equals(wakeAt, d.wakeAt) && Objects.equals(resumeTokenHash, d.resumeTokenHash)
+                && Objects.equals(resourceNames, d.resourceNames) && Objects.equals(leaseOwner, d.leaseOwner)
+                && Objects.equals(leaseExpiresAt, d.leaseExpiresAt) && Objects.equals(failure, d.failure);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(updatedAt, stateSet.keySet(), results.keySet(), completedSteps, changed);
+    }
+
+    /** Names only: values may hold personal or secret data. */
+    @Override
+    public String toString() {
+        return "FlowSnapshotDelta[set=" + stateSet.keySet() + ", removed=" + stateRemoved + ", results="
+               + results.keySet() + ", completed=" + completedSteps + ", changed=" + changed + "]";
+    }
+
+    /** Collects one checkpoint's changes. Later calls for the same key win. */
+    public static final class Builder {
+        private Instant updatedAt;
+        private boolean clearState;
+        private final Set<String> stateRemoved = new LinkedHashSet<>();
+        private final Map<String, JsonNode> stateSet = new LinkedHashMap<>();
+        private final Map<String, JsonNode> results = new LinkedHashMap<>();
+        private final List<String> completedSteps = new ArrayList<>();
+        private final Set<Field> changed = EnumSet.noneOf(Field.class);
+        private FlowStatus status;
+        private String waitingFor;
+        private Instant wakeAt;
+        private String resumeTokenHash;
+        private List<String> resourceNames;
+        private String leaseOwner;
+        private Instant leaseExpiresAt;
+        private String failure;
+
+        private Builder() {
+        }
+
+        /** Defaults to the time {@link #build()} is called. */
+        public Builder updatedAt(Instant updatedAt) {
+            this.updatedAt = updatedAt;
+            return this;
+        }
+
+        /** Sets a state key; the value is copied (a Java null becomes JSON null). */
+        public Builder setState(String key, JsonNode value) {
+            Identifiers.requireKey(key);
+            stateRemoved.remove(key);
+            stateSet.put(key, value == null ? NullNode.instance : value.deepCopy());
+            return this;
+        }
+
+        public Builder removeState(String key) {
+            Identifiers.requireKey(key);
+            stateSet.remove(key);
+            stateRemoved.add(key);
+            return this;
+        }
+
+        /** Empties the state before this delta's removals and sets; forgets the changes collected so far. */
+        public Builder clearState() {
+            clearState = true;
+            stateSet.clear();
+            stateRemoved.clear();
+            return this;
+        }
+
+        /** Records a step result; the value is copied. */
+        public Builder result(String stepKey, JsonNode value) {
+            results.put(FlowSnapshot.checkName("step key", Objects.requireNonNull(stepKey, "stepKey")),
+                    value == null ? NullNode.instance : value.deepCopy());
+            return this;
+        }
+
+        public Builder completedStep(String stepKey) {
+            completedSteps.add(FlowSnapshot.checkName("step key", Objects.requireNonNull(stepKey, "stepKey")));
+            return this;
+        }
+
+        public Builder status(FlowStatus status) {
+            this.status = Objects.requireNonNull(status, "status");
+            changed.add(Field.STATUS);
+            return this;
+        }
+
+        public Builder waitingFor(String waitingFor) {
+            this.waitingFor = FlowSnapshot.checkName("waiting-for name", waitingFor);
+            changed.add(Field.WAITING_FOR);
+            return this;
+        }
+
+        public Builder wakeAt(Instant wakeAt) {
+            this.wakeAt = wakeAt;
+            changed.add(Field.WAKE_AT);
+            return this;
+        }
+
+        public Builder resumeTokenHash(String resumeTokenHash) {
+            this.resumeTokenHash = FlowSnapshot.checkName("resume token hash", resumeTokenHash);
+            changed.add(Field.RESUME_TOKEN_HASH);
+            return this;
+        }
+
+        public Builder resourceNames(Collection<String> resourceNames) {
+            List<String> names = new ArrayList<>();
+            if (resourceNames != null) {
+                for (String name : resourceNames) {
+                    names.add(FlowSnapshot.checkName("resource name", Objects.requireNonNull(name, "resource name")));
+                }
+            }
+            this.resourceNames = names;
+            changed.add(Field.RESOURCE_NAMES);
+            return this;
+        }
+
+        /** Sets (or with nulls clears) the lease. */
+        public Builder lease(String owner, Instant expiresAt) {
+            this.leaseOwner = FlowSnapshot.checkName("lease owner", owner);
+            this.leaseExpiresAt = expiresAt;
+            changed.add(Field.LEASE_OWNER);
+            changed.add(Field.LEASE_EXPIRES_AT);
+            return this;
+        }
+
+        public Builder failure(String failure) {
+            this.failure = failure;
+            changed.add(Field.FAILURE);
+            return this;
+        }
+
+        public FlowSnapshotDelta build() {
+            return new FlowSnapshotDelta(this);
+        }
+    }
+}

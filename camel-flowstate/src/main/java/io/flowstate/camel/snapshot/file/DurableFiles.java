@@ -1,0 +1,121 @@
+package io.flowstate.camel.snapshot.file;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Locale;
+
+/**
+ * The few file operations the file repository needs, each durable when it returns: a replace is temp file, fsync,
+ * atomic move, fsync of the directory; an append is write then fsync. An fsync error is thrown, never retried: after
+ * a failed fsync the kernel may have dropped the data, so a retry that succeeds would prove nothing.
+ */
+final class DurableFiles {
+
+    private static final boolean CAN_SYNC_DIRECTORIES
+            = !System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
+
+    private DurableFiles() {
+    }
+
+    /** The temp file a replace of {@code target} writes first; its name starts with a dot, which no id can. */
+    static Path tempFileOf(Path target) {
+        return target.resolveSibling("." + target.getFileName() + ".tmp");
+    }
+
+    /** Replaces {@code target} by {@code data}: readers see the old or the new content, never a mix. */
+    static void replace(Path target, byte[] data) throws IOException {
+        Path temp = tempFileOf(target);
+        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            writeFully(ch, data, 0);
+            ch.force(true);
+        }
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        syncDirectory(target.getParent());
+    }
+
+    /**
+     * Writes {@code data} at {@code position} of {@code file} (created when absent), dropping whatever followed that
+     * position (a torn line), then fsyncs the file.
+     *
+     * @return whether the file was created (its directory entry is not durable until the directory is synced)
+     */
+    static boolean append(Path file, long position, byte[] data) throws IOException {
+        boolean created = !Files.exists(file);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            if (ch.size() != position) {
+                ch.truncate(position);
+            }
+            writeFully(ch, data, position);
+            ch.force(false);
+        }
+        return created;
+    }
+
+    /** Cuts {@code file} to {@code length} bytes and fsyncs it; nothing when it does not exist. */
+    static void truncate(Path file, long length) throws IOException {
+        if (!Files.exists(file)) {
+            return;
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            if (ch.size() > length) {
+                ch.truncate(length);
+                ch.force(true);
+            }
+        }
+    }
+
+    /** Deletes {@code file} and syncs its directory; false when it did not exist. */
+    static boolean delete(Path file) throws IOException {
+        boolean deleted = Files.deleteIfExists(file);
+        if (deleted) {
+            syncDirectory(file.getParent());
+        }
+        return deleted;
+    }
+
+    /** Creates {@code dir} and missing parents, each made durable in its parent. */
+    static void createDirectories(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        Path parent = dir.getParent();
+        if (parent != null) {
+            createDirectories(parent);
+        }
+        try {
+            Files.createDirectory(dir);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            if (!Files.isDirectory(dir)) {
+                throw e;
+            }
+            return;
+        }
+        if (parent != null) {
+            syncDirectory(parent);
+        }
+    }
+
+    /** Makes the directory's entries (created, renamed, deleted files) durable. */
+    static void syncDirectory(Path dir) throws IOException {
+        if (!CAN_SYNC_DIRECTORIES) {
+            return;
+        }
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        }
+    }
+
+    private static void writeFully(FileChannel ch, byte[] data, long position) throws IOException {
+        ByteBuffer buffer = ByteBuffer.wrap(data);
+        long at = position;
+        while (buffer.hasRemaining()) {
+            at += ch.write(buffer, at);
+        }
+    }
+}

@@ -1,0 +1,189 @@
+package io.flowstate.camel.snapshot.file;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flowstate.camel.FlowStateException;
+import io.flowstate.camel.snapshot.FlowSnapshotCodec;
+import io.flowstate.camel.snapshot.FlowSnapshotFormatException;
+import io.flowstate.camel.snapshot.RepositoryChecks;
+import io.flowstate.camel.snapshot.VersionedValue;
+import io.flowstate.camel.support.Identifiers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Persistent values as files: {@code <namespace>/<key>.json} under the values directory (a path key
+ * {@code team/crm/config} becomes sub-folders), each holding {@code {"version": n, "value": ...}}. A write is a
+ * compare-and-set under a per-key lock followed by a durable replace; reads take no lock (a replace is atomic).
+ */
+final class FileValueStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FileValueStore.class);
+    private static final String SUFFIX = ".json";
+
+    private final Path root;
+    private final FlowSnapshotCodec codec;
+    private final ReentrantLock[] locks;
+
+    FileValueStore(Path root, FlowSnapshotCodec codec, int stripes) {
+        this.root = root;
+        this.codec = codec;
+        this.locks = new ReentrantLock[stripes];
+        for (int i = 0; i < stripes; i++) {
+            locks[i] = new ReentrantLock();
+        }
+    }
+
+    Optional<VersionedValue> get(String namespace, String key) {
+        return read(namespace, key, file(namespace, key));
+    }
+
+    long put(String namespace, String key, JsonNode value, long expectedVersion) {
+        Path file = file(namespace, key);
+        ObjectNode doc = JsonNodeFactory.instance.objectNode();
+        doc.put("version", expectedVersion + 1);
+        doc.set("value", value == null ? NullNode.instance : value);
+        byte[] data = codec.encodeValue("persistent value " + namespace + "/" + key, doc);
+        ReentrantLock lock = lockOf(namespace, key);
+        lock.lock();
+        try {
+            long stored = read(namespace, key, file).map(VersionedValue::version).orElse(0L);
+            if (stored != expectedVersion) {
+                throw RepositoryChecks.valueConflict(namespace, key, expectedVersion, stored == 0 ? null : stored);
+            }
+            DurableFiles.createDirectories(file.getParent());
+            DurableFiles.replace(file, data);
+            return expectedVersion + 1;
+        } catch (IOException e) {
+            throw new FlowStateException("Could not store persistent value " + namespace + "/" + key + " in " + file
+                                         + ": " + e.getMessage() + ". The value was not changed", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void delete(String namespace, String key, long expectedVersion) {
+        Path file = file(namespace, key);
+        ReentrantLock lock = lockOf(namespace, key);
+        lock.lock();
+        try {
+            Optional<VersionedValue> stored = read(namespace, key, file);
+            if (stored.isEmpty() || stored.get().version() != expectedVersion) {
+                throw RepositoryChecks.valueConflict(namespace, key, expectedVersion,
+                        stored.map(VersionedValue::version).orElse(null));
+            }
+            DurableFiles.delete(file);
+        } catch (IOException e) {
+            throw new FlowStateException("Could not delete persistent value " + namespace + "/" + key + " in " + file
+                                         + ": " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    Map<String, VersionedValue> getAll(String namespace) {
+        Map<String, VersionedValue> values = new TreeMap<>();
+        for (String key : keys(namespace)) {
+            get(namespace, key).ifPresent(v -> values.put(key, v));
+        }
+        return values;
+    }
+
+    int deleteAll(String namespace) {
+        int removed = 0;
+        for (String key : keys(namespace)) {
+            ReentrantLock lock = lockOf(namespace, key);
+            lock.lock();
+            try {
+                if (DurableFiles.delete(file(namespace, key))) {
+                    removed++;
+                }
+            } catch (IOException e) {
+                throw new FlowStateException("Could not delete persistent value " + namespace + "/" + key + ": "
+                                             + e.getMessage() + ". " + removed + " values were deleted before", e);
+            } finally {
+                lock.unlock();
+            }
+        }
+        return removed;
+    }
+
+    private List<String> keys(String namespace) {
+        Path dir = root.resolve(RepositoryChecks.namespace(namespace));
+        List<String> keys = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return keys;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.filter(Files::isRegularFile).forEach(f -> {
+                String name = f.getFileName().toString();
+                if (name.startsWith(".") || !name.endsWith(SUFFIX)) {
+                    return; // temp file of a replace cut short
+                }
+                String rel = dir.relativize(f).toString().replace(f.getFileSystem().getSeparator(), "/");
+                String key = rel.substring(0, rel.length() - SUFFIX.length());
+                try {
+                    keys.add(RepositoryChecks.valueKey(key));
+                } catch (RuntimeException e) {
+                    LOG.warn("Ignoring file {} in the persistent values of {}: its name is not a valid key", f, namespace);
+                }
+            });
+        } catch (IOException e) {
+            throw new FlowStateException("Could not list the persistent values of " + namespace + " in " + dir + ": "
+                                         + e.getMessage(), e);
+        }
+        return keys;
+    }
+
+    private Optional<VersionedValue> read(String namespace, String key, Path file) {
+        byte[] data;
+        try {
+            data = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new FlowStateException("Could not read persistent value " + namespace + "/" + key + " from " + file
+                                         + ": " + e.getMessage(), e);
+        }
+        String what = "The persistent value " + namespace + "/" + key + " in " + file;
+        ObjectNode doc = codec.decodeObject(data, what);
+        JsonNode version = doc.get("version");
+        JsonNode value = doc.get("value");
+        if (version == null || !version.canConvertToLong() || version.longValue() < 1 || value == null) {
+            throw new FlowSnapshotFormatException(what + " has no valid version or value: the file is corrupt");
+        }
+        return Optional.of(new VersionedValue(value, version.longValue()));
+    }
+
+    private Path file(String namespace, String key) {
+        RepositoryChecks.namespace(namespace);
+        RepositoryChecks.valueKey(key);
+        Path file = root.resolve(namespace);
+        for (String segment : key.split("/")) {
+            if (!Identifiers.isName(segment)) {
+                throw new IllegalStateException("unreachable: key validated");
+            }
+            file = file.resolve(segment);
+        }
+        return file.resolveSibling(file.getFileName() + SUFFIX);
+    }
+
+    private ReentrantLock lockOf(String namespace, String key) {
+        int h = (namespace.hashCode() * 31 + key.hashCode()) & 0x7fffffff;
+        return locks[h % locks.length];
+    }
+}

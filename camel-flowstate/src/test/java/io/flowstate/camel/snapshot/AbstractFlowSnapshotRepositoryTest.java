@@ -1,0 +1,1122 @@
+package io.flowstate.camel.snapshot;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flowstate.camel.execution.FlowStatus;
+import io.flowstate.camel.support.InvalidIdentifierException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The contract every {@link FlowSnapshotRepository} keeps. A subclass gives a fresh, isolated store per test; each
+ * nested class is one capability, each test one behaviour named as the rule it guards.
+ */
+public abstract class AbstractFlowSnapshotRepositoryTest {
+
+    protected static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+    protected static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
+
+    protected FlowSnapshotRepository repository;
+
+    /** A new, empty, not yet started repository, isolated from every other test's. */
+    protected abstract FlowSnapshotRepository createRepository() throws Exception;
+
+    /** Releases what {@link #createRepository()} made (the repository is already stopped). */
+    protected void destroyRepository(FlowSnapshotRepository repository) throws Exception {
+    }
+
+    /**
+     * A second repository instance on the same store as {@link #repository} (another node), not started; null when
+     * the implementation cannot share a store (memory, file).
+     */
+    protected FlowSnapshotRepository createSecondRepositoryOnSameStore() throws Exception {
+        return null;
+    }
+
+    @BeforeEach
+    void startRepository() throws Exception {
+        repository = createRepository();
+        repository.start();
+    }
+
+    @AfterEach
+    void stopRepository() throws Exception {
+        if (repository != null) {
+            repository.stop();
+            destroyRepository(repository);
+        }
+    }
+
+    // ---------------------------------------------------------------- fixtures
+
+    protected static FlowSnapshot.Builder run(String executionId, String flowId) {
+        ObjectNode input = JSON.objectNode();
+        input.put("body", "order-1");
+        input.putObject("headers").put("source", "test");
+        ObjectNode state = JSON.objectNode();
+        state.put("count", 1);
+        return FlowSnapshot.builder()
+                .executionId(executionId)
+                .flowId(flowId)
+                .routeId("route-" + flowId)
+                .status(FlowStatus.RUNNING)
+                .createdAt(T0)
+                .updatedAt(T0)
+                .input(input)
+                .state(state);
+    }
+
+    protected static FlowSnapshot.Builder run(String executionId) {
+        return run(executionId, "orders");
+    }
+
+    protected FlowSnapshot loaded(String executionId) {
+        Optional<FlowSnapshot> s = repository.load(executionId);
+        assertThat(s).as("run %s is stored", executionId).isPresent();
+        return s.get();
+    }
+
+    protected static FlowSnapshotDelta.Builder delta() {
+        return FlowSnapshotDelta.builder().updatedAt(T0.plusSeconds(1));
+    }
+
+    /** Runs {@code task} on {@code threads} threads released together; returns their results. */
+    protected static <T> List<T> race(int threads, Callable<T> task) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            CountDownLatch ready = new CountDownLatch(threads);
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<T>> futures = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                futures.add(pool.submit(() -> {
+                    ready.countDown();
+                    go.await();
+                    return task.call();
+                }));
+            }
+            assertThat(ready.await(30, TimeUnit.SECONDS)).isTrue();
+            go.countDown();
+            List<T> results = new ArrayList<>();
+            for (Future<T> f : futures) {
+                results.add(f.get(120, TimeUnit.SECONDS));
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Adds one to a persistent counter with compare-and-set, retrying on conflict. */
+    protected static int casIncrement(FlowSnapshotRepository repo, String namespace, String key) {
+        for (int attempt = 0; attempt < 10_000; attempt++) {
+            Optional<VersionedValue> current = repo.getValue(namespace, key);
+            long version = current.map(VersionedValue::version).orElse(0L);
+            int value = current.map(v -> v.value().intValue()).orElse(0);
+            try {
+                repo.putValue(namespace, key, JSON.numberNode(value + 1), version);
+                return attempt;
+            } catch (FlowSnapshotConflictException e) {
+                // someone else won this round: read again
+            }
+        }
+        throw new AssertionError("no increment succeeded in 10000 attempts");
+    }
+
+    // ---------------------------------------------------------------- capabilities
+
+    @Nested
+    class RoundTrip {
+
+        @Test
+        void savedSnapshotLoadsEqualAtVersionOne() {
+            FlowSnapshot s = run("r1").build();
+
+            assertThat(repository.save(s, 0)).isEqualTo(1);
+
+            assertThat(loaded("r1")).isEqualTo(s.withVersion(1));
+        }
+
+        @Test
+        void everyFieldRoundTrips() {
+            ObjectNode results = JSON.objectNode();
+            results.put("check", 42);
+            results.putObject("enrich").put("name", "Ann");
+            FlowSnapshot s = run("r-all").status(FlowStatus.SUSPENDED)
+                    .updatedAt(T0.plusSeconds(5))
+                    .results(results)
+                    .completedSteps(List.of("check", "enrich", "split[0]"))
+                    .waitingFor("approval")
+                    .wakeAt(T0.plusSeconds(3600))
+                    .resumeTokenHash("c2hhMjU2LWhhc2g")
+                    .resourceNames(List.of("crmClient", "dataSource"))
+                    .leaseOwner("node-1")
+                    .leaseExpiresAt(T0.plusSeconds(30))
+                    .parentExecutionId("parent-1")
+                    .contextId("customer-7")
+                    .failure("Boom: \"quoted\" and\nnew line")
+                    .build();
+
+            repository.save(s, 0);
+
+            assertThat(loaded("r-all")).isEqualTo(s.withVersion(1));
+        }
+
+        @Test
+        void manyJsonValueTypesRoundTrip() {
+            ObjectNode state = JSON.objectNode();
+            state.put("string", "héllo ✓ \uD83D\uDE00 \"q\" \\ \t");
+            state.put("nulChar", "a\u0000b");
+            state.put("emptyString", "");
+            state.put("int", Integer.MIN_VALUE);
+            state.put("long", Long.MAX_VALUE);
+            state.put("bigInteger", new BigInteger("123456789012345678901234567890"));
+            state.put("double", 3.141592653589793);
+            state.put("negativeDouble", -0.000125);
+            state.put("true", true);
+            state.put("false", false);
+            state.putNull("null");
+            state.putArray("emptyArray");
+            state.putObject("emptyObject");
+            ArrayNode mixed = state.putArray("mixed");
+            mixed.add(1).add("two").add(3.5).addNull().add(false).addObject().put("deep", JSON.arrayNode().size());
+            ObjectNode nested = state.putObject("nested");
+            ObjectNode level = nested;
+            for (int i = 0; i < 50; i++) {
+                level = level.putObject("l" + i);
+            }
+            level.put("bottom", true);
+            state.put("large", "x".repeat(100_000));
+            state.put("key with spaces and ünïcode", 1);
+
+            repository.save(run("r-types").state(state).build(), 0);
+
+            assertThat(loaded("r-types").state()).isEqualTo(state);
+        }
+
+        @Test
+        void decimalsReadBackNumericallyEqual() {
+            ObjectNode state = JSON.objectNode();
+            state.put("price", new BigDecimal("19.99"));
+
+            repository.save(run("r-dec").state(state).build(), 0);
+
+            assertThat(loaded("r-dec").state().get("price").decimalValue()).isEqualByComparingTo("19.99");
+        }
+
+        @Test
+        void loadOfUnknownRunIsEmpty() {
+            assertThat(repository.load("never-saved")).isEmpty();
+        }
+
+        @Test
+        void changingALoadedSnapshotChangesNothingStored() {
+            repository.save(run("r-iso").build(), 0);
+
+            loaded("r-iso").state().put("count", 99);
+
+            assertThat(loaded("r-iso").state().get("count").intValue()).isEqualTo(1);
+        }
+
+        @Test
+        void changingTheSavedNodesAfterSaveChangesNothingStored() {
+            ObjectNode state = JSON.objectNode().put("count", 1);
+            FlowSnapshot s = run("r-iso2").state(state).build();
+            repository.save(s, 0);
+
+            state.put("count", 2);
+
+            assertThat(loaded("r-iso2").state().get("count").intValue()).isEqualTo(1);
+        }
+
+        @Test
+        void runsDoNotInterfere() {
+            repository.save(run("a").state(JSON.objectNode().put("who", "a")).build(), 0);
+            repository.save(run("b").state(JSON.objectNode().put("who", "b")).build(), 0);
+            repository.saveDelta("a", delta().setState("who", JSON.textNode("a2")).build(), 1);
+
+            assertThat(loaded("a").state().get("who").textValue()).isEqualTo("a2");
+            assertThat(loaded("b").state().get("who").textValue()).isEqualTo("b");
+            assertThat(loaded("b").version()).isEqualTo(1);
+        }
+
+        @Test
+        void runsSurviveARestartOfTheRepository() throws Exception {
+            repository.save(run("r-restart").build(), 0);
+            repository.saveDelta("r-restart", delta().setState("k", JSON.textNode("v")).build(), 1);
+
+            repository.stop();
+            repository.start();
+
+            FlowSnapshot s = loaded("r-restart");
+            assertThat(s.version()).isEqualTo(2);
+            assertThat(s.state().get("k").textValue()).isEqualTo("v");
+        }
+    }
+
+    @Nested
+    class OptimisticVersion {
+
+        @Test
+        void saveReturnsExpectedVersionPlusOne() {
+            FlowSnapshot s = run("v1").build();
+            assertThat(repository.save(s, 0)).isEqualTo(1);
+            assertThat(repository.save(s, 1)).isEqualTo(2);
+            assertThat(repository.save(s, 2)).isEqualTo(3);
+            assertThat(loaded("v1").version()).isEqualTo(3);
+        }
+
+        @Test
+        void saveAsNewOfAnExistingRunConflictsAndChangesNothing() {
+            repository.save(run("v2").build(), 0);
+
+            assertThatThrownBy(() -> repository.save(run("v2").state(JSON.objectNode().put("count", 7)).build(), 0))
+                    .isInstanceOf(FlowSnapshotConflictException.class)
+                    .hasMessageContaining("v2");
+
+            assertThat(loaded("v2").state().get("count").intValue()).isEqualTo(1);
+            assertThat(loaded("v2").version()).isEqualTo(1);
+        }
+
+        @Test
+        void staleSaveConflictsAndChangesNothing() {
+            FlowSnapshot s = run("v3").build();
+            repository.save(s, 0);
+            repository.save(s.toBuilder().state(JSON.objectNode().put("count", 2)).build(), 1);
+
+            assertThatThrownBy(() -> repository.save(s.toBuilder().state(JSON.objectNode().put("count", 3)).build(), 1))
+                    .isInstanceOf(FlowSnapshotConflictException.class)
+                    .hasMessageContaining("expected version 1")
+                    .hasMessageContaining("2");
+
+            assertThat(loaded("v3").state().get("count").intValue()).isEqualTo(2);
+            assertThat(loaded("v3").version()).isEqualTo(2);
+        }
+
+        @Test
+        void saveOfAnAbsentRunWithAVersionConflicts() {
+            assertThatThrownBy(() -> repository.save(run("v4").build(), 3))
+                    .isInstanceOf(FlowSnapshotConflictException.class);
+            assertThat(repository.load("v4")).isEmpty();
+        }
+
+        @Test
+        void deltaOnAnAbsentRunConflicts() {
+            assertThatThrownBy(() -> repository.saveDelta("v5", delta().setState("a", JSON.numberNode(1)).build(), 1))
+                    .isInstanceOf(FlowSnapshotConflictException.class);
+            assertThat(repository.load("v5")).isEmpty();
+        }
+
+        @Test
+        void staleDeltaConflictsAndChangesNothing() {
+            repository.save(run("v6").build(), 0);
+            repository.saveDelta("v6", delta().setState("count", JSON.numberNode(2)).build(), 1);
+
+            assertThatThrownBy(
+                    () -> repository.saveDelta("v6", delta().setState("count", JSON.numberNode(3)).completedStep("x").build(), 1))
+                    .isInstanceOf(FlowSnapshotConflictException.class);
+
+            FlowSnapshot s = loaded("v6");
+            assertThat(s.version()).isEqualTo(2);
+            assertThat(s.state().get("count").intValue()).isEqualTo(2);
+            assertThat(s.completedSteps()).isEmpty();
+        }
+
+        @Test
+        void negativeExpectedVersionIsRejected() {
+            assertThatThrownBy(() -> repository.save(run("v7").build(), -1)).isInstanceOf(IllegalArgumentException.class);
+        }
+
+        @Test
+        void concurrentSavesOfOneVersionHaveExactlyOneWinner() throws Exception {
+            repository.save(run("v8").build(), 0);
+
+            List<Boolean> won = race(8, () -> {
+                try {
+                    repository.saveDelta("v8", delta().setState("winner", JSON.textNode(Thread.currentThread().getName())).build(), 1);
+                    return true;
+                } catch (FlowSnapshotConflictException e) {
+                    return false;
+                }
+            });
+
+            assertThat(won).containsOnlyOnce(true);
+            assertThat(loaded("v8").version()).isEqualTo(2);
+        }
+
+        @Test
+        void concurrentDeltaIncrementsWithRetryGiveAnExactTotal() throws Exception {
+            repository.save(run("v9").state(JSON.objectNode().put("count", 0)).build(), 0);
+            int threads = 4;
+            int increments = 25;
+
+            race(threads, () -> {
+                for (int i = 0; i < increments; i++) {
+                    while (true) {
+                        FlowSnapshot s = loaded("v9");
+                        int next = s.state().get("count").intValue() + 1;
+                        try {
+                            repository.saveDelta("v9", delta().setState("count", JSON.numberNode(next)).build(), s.version());
+                            break;
+                        } catch (FlowSnapshotConflictException e) {
+                            // lost the race: load again
+                        }
+                    }
+                }
+                return null;
+            });
+
+            FlowSnapshot s = loaded("v9");
+            assertThat(s.state().get("count").intValue()).isEqualTo(threads * increments);
+            assertThat(s.version()).isEqualTo(1 + threads * increments);
+        }
+    }
+
+    @Nested
+    class Deltas {
+
+        @Test
+        void deltaSetsAndRemovesStateKeys() {
+            repository.save(run("d1").state(JSON.objectNode().put("keep", 1).put("drop", 2)).build(), 0);
+
+            long v = repository.saveDelta("d1",
+                    delta().setState("added", JSON.objectNode().put("x", true)).removeState("drop").build(), 1);
+
+            FlowSnapshot s = loaded("d1");
+            assertThat(v).isEqualTo(2);
+            assertThat(s.version()).isEqualTo(2);
+            assertThat(s.state()).isEqualTo(JSON.objectNode().put("keep", 1).set("added", JSON.objectNode().put("x", true)));
+        }
+
+        @Test
+        void deltaAddsResultsAndCompletedStepsInOrder() {
+            repository.save(run("d2").build(), 0);
+
+            repository.saveDelta("d2", delta().result("a", JSON.textNode("A")).completedStep("a").build(), 1);
+            repository.saveDelta("d2", delta().result("b", JSON.numberNode(2)).completedStep("b").build(), 2);
+
+            FlowSnapshot s = loaded("d2");
+            assertThat(s.completedSteps()).containsExactly("a", "b");
+            assertThat(s.results()).isEqualTo(JSON.objectNode().put("a", "A").put("b", 2));
+        }
+
+        @Test
+        void deltaReplacesOnlyTheFieldsItNames() {
+            FlowSnapshot base = run("d3").leaseOwner("node-1").leaseExpiresAt(T0.plusSeconds(30)).resourceNames(List.of("db")).build();
+            repository.save(base, 0);
+
+            repository.saveDelta("d3", delta().status(FlowStatus.SUSPENDED).waitingFor("approval")
+                    .wakeAt(T0.plusSeconds(600)).resumeTokenHash("hash").build(), 1);
+
+            FlowSnapshot s = loaded("d3");
+            assertThat(s.status()).isEqualTo(FlowStatus.SUSPENDED);
+            assertThat(s.waitingFor()).isEqualTo("approval");
+            assertThat(s.wakeAt()).isEqualTo(T0.plusSeconds(600));
+            assertThat(s.resumeTokenHash()).isEqualTo("hash");
+            assertThat(s.leaseOwner()).isEqualTo("node-1");
+            assertThat(s.leaseExpiresAt()).isEqualTo(T0.plusSeconds(30));
+            assertThat(s.resourceNames()).containsExactly("db");
+            assertThat(s.input()).isEqualTo(base.input());
+            assertThat(s.createdAt()).isEqualTo(T0);
+            assertThat(s.updatedAt()).isEqualTo(T0.plusSeconds(1));
+        }
+
+        @Test
+        void deltaSettingFieldsToNullClearsThem() {
+            repository.save(run("d4").status(FlowStatus.SUSPENDED).waitingFor("approval").wakeAt(T0)
+                    .resumeTokenHash("h").leaseOwner("n").leaseExpiresAt(T0).build(), 0);
+
+            repository.saveDelta("d4", delta().status(FlowStatus.RUNNING).waitingFor(null).wakeAt(null)
+                    .resumeTokenHash(null).lease(null, null).failure(null).build(), 1);
+
+            FlowSnapshot s = loaded("d4");
+            assertThat(s.status()).isEqualTo(FlowStatus.RUNNING);
+            assertThat(s.waitingFor()).isNull();
+            assertThat(s.wakeAt()).isNull();
+            assertThat(s.resumeTokenHash()).isNull();
+            assertThat(s.leaseOwner()).isNull();
+            assertThat(s.leaseExpiresAt()).isNull();
+        }
+
+        @Test
+        void clearStateEmptiesTheStateBeforeItsSets() {
+            repository.save(run("d5").state(JSON.objectNode().put("a", 1).put("b", 2)).build(), 0);
+
+            repository.saveDelta("d5", delta().clearState().setState("c", JSON.numberNode(3)).build(), 1);
+
+            assertThat(loaded("d5").state()).isEqualTo(JSON.objectNode().put("c", 3));
+        }
+
+        @Test
+        void manyDeltasLoadAsTheirMergeAcrossCompactions() {
+            FlowSnapshot base = run("d6").build();
+            repository.save(base, 0);
+            List<FlowSnapshotDelta> deltas = new ArrayList<>();
+            for (int i = 1; i <= 120; i++) {
+                FlowSnapshotDelta.Builder d = delta().updatedAt(T0.plusSeconds(i))
+                        .setState("count", JSON.numberNode(i))
+                        .setState("k" + (i % 7), JSON.textNode("v" + i))
+                        .result("step" + i, JSON.objectNode().put("n", i))
+                        .completedStep("step" + i);
+                if (i % 10 == 0) {
+                    d.removeState("k3");
+                }
+                if (i % 25 == 0) {
+                    d.lease("node-" + i, T0.plusSeconds(i + 30));
+                }
+                FlowSnapshotDelta delta = d.build();
+                deltas.add(delta);
+                assertThat(repository.saveDelta("d6", delta, i)).isEqualTo(i + 1);
+            }
+
+            FlowSnapshot expected = FlowSnapshotDelta.merge(base.withVersion(1), deltas, 121, true);
+            assertThat(loaded("d6")).isEqualTo(expected);
+        }
+
+        @Test
+        void fullSaveAfterDeltasReplacesEverything() {
+            repository.save(run("d7").build(), 0);
+            repository.saveDelta("d7", delta().setState("extra", JSON.numberNode(1)).completedStep("s1").build(), 1);
+            FlowSnapshot replacement = run("d7").state(JSON.objectNode().put("only", true)).build();
+
+            assertThat(repository.save(replacement, 2)).isEqualTo(3);
+            repository.saveDelta("d7", delta().completedStep("s2").build(), 3);
+
+            FlowSnapshot s = loaded("d7");
+            assertThat(s.state()).isEqualTo(JSON.objectNode().put("only", true));
+            assertThat(s.completedSteps()).containsExactly("s2");
+            assertThat(s.version()).isEqualTo(4);
+        }
+
+        @Test
+        void deltasSurviveARestartOfTheRepository() throws Exception {
+            repository.save(run("d8").build(), 0);
+            for (int i = 1; i <= 30; i++) {
+                repository.saveDelta("d8", delta().completedStep("s" + i).build(), i);
+            }
+
+            repository.stop();
+            repository.start();
+            repository.saveDelta("d8", delta().completedStep("after").build(), 31);
+
+            FlowSnapshot s = loaded("d8");
+            assertThat(s.version()).isEqualTo(32);
+            assertThat(s.completedSteps()).hasSize(31).endsWith("s30", "after");
+        }
+    }
+
+    @Nested
+    class Find {
+
+        @Test
+        void findByFlowReturnsOnlyThatFlow() {
+            repository.save(run("f1", "orders").build(), 0);
+            repository.save(run("f2", "invoices").build(), 0);
+            repository.save(run("f3", "orders").build(), 0);
+
+            FlowSnapshotPage page = repository.find(FlowSnapshotQuery.builder().flowId("orders").build());
+
+            assertThat(page.items()).extracting(FlowSnapshotSummary::executionId).containsExactly("f1", "f3");
+            assertThat(page.hasNext()).isFalse();
+        }
+
+        @Test
+        void findByStatusReturnsOnlyThoseStatuses() {
+            repository.save(run("s1").status(FlowStatus.RUNNING).build(), 0);
+            repository.save(run("s2").status(FlowStatus.SUSPENDED).build(), 0);
+            repository.save(run("s3").status(FlowStatus.COMPLETED).build(), 0);
+            repository.save(run("s4").status(FlowStatus.FAILED).build(), 0);
+
+            FlowSnapshotPage page = repository.find(
+                    FlowSnapshotQuery.builder().status(FlowStatus.SUSPENDED, FlowStatus.FAILED).build());
+
+            assertThat(page.items()).extracting(FlowSnapshotSummary::executionId).containsExactly("s2", "s4");
+        }
+
+        @Test
+        void findByFlowAndStatusCombinesBoth() {
+            repository.save(run("c1", "orders").status(FlowStatus.SUSPENDED).build(), 0);
+            repository.save(run("c2", "invoices").status(FlowStatus.SUSPENDED).build(), 0);
+            repository.save(run("c3", "orders").status(FlowStatus.RUNNING).build(), 0);
+
+            FlowSnapshotPage page = repository.find(
+                    FlowSnapshotQuery.builder().flowId("orders").status(FlowStatus.SUSPENDED).build());
+
+            assertThat(page.items()).extracting(FlowSnapshotSummary::executionId).containsExactly("c1");
+        }
+
+        @Test
+        void findOrdersByCreationTimeThenId() {
+            repository.save(run("late").createdAt(T0.plusSeconds(10)).build(), 0);
+            repository.save(run("early-b").createdAt(T0).build(), 0);
+            repository.save(run("early-a").createdAt(T0).build(), 0);
+
+            FlowSnapshotPage page = repository.find(FlowSnapshotQuery.builder().build());
+
+            assertThat(page.items()).extracting(FlowSnapshotSummary::executionId)
+                    .containsExactly("early-a", "early-b", "late");
+        }
+
+        @Test
+        void pagesNeitherSkipNorRepeatRuns() {
+            Set<String> saved = new HashSet<>();
+            for (int i = 0; i < 25; i++) {
+                String id = "p" + (char) ('a' + i);
+                repository.save(run(id).createdAt(T0.plusMillis(i % 4)).build(), 0);
+                saved.add(id);
+            }
+            List<String> seen = new ArrayList<>();
+            String token = null;
+            int pages = 0;
+            do {
+                FlowSnapshotPage page = repository.find(FlowSnapshotQuery.builder().pageSize(10).pageToken(token).build());
+                page.items().forEach(s -> seen.add(s.executionId()));
+                token = page.nextPageToken();
+                pages++;
+            } while (token != null && pages < 10);
+
+            assertThat(pages).isEqualTo(3);
+            assertThat(seen).hasSize(25).doesNotHaveDuplicates();
+            assertThat(new HashSet<>(seen)).isEqualTo(saved);
+        }
+
+        @Test
+        void summaryCarriesTheIndexedFields() {
+            repository.save(run("sum").status(FlowStatus.SUSPENDED).waitingFor("approval").wakeAt(T0.plusSeconds(9))
+                    .updatedAt(T0.plusSeconds(2)).build(), 0);
+
+            FlowSnapshotSummary s = repository.find(FlowSnapshotQuery.builder().build()).items().get(0);
+
+            assertThat(s).isEqualTo(new FlowSnapshotSummary("sum", "orders", "route-orders", FlowStatus.SUSPENDED, 1,
+                    T0, T0.plusSeconds(2), "approval", T0.plusSeconds(9), null, null));
+        }
+
+        @Test
+        void findSeesTheStatusADeltaSet() {
+            repository.save(run("fd").build(), 0);
+            repository.saveDelta("fd", delta().status(FlowStatus.COMPLETED).build(), 1);
+
+            assertThat(repository.find(FlowSnapshotQuery.builder().status(FlowStatus.RUNNING).build()).items()).isEmpty();
+            assertThat(repository.find(FlowSnapshotQuery.builder().status(FlowStatus.COMPLETED).build()).items())
+                    .extracting(FlowSnapshotSummary::version).containsExactly(2L);
+        }
+
+        @Test
+        void findWithNoMatchIsAnEmptyLastPage() {
+            FlowSnapshotPage page = repository.find(FlowSnapshotQuery.builder().flowId("nothing").build());
+            assertThat(page.items()).isEmpty();
+            assertThat(page.nextPageToken()).isNull();
+        }
+
+        @Test
+        void aForgedPageTokenIsRejected() {
+            assertThatThrownBy(() -> FlowSnapshotQuery.builder().pageToken("1:'; DROP TABLE x; --").build())
+                    .hasMessageContaining("page token");
+        }
+    }
+
+    @Nested
+    class ExpiredLeases {
+
+        @Test
+        void runningRunsWhoseLeaseEndedAreFound() {
+            repository.save(run("l1").leaseOwner("n1").leaseExpiresAt(T0.plusSeconds(10)).build(), 0);
+            repository.save(run("l2").leaseOwner("n1").leaseExpiresAt(T0.plusSeconds(100)).build(), 0);
+
+            assertThat(repository.findExpiredLeases(T0.plusSeconds(50), 10))
+                    .extracting(FlowSnapshotSummary::executionId).containsExactly("l1");
+        }
+
+        @Test
+        void aLeaseEndingExactlyNowHasExpired() {
+            repository.save(run("l3").leaseOwner("n1").leaseExpiresAt(T0.plusSeconds(10)).build(), 0);
+
+            assertThat(repository.findExpiredLeases(T0.plusSeconds(10), 10)).hasSize(1);
+        }
+
+        @Test
+        void suspendedAndFinishedRunsAreNeverExpiredLeases() {
+            repository.save(run("l4").status(FlowStatus.SUSPENDED).leaseOwner("n1").leaseExpiresAt(T0).build(), 0);
+            repository.save(run("l5").status(FlowStatus.COMPLETED).leaseOwner("n1").leaseExpiresAt(T0).build(), 0);
+            repository.save(run("l6").status(FlowStatus.FAILED).leaseOwner("n1").leaseExpiresAt(T0).build(), 0);
+
+            assertThat(repository.findExpiredLeases(T0.plusSeconds(3600), 10)).isEmpty();
+        }
+
+        @Test
+        void runningRunsWithoutALeaseAreNeverExpiredLeases() {
+            repository.save(run("l7").build(), 0);
+
+            assertThat(repository.findExpiredLeases(T0.plusSeconds(3600), 10)).isEmpty();
+        }
+
+        @Test
+        void aLeaseRenewedByADeltaIsNoLongerExpired() {
+            repository.save(run("l8").leaseOwner("n1").leaseExpiresAt(T0.plusSeconds(10)).build(), 0);
+            repository.saveDelta("l8", delta().lease("n1", T0.plusSeconds(100)).build(), 1);
+
+            assertThat(repository.findExpiredLeases(T0.plusSeconds(50), 10)).isEmpty();
+            assertThat(repository.findExpiredLeases(T0.plusSeconds(150), 10))
+                    .extracting(FlowSnapshotSummary::version).containsExactly(2L);
+        }
+
+        @Test
+        void expiredLeasesComeEarliestFirstUpToTheLimit() {
+            for (int i = 5; i >= 1; i--) {
+                repository.save(run("le" + i).leaseOwner("n").leaseExpiresAt(T0.plusSeconds(i)).build(), 0);
+            }
+
+            assertThat(repository.findExpiredLeases(T0.plusSeconds(60), 3))
+                    .extracting(FlowSnapshotSummary::executionId).containsExactly("le1", "le2", "le3");
+        }
+    }
+
+    @Nested
+    class DueWakeUps {
+
+        @Test
+        void suspendedRunsWhoseWakeAtPassedAreDue() {
+            repository.save(run("w1").status(FlowStatus.SUSPENDED).wakeAt(T0.plusSeconds(10)).build(), 0);
+            repository.save(run("w2").status(FlowStatus.SUSPENDED).wakeAt(T0.plusSeconds(100)).build(), 0);
+
+            assertThat(repository.findDue(T0.plusSeconds(10), 10))
+                    .extracting(FlowSnapshotSummary::executionId).containsExactly("w1");
+        }
+
+        @Test
+        void suspendedRunsWithoutWakeAtAreNeverDue() {
+            repository.save(run("w3").status(FlowStatus.SUSPENDED).waitingFor("approval").build(), 0);
+
+            assertThat(repository.findDue(T0.plusSeconds(3600), 10)).isEmpty();
+        }
+
+        @Test
+        void runningAndFinishedRunsAreNeverDue() {
+            repository.save(run("w4").status(FlowStatus.RUNNING).wakeAt(T0).build(), 0);
+            repository.save(run("w5").status(FlowStatus.COMPLETED).wakeAt(T0).build(), 0);
+
+            assertThat(repository.findDue(T0.plusSeconds(3600), 10)).isEmpty();
+        }
+
+        @Test
+        void aRunResumedByADeltaIsNoLongerDue() {
+            repository.save(run("w6").status(FlowStatus.SUSPENDED).wakeAt(T0).build(), 0);
+            repository.saveDelta("w6", delta().status(FlowStatus.RUNNING).wakeAt(null).build(), 1);
+
+            assertThat(repository.findDue(T0.plusSeconds(3600), 10)).isEmpty();
+        }
+
+        @Test
+        void dueRunsComeEarliestFirstUpToTheLimit() {
+            for (int i = 5; i >= 1; i--) {
+                repository.save(run("wd" + i).status(FlowStatus.SUSPENDED).wakeAt(T0.plusSeconds(i)).build(), 0);
+            }
+
+            assertThat(repository.findDue(T0.plusSeconds(60), 2))
+                    .extracting(FlowSnapshotSummary::executionId).containsExactly("wd1", "wd2");
+        }
+    }
+
+    @Nested
+    class PersistentValues {
+
+        @Test
+        void putThenGetReturnsTheValueAtVersionOne() {
+            assertThat(repository.putValue("orders", "watermark", JSON.textNode("2026-01-01"), 0)).isEqualTo(1);
+
+            assertThat(repository.getValue("orders", "watermark"))
+                    .contains(new VersionedValue(JSON.textNode("2026-01-01"), 1));
+        }
+
+        @Test
+        void absentValueIsEmpty() {
+            assertThat(repository.getValue("orders", "nothing")).isEmpty();
+        }
+
+        @Test
+        void valuesOfEveryJsonTypeRoundTrip() {
+            List<JsonNode> samples = List.of(JSON.nullNode(), JSON.booleanNode(true), JSON.numberNode(7),
+                    JSON.numberNode(Long.MIN_VALUE), JSON.numberNode(2.5), JSON.textNode("t\u0000\n"),
+                    JSON.arrayNode().add(1).add("a"), JSON.objectNode().put("a", 1).set("b", JSON.arrayNode()));
+            for (int i = 0; i < samples.size(); i++) {
+                repository.putValue("types", "k" + i, samples.get(i), 0);
+            }
+
+            for (int i = 0; i < samples.size(); i++) {
+                assertThat(repository.getValue("types", "k" + i).orElseThrow().value()).isEqualTo(samples.get(i));
+            }
+        }
+
+        @Test
+        void putAsNewOfAPresentKeyConflictsAndChangesNothing() {
+            repository.putValue("orders", "k", JSON.numberNode(1), 0);
+
+            assertThatThrownBy(() -> repository.putValue("orders", "k", JSON.numberNode(2), 0))
+                    .isInstanceOf(FlowSnapshotConflictException.class)
+                    .hasMessageContaining("orders/k");
+
+            assertThat(repository.getValue("orders", "k")).contains(new VersionedValue(JSON.numberNode(1), 1));
+        }
+
+        @Test
+        void stalePutConflictsAndChangesNothing() {
+            repository.putValue("orders", "k", JSON.numberNode(1), 0);
+            repository.putValue("orders", "k", JSON.numberNode(2), 1);
+
+            assertThatThrownBy(() -> repository.putValue("orders", "k", JSON.numberNode(3), 1))
+                    .isInstanceOf(FlowSnapshotConflictException.class);
+
+            assertThat(repository.getValue("orders", "k")).contains(new VersionedValue(JSON.numberNode(2), 2));
+        }
+
+        @Test
+        void putOfAnAbsentKeyWithAVersionConflicts() {
+            assertThatThrownBy(() -> repository.putValue("orders", "k", JSON.numberNode(1), 1))
+                    .isInstanceOf(FlowSnapshotConflictException.class);
+            assertThat(repository.getValue("orders", "k")).isEmpty();
+        }
+
+        @Test
+        void deleteWithTheStoredVersionRemovesTheValue() {
+            repository.putValue("orders", "k", JSON.numberNode(1), 0);
+
+            repository.deleteValue("orders", "k", 1);
+
+            assertThat(repository.getValue("orders", "k")).isEmpty();
+            assertThat(repository.putValue("orders", "k", JSON.numberNode(5), 0)).isEqualTo(1);
+        }
+
+        @Test
+        void staleDeleteConflictsAndKeepsTheValue() {
+            repository.putValue("orders", "k", JSON.numberNode(1), 0);
+            repository.putValue("orders", "k", JSON.numberNode(2), 1);
+
+            assertThatThrownBy(() -> repository.deleteValue("orders", "k", 1))
+                    .isInstanceOf(FlowSnapshotConflictException.class);
+
+            assertThat(repository.getValue("orders", "k")).isPresent();
+        }
+
+        @Test
+        void deleteOfAnAbsentKeyConflicts() {
+            assertThatThrownBy(() -> repository.deleteValue("orders", "nothing", 1))
+                    .isInstanceOf(FlowSnapshotConflictException.class);
+        }
+
+        @Test
+        void getValuesReturnsOnlyThatNamespace() {
+            repository.putValue("orders", "a", JSON.numberNode(1), 0);
+            repository.putValue("orders", "b", JSON.numberNode(2), 0);
+            repository.putValue("orders", "b", JSON.numberNode(3), 1);
+            repository.putValue("invoices", "a", JSON.numberNode(9), 0);
+
+            assertThat(repository.getValues("orders")).isEqualTo(
+                    Map.of("a", new VersionedValue(JSON.numberNode(1), 1), "b", new VersionedValue(JSON.numberNode(3), 2)));
+            assertThat(repository.getValues("empty-namespace")).isEmpty();
+        }
+
+        @Test
+        void deleteValuesEmptiesOnlyThatNamespace() {
+            repository.putValue("orders", "a", JSON.numberNode(1), 0);
+            repository.putValue("orders", "b", JSON.numberNode(2), 0);
+            repository.putValue("invoices", "a", JSON.numberNode(9), 0);
+
+            assertThat(repository.deleteValues("orders")).isEqualTo(2);
+
+            assertThat(repository.getValues("orders")).isEmpty();
+            assertThat(repository.getValues("invoices")).hasSize(1);
+        }
+
+        @Test
+        void pathKeysOfGlobalValuesWork() {
+            repository.putValue("global", "team/crm/config", JSON.objectNode().put("url", "x"), 0);
+            repository.putValue("global", "team/crm", JSON.numberNode(1), 0);
+
+            assertThat(repository.getValue("global", "team/crm/config").orElseThrow().value().get("url").textValue())
+                    .isEqualTo("x");
+            assertThat(repository.getValues("global")).containsOnlyKeys("team/crm/config", "team/crm");
+        }
+
+        @Test
+        void valuesAndRunsDoNotMix() {
+            repository.putValue("orders", "r1", JSON.numberNode(1), 0);
+            repository.save(run("r1", "orders").build(), 0);
+
+            assertThat(repository.getValues("orders")).containsOnlyKeys("r1");
+            assertThat(repository.find(FlowSnapshotQuery.builder().build()).items()).hasSize(1);
+        }
+
+        @Test
+        void changingAReadValueChangesNothingStored() {
+            repository.putValue("orders", "obj", JSON.objectNode().put("a", 1), 0);
+
+            ((ObjectNode) repository.getValue("orders", "obj").orElseThrow().value()).put("a", 2);
+
+            assertThat(repository.getValue("orders", "obj").orElseThrow().value().get("a").intValue()).isEqualTo(1);
+        }
+
+        @Test
+        void concurrentCompareAndSetIncrementsGiveAnExactTotal() throws Exception {
+            int threads = 4;
+            int increments = 50;
+
+            race(threads, () -> {
+                for (int i = 0; i < increments; i++) {
+                    casIncrement(repository, "counters", "total");
+                }
+                return null;
+            });
+
+            VersionedValue v = repository.getValue("counters", "total").orElseThrow();
+            assertThat(v.value().intValue()).isEqualTo(threads * increments);
+            assertThat(v.version()).isEqualTo(threads * increments);
+        }
+
+        @Test
+        void twoRepositoriesOnOneStoreGiveAnExactTotal() throws Exception {
+            FlowSnapshotRepository second = createSecondRepositoryOnSameStore();
+            assumeTrue(second != null, "this repository cannot share a store between instances");
+            second.start();
+            try {
+                int increments = 50;
+                AtomicInteger next = new AtomicInteger();
+                List<FlowSnapshotRepository> both = List.of(repository, second);
+
+                race(4, () -> {
+                    FlowSnapshotRepository mine = both.get(next.getAndIncrement() % 2);
+                    for (int i = 0; i < increments; i++) {
+                        casIncrement(mine, "counters", "shared");
+                    }
+                    return null;
+                });
+
+                assertThat(repository.getValue("counters", "shared").orElseThrow().value().intValue()).isEqualTo(4 * increments);
+                assertThat(second.getValue("counters", "shared").orElseThrow().value().intValue()).isEqualTo(4 * increments);
+            } finally {
+                second.stop();
+            }
+        }
+
+        @Test
+        void twoRepositoriesOnOneStoreLetExactlyOneClaimARun() throws Exception {
+            FlowSnapshotRepository second = createSecondRepositoryOnSameStore();
+            assumeTrue(second != null, "this repository cannot share a store between instances");
+            second.start();
+            try {
+                repository.save(run("claim").status(FlowStatus.SUSPENDED).wakeAt(T0).build(), 0);
+                AtomicInteger next = new AtomicInteger();
+                List<FlowSnapshotRepository> both = List.of(repository, second);
+
+                List<Boolean> won = race(6, () -> {
+                    FlowSnapshotRepository mine = both.get(next.getAndIncrement() % 2);
+                    try {
+                        mine.saveDelta("claim", delta().status(FlowStatus.RUNNING).lease("n", T0.plusSeconds(30)).build(), 1);
+                        return true;
+                    } catch (FlowSnapshotConflictException e) {
+                        return false;
+                    }
+                });
+
+                assertThat(won).containsOnlyOnce(true);
+                assertThat(second.load("claim").orElseThrow().status()).isEqualTo(FlowStatus.RUNNING);
+            } finally {
+                second.stop();
+            }
+        }
+    }
+
+    @Nested
+    class DeleteAndRetention {
+
+        @Test
+        void deleteWithTheStoredVersionRemovesTheRun() {
+            repository.save(run("x1").build(), 0);
+            repository.saveDelta("x1", delta().completedStep("a").build(), 1);
+
+            repository.delete("x1", 2);
+
+            assertThat(repository.load("x1")).isEmpty();
+            assertThat(repository.find(FlowSnapshotQuery.builder().build()).items()).isEmpty();
+        }
+
+        @Test
+        void staleDeleteConflictsAndKeepsTheRun() {
+            repository.save(run("x2").build(), 0);
+            repository.saveDelta("x2", delta().completedStep("a").build(), 1);
+
+            assertThatThrownBy(() -> repository.delete("x2", 1)).isInstanceOf(FlowSnapshotConflictException.class);
+
+            assertThat(loaded("x2").version()).isEqualTo(2);
+        }
+
+        @Test
+        void deleteOfAnAbsentRunConflicts() {
+            assertThatThrownBy(() -> repository.delete("x3", 1)).isInstanceOf(FlowSnapshotConflictException.class);
+        }
+
+        @Test
+        void aDeletedRunCanBeStartedAgainWithNothingOfTheOldOne() {
+            repository.save(run("x4").build(), 0);
+            for (int i = 1; i <= 5; i++) {
+                repository.saveDelta("x4", delta().completedStep("old" + i).build(), i);
+            }
+            repository.delete("x4", 6);
+
+            repository.save(run("x4").build(), 0);
+            repository.saveDelta("x4", delta().completedStep("new").build(), 1);
+
+            FlowSnapshot s = loaded("x4");
+            assertThat(s.version()).isEqualTo(2);
+            assertThat(s.completedSteps()).containsExactly("new");
+        }
+
+        @Test
+        void purgeRemovesOnlyFinishedRunsOlderThanTheCutoff() {
+            repository.save(run("old-done").status(FlowStatus.COMPLETED).updatedAt(T0).build(), 0);
+            repository.save(run("old-failed").status(FlowStatus.FAILED).updatedAt(T0).build(), 0);
+            repository.save(run("new-done").status(FlowStatus.COMPLETED).updatedAt(T0.plus(Duration.ofDays(8))).build(), 0);
+            repository.save(run("old-running").status(FlowStatus.RUNNING).updatedAt(T0).build(), 0);
+            repository.save(run("old-suspended").status(FlowStatus.SUSPENDED).updatedAt(T0).build(), 0);
+
+            assertThat(repository.purgeFinished(T0.plus(Duration.ofDays(7)))).isEqualTo(2);
+
+            assertThat(repository.load("old-done")).isEmpty();
+            assertThat(repository.load("old-failed")).isEmpty();
+            assertThat(repository.load("new-done")).isPresent();
+            assertThat(repository.load("old-running")).isPresent();
+            assertThat(repository.load("old-suspended")).isPresent();
+        }
+
+        @Test
+        void purgeSeesAFinishByDelta() {
+            repository.save(run("pd").build(), 0);
+            repository.saveDelta("pd", delta().updatedAt(T0.plusSeconds(5)).status(FlowStatus.COMPLETED).build(), 1);
+
+            assertThat(repository.purgeFinished(T0.plusSeconds(4))).isZero();
+            assertThat(repository.purgeFinished(T0.plusSeconds(6))).isEqualTo(1);
+            assertThat(repository.load("pd")).isEmpty();
+        }
+
+        @Test
+        void capKeepsTheMostRecentlyFinishedRuns() {
+            for (int i = 0; i < 6; i++) {
+                repository.save(run("cap" + i).status(FlowStatus.COMPLETED).updatedAt(T0.plusSeconds(i)).build(), 0);
+            }
+            repository.save(run("cap-running").status(FlowStatus.RUNNING).updatedAt(T0.minusSeconds(100)).build(), 0);
+
+            assertThat(repository.purgeFinishedBeyond(2)).isEqualTo(4);
+
+            assertThat(repository.find(FlowSnapshotQuery.builder().build()).items())
+                    .extracting(FlowSnapshotSummary::executionId)
+                    .containsExactlyInAnyOrder("cap4", "cap5", "cap-running");
+        }
+    }
+
+    static Stream<String> badIds() {
+        return Stream.of("../x", "../../etc/passwd", "a/b", "/abs", "x\u0000y", "'; DROP TABLE x; --", "", ".hidden",
+                "a\\b", "new\nline", "x".repeat(201), "a..b", "spa ce");
+    }
+
+    @Nested
+    class BadIds {
+
+        @BeforeEach
+        void storeAGoodRun() {
+            repository.save(run("good").build(), 0);
+            repository.putValue("orders", "good", JSON.numberNode(1), 0);
+        }
+
+        @ParameterizedTest
+        @MethodSource("io.flowstate.camel.snapshot.AbstractFlowSnapshotRepositoryTest#badIds")
+        void loadRejectsABadExecutionId(String id) {
+            assertThatThrownBy(() -> repository.load(id)).isInstanceOf(InvalidIdentifierException.class);
+            assertThat(loaded("good").version()).isEqualTo(1);
+        }
+
+        @ParameterizedTest
+        @MethodSource("io.flowstate.camel.snapshot.AbstractFlowSnapshotRepositoryTest#badIds")
+        void aSnapshotWithABadIdCannotBeBuilt(String id) {
+            assertThatThrownBy(() -> run(id).build()).isInstanceOf(InvalidIdentifierException.class);
+            assertThatThrownBy(() -> run("ok", id).build()).isInstanceOf(InvalidIdentifierException.class);
+        }
+
+        @ParameterizedTest
+        @MethodSource("io.flowstate.camel.snapshot.AbstractFlowSnapshotRepositoryTest#badIds")
+        void deltaAndDeleteRejectABadExecutionId(String id) {
+            assertThatThrownBy(() -> repository.saveDelta(id, delta().completedStep("a").build(), 1))
+                    .isInstanceOf(InvalidIdentifierException.class);
+            assertThatThrownBy(() -> repository.delete(id, 1)).isInstanceOf(InvalidIdentifierException.class);
+            assertThat(loaded("good").version()).isEqualTo(1);
+        }
+
+        @ParameterizedTest
+        @MethodSource("io.flowstate.camel.snapshot.AbstractFlowSnapshotRepositoryTest#badIds")
+        void valueOperationsRejectABadNamespace(String namespace) {
+            assertThatThrownBy(() -> repository.getValue(namespace, "k")).isInstanceOf(InvalidIdentifierException.class);
+            assertThatThrownBy(() -> repository.putValue(namespace, "k", JSON.numberNode(1), 0))
+                    .isInstanceOf(InvalidIdentifierException.class);
+            assertThatThrownBy(() -> repository.getValues(namespace)).isInstanceOf(InvalidIdentifierException.class);
+            assertThatThrownBy(() -> repository.deleteValues(namespace)).isInstanceOf(InvalidIdentifierException.class);
+            assertThat(repository.getValues("orders")).hasSize(1);
+        }
+
+        @ParameterizedTest
+        @MethodSource("io.flowstate.camel.snapshot.AbstractFlowSnapshotRepositoryTest#badIds")
+        void valueOperationsRejectABadKey(String key) {
+            assumeTrue(!key.equals("a/b"), "a/b is a valid global path");
+            assertThatThrownBy(() -> repository.getValue("orders", key)).isInstanceOf(InvalidIdentifierException.class);
+            assertThatThrownBy(() -> repository.putValue("orders", key, JSON.numberNode(1), 0))
+                    .isInstanceOf(InvalidIdentifierException.class);
+            assertThatThrownBy(() -> repository.deleteValue("orders", key, 1)).isInstanceOf(InvalidIdentifierException.class);
+            assertThat(repository.getValues("orders")).containsOnlyKeys("good");
+        }
+
+        @Test
+        void aDeltaWithABadStateKeyCannotBeBuilt() {
+            assertThatThrownBy(() -> delta().setState("../x", JSON.numberNode(1)))
+                    .isInstanceOf(InvalidIdentifierException.class);
+        }
+    }
+
+    /** For subclasses: every run id stored, via paging. */
+    protected List<String> allRunIds() {
+        List<String> ids = new ArrayList<>();
+        String token = null;
+        do {
+            FlowSnapshotPage page = repository.find(FlowSnapshotQuery.builder().pageSize(1000).pageToken(token).build());
+            page.items().forEach(s -> ids.add(s.executionId()));
+            token = page.nextPageToken();
+        } while (token != null);
+        Collections.sort(ids);
+        return ids;
+    }
+}
