@@ -211,6 +211,10 @@ public final class JsonValues {
             if (value instanceof byte[] bytes) {
                 return TextNode.valueOf(Base64.getEncoder().encodeToString(bytes));
             }
+            if (value instanceof InputStream || value instanceof Reader || value instanceof StreamCache) {
+                throw unsupported(path, "it is a stream (" + value.getClass().getName()
+                                        + "); read it first, e.g. convertBodyTo(String.class) in the route", null);
+            }
             if (isLive(value.getClass())) {
                 throw unsupported(path, "it holds a live object of type " + describe(value.getClass()), null);
             }

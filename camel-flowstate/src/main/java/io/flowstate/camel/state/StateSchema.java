@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.BeanDescription;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -43,7 +44,8 @@ public final class StateSchema {
                                          + " or use a record");
         }
         try {
-            this.defaults = (ObjectNode) mapper.valueToTree(reader.readValue(mapper.createObjectNode()));
+            this.defaults = (ObjectNode) mapper.valueToTree(
+                    reader.without(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES).readValue(mapper.createObjectNode()));
         } catch (Exception e) {
             throw new StateTypeException("The state class " + type.getName()
                                          + " cannot be created from an empty state to find its defaults: "
