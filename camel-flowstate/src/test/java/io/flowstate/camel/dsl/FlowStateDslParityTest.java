@@ -228,7 +228,7 @@ class FlowStateDslParityTest extends CamelTestSupport {
                 .cause()
                 .isInstanceOf(StateTypeException.class)
                 .hasMessageContaining("'attempts'")
-                .hasMessageContaining("java.lang.Integer")
+                .hasMessageContaining("of type int")
                 .hasMessageContaining("\"many\"");
     }
 
