@@ -29,8 +29,8 @@ class FlowStateMainConfigurationTest {
 
     @Test
     void repositoryPropertyBindsTheNamedBeanEvenWhenOthersExist() {
-        RecordingFlowSnapshotRepository myRepo = new RecordingFlowSnapshotRepository();
-        RecordingFlowSnapshotRepository otherRepo = new RecordingFlowSnapshotRepository();
+        FlowSnapshotRepository myRepo = RecordingFlowSnapshotRepository.create();
+        FlowSnapshotRepository otherRepo = RecordingFlowSnapshotRepository.create();
         CamelContext context = start("classpath:main/flowstate-repository.properties",
                 "myRepo", myRepo, "otherRepo", otherRepo);
 
@@ -41,7 +41,7 @@ class FlowStateMainConfigurationTest {
 
     @Test
     void singleRepositoryBeanIsAutowiredWithoutAnyProperty() {
-        RecordingFlowSnapshotRepository onlyRepo = new RecordingFlowSnapshotRepository();
+        FlowSnapshotRepository onlyRepo = RecordingFlowSnapshotRepository.create();
         CamelContext context = start("classpath:main/flowstate-autowired.properties", "someName", onlyRepo);
 
         assertThat(component(context).getRepository()).isSameAs(onlyRepo);
@@ -53,7 +53,8 @@ class FlowStateMainConfigurationTest {
         CamelContext context = start("classpath:main/flowstate-beans.properties");
 
         Object declared = context.getRegistry().lookupByName("myRepo");
-        assertThat(declared).isInstanceOf(RecordingFlowSnapshotRepository.class);
+        assertThat(declared).isInstanceOf(FlowSnapshotRepository.class);
+        assertThat(declared.toString()).startsWith("RecordingFlowSnapshotRepository@");
         assertThat(component(context).getRepository()).isSameAs(declared);
         assertVisitsCountedIn(context, (FlowSnapshotRepository) declared);
     }
@@ -61,7 +62,7 @@ class FlowStateMainConfigurationTest {
     @Test
     void routesIncludePatternLoadsTheYamlRouteFile() {
         CamelContext context = start("classpath:main/flowstate-autowired.properties", "repo",
-                new RecordingFlowSnapshotRepository());
+                RecordingFlowSnapshotRepository.create());
 
         assertThat(context.getRoute("visits")).as("route from routes/flowstate-main-visits.yaml").isNotNull();
         assertThat(context.getRoute("visits").getEndpoint().getEndpointUri()).isEqualTo("direct://visit");

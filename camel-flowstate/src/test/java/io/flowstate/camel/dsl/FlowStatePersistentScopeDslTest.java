@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.flowstate.camel.FlowStateConstants;
+import io.flowstate.camel.snapshot.FlowSnapshotRepository;
 import io.flowstate.camel.snapshot.VersionedValue;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.test.junit5.CamelTestSupport;
@@ -18,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class FlowStatePersistentScopeDslTest extends CamelTestSupport {
 
-    private final RecordingFlowSnapshotRepository repository = new RecordingFlowSnapshotRepository();
+    private final FlowSnapshotRepository repository = RecordingFlowSnapshotRepository.create();
 
     @Override
     protected void bindToRegistry(Registry registry) {
