@@ -117,6 +117,14 @@ class FlowStateDslParityTest extends CamelTestSupport {
 
     @ParameterizedTest
     @EnumSource(Dsl.class)
+    void incrementByADecimalAddsExactly(Dsl dsl) throws Exception {
+        load(dsl);
+
+        assertThat(template.requestBody("direct:incrementDecimal", "ignored")).isEqualTo(0.3d);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Dsl.class)
     void operationHeaderOverridesTheOperationOfTheUri(Dsl dsl) throws Exception {
         load(dsl);
 

@@ -42,6 +42,10 @@ public class FlowStateJavaDslRoutes extends RouteBuilder {
                 .to("mock:afterIncrement")
                 .to("flowstate:increment:counter?by=5");
 
+        from("direct:incrementDecimal").routeId("incrementDecimal")
+                .to("flowstate:increment:amount?by=0.1")
+                .to("flowstate:increment:amount?by=0.2");
+
         from("direct:operationHeader").routeId("operationHeader")
                 .to("flowstate:get:counter");
 

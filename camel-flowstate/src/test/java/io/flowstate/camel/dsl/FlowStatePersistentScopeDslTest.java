@@ -6,12 +6,15 @@ import java.util.Map;
 import io.flowstate.camel.FlowStateConstants;
 import io.flowstate.camel.snapshot.FlowSnapshotRepository;
 import io.flowstate.camel.snapshot.VersionedValue;
+import io.flowstate.camel.support.InvalidIdentifierException;
+import org.apache.camel.CamelExecutionException;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Guards DSL parity of the persistent scope: Java, YAML and XML routes keep values across runs in the repository,
@@ -56,6 +59,19 @@ class FlowStatePersistentScopeDslTest extends CamelTestSupport {
         assertThat(repository.getValue("lastSeen", "customer-1").orElseThrow().value().textValue()).isEqualTo("tuesday");
         assertThat(repository.getValue("lastSeen", "customer-2").orElseThrow().value().textValue())
                 .isEqualTo("wednesday");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Dsl.class)
+    void invalidPersistentKeyFromHeaderFailsAndReachesNoRepository(Dsl dsl) throws Exception {
+        load(dsl);
+
+        assertThatThrownBy(() -> lastSeen("../other-flow/secret", "monday"))
+                .isInstanceOf(CamelExecutionException.class)
+                .cause()
+                .isInstanceOf(InvalidIdentifierException.class)
+                .hasMessageContaining("'../other-flow/secret'");
+        assertThat(repository.getValues("lastSeen")).isEmpty();
     }
 
     @ParameterizedTest
