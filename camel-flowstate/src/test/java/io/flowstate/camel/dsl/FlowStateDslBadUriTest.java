@@ -1,0 +1,84 @@
+package io.flowstate.camel.dsl;
+
+import java.util.stream.Stream;
+
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.spi.Resource;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+import org.apache.camel.test.junit5.CamelTestSupport;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Guards that a wrong flowstate URI stops the route from starting, with a message naming what is wrong, whichever DSL
+ * the route is written in: unknown operation, a key on an operation that takes none, invalid key characters, an
+ * invalid flow id, an unknown option, an unknown scope.
+ */
+class FlowStateDslBadUriTest extends CamelTestSupport {
+
+    static Stream<Arguments> badUris() {
+        Stream<String[]> cases = Stream.of(
+                new String[] { "flowstate:fetch:x", "Unknown flowstate operation 'fetch'" },
+                new String[] { "flowstate:getAll:x", "flowstate:getAll takes no key" },
+                new String[] { "flowstate:set:a/b", "state key 'a/b' is not valid" },
+                new String[] { "flowstate:get:..secret", "state key '..secret' is not valid" },
+                new String[] { "flowstate:start:my flow", "flow id 'my flow' is not valid" },
+                new String[] { "flowstate:get:x?defaultValu=1", "defaultValu" },
+                new String[] { "flowstate:get:x?scope=global-ish", "global-ish" });
+        return cases.flatMap(c -> Stream.of(Dsl.values()).map(dsl -> Arguments.of(dsl, c[0], c[1])));
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("badUris")
+    void badUriFailsTheRouteAtStartupWithAMessageNamingTheProblem(Dsl dsl, String uri, String expected) {
+        assertThatThrownBy(() -> addRoute(dsl, uri))
+                .satisfies(e -> assertThat(messages(e)).contains(expected));
+        assertThat(context.getRoute("bad")).as("no route was left running").isNull();
+    }
+
+    private void addRoute(Dsl dsl, String uri) throws Exception {
+        switch (dsl) {
+            case JAVA -> context.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("direct:bad").routeId("bad").to(uri);
+                }
+            });
+            case YAML -> load("bad.yaml", """
+                    - route:
+                        id: bad
+                        from:
+                          uri: direct:bad
+                          steps:
+                            - to: "%s"
+                    """.formatted(uri));
+            case XML -> load("bad.xml", """
+                    <routes xmlns="http://camel.apache.org/schema/xml-io">
+                        <route id="bad">
+                            <from uri="direct:bad"/>
+                            <to uri="%s"/>
+                        </route>
+                    </routes>
+                    """.formatted(uri.replace("&", "&amp;")));
+        }
+    }
+
+    private void load(String name, String text) throws Exception {
+        Resource resource = ResourceHelper.fromString(name, text);
+        PluginHelper.getRoutesLoader(context).loadRoutes(resource);
+    }
+
+    /** The messages of the exception and all its causes, one per line. */
+    private static String messages(Throwable e) {
+        StringBuilder all = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            all.append(t.getMessage()).append('\n');
+        }
+        return all.toString();
+    }
+}
