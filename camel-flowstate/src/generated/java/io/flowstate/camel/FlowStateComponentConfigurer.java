@@ -25,6 +25,8 @@ public class FlowStateComponentConfigurer extends PropertyConfigurerSupport impl
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "autowiredenabled":
         case "autowiredEnabled": target.setAutowiredEnabled(property(camelContext, boolean.class, value)); return true;
+        case "datadirectory":
+        case "dataDirectory": target.setDataDirectory(property(camelContext, java.lang.String.class, value)); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
         case "repository": target.setRepository(property(camelContext, io.flowstate.camel.snapshot.FlowSnapshotRepository.class, value)); return true;
@@ -42,6 +44,8 @@ public class FlowStateComponentConfigurer extends PropertyConfigurerSupport impl
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "autowiredenabled":
         case "autowiredEnabled": return boolean.class;
+        case "datadirectory":
+        case "dataDirectory": return java.lang.String.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
         case "repository": return io.flowstate.camel.snapshot.FlowSnapshotRepository.class;
@@ -55,6 +59,8 @@ public class FlowStateComponentConfigurer extends PropertyConfigurerSupport impl
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "autowiredenabled":
         case "autowiredEnabled": return target.isAutowiredEnabled();
+        case "datadirectory":
+        case "dataDirectory": return target.getDataDirectory();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
         case "repository": return target.getRepository();

@@ -5,6 +5,7 @@ import java.util.Map;
 
 import io.flowstate.camel.execution.FlowExecutions;
 import io.flowstate.camel.snapshot.FlowSnapshotRepository;
+import io.flowstate.camel.snapshot.file.FileFlowSnapshotRepository;
 import io.flowstate.camel.state.JsonValues;
 import io.flowstate.camel.support.Identifiers;
 import org.apache.camel.Endpoint;
@@ -23,6 +24,11 @@ public class FlowStateComponent extends DefaultComponent {
               description = "Where snapshots and persistent state live. Autowired when the registry holds exactly one"
                             + " FlowSnapshotRepository bean.")
     private FlowSnapshotRepository repository;
+
+    @Metadata(defaultValue = "flowstate-data",
+              description = "The directory of the file repository, the one used when no repository is configured"
+                            + " (relative paths are relative to the working directory).")
+    private String dataDirectory = "flowstate-data";
 
     private boolean repositoryCreatedHere;
     private final FlowExecutions executions = new FlowExecutions(new JsonValues(), this::getRepository, Clock.systemUTC());
@@ -56,7 +62,10 @@ public class FlowStateComponent extends DefaultComponent {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
-        // MERGE: default repository arrives with the repository branch
+        if (repository == null) {
+            repository = new FileFlowSnapshotRepository(dataDirectory);
+            repositoryCreatedHere = true;
+        }
         ServiceHelper.startService(repository);
     }
 
@@ -81,5 +90,13 @@ public class FlowStateComponent extends DefaultComponent {
 
     public void setRepository(FlowSnapshotRepository repository) {
         this.repository = repository;
+    }
+
+    public String getDataDirectory() {
+        return dataDirectory;
+    }
+
+    public void setDataDirectory(String dataDirectory) {
+        this.dataDirectory = dataDirectory;
     }
 }

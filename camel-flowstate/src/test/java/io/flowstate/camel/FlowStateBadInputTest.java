@@ -110,7 +110,7 @@ class FlowStateBadInputTest extends CamelTestSupport {
         bodies.put("it is a stream", () -> new ByteArrayInputStream(new byte[1]));
         bodies.put("The field 'self' of the value", () -> cyclic);
         bodies.put("The field 'order.worker' of the value", () -> Map.of("order", new Holder(Thread.currentThread())));
-        bodies.put("The field 'left.right.left", () -> new Node());
+        bodies.put("The field 'left.right' of the value", () -> new Node());
         bodies.put("not a JSON number", () -> Double.NaN);
         for (Map.Entry<String, Supplier<Object>> body : bodies.entrySet()) {
             Exchange out = callWithState("flowstate:set:text", Map.of("body", body.getValue().get()));

@@ -63,7 +63,8 @@ public class FlowExecutions {
 
     /**
      * Starts a run and attaches it to the exchange; when the exchange already carries a run, that run is returned
-     * unchanged (so a route re-entered on resume does not start a second run).
+     * unchanged (so a route re-entered on resume does not start a second run), unless the call names another flow or
+     * state class, which fails rather than silently using a run of a different shape.
      *
      * @param flowId     the flow id, or null for the id of the route the exchange came from
      * @param stateClass the typed state's class, or null for free-form state
@@ -71,6 +72,18 @@ public class FlowExecutions {
     public FlowExecution start(Exchange exchange, String flowId, Class<?> stateClass) {
         FlowExecution attached = exchange.getProperty(FlowStateConstants.EXECUTION, FlowExecution.class);
         if (attached != null) {
+            boolean otherFlow = flowId != null && !flowId.equals(attached.getFlowId());
+            StateSchema schema = attached.state().schema();
+            boolean otherType = stateClass != null && (schema == null || schema.type() != stateClass);
+            if (otherFlow || otherType) {
+                throw new FlowStateException("This exchange already carries run " + attached.getExecutionId()
+                                             + " of flow '" + attached.getFlowId() + "'"
+                                             + (schema == null ? "" : " typed as " + schema.type().getName())
+                                             + "; flowstate:start cannot start " + (otherFlow ? "flow '" + flowId + "'" : "")
+                                             + (otherFlow && otherType ? " with " : "")
+                                             + (otherType ? "state class " + stateClass.getName() : "")
+                                             + " on it. Start the run once, at the beginning of the flow.");
+            }
             return attached;
         }
         String routeId = exchange.getFromRouteId();

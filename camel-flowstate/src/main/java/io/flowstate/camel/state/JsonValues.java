@@ -20,6 +20,7 @@ import javax.sql.DataSource;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.BeanDescription;
+import com.fasterxml.jackson.databind.BeanProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -41,7 +42,11 @@ import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.databind.jsontype.TypeSerializer;
 import com.fasterxml.jackson.databind.ser.BeanSerializerModifier;
+import com.fasterxml.jackson.databind.ser.ContextualSerializer;
+import com.fasterxml.jackson.databind.ser.ResolvableSerializer;
+import com.fasterxml.jackson.databind.util.NameTransformer;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
@@ -66,6 +71,7 @@ public final class JsonValues {
             CamelContext.class, Exchange.class, Message.class, Processor.class, Endpoint.class);
 
     private static final int MAX_DEPTH = 200;
+    private static final String CYCLE = "it refers back to an enclosing value (a cyclic reference)";
     private static final int MAX_PATH_SHOWN = 8;
 
     private final ObjectMapper mapper;
@@ -80,7 +86,7 @@ public final class JsonValues {
 
     /**
      * The mapper used for state values: ISO-8601 text for java.time values, strict about numbers (no silent truncation
-     * of 2.5 to 2, no null for a primitive), and rejecting live objects met inside POJOs.
+     * of 2.5 to 2, no null for a primitive), rejecting live objects and cycles met inside POJOs.
      */
     public static ObjectMapper createMapper() {
         SimpleModule liveObjects = new SimpleModule("flowstate-live-objects");
@@ -88,7 +94,7 @@ public final class JsonValues {
             @Override
             public JsonSerializer<?> modifySerializer(
                     SerializationConfig config, BeanDescription beanDesc, JsonSerializer<?> serializer) {
-                return isLive(beanDesc.getBeanClass()) ? new LiveObjectSerializer() : serializer;
+                return isLive(beanDesc.getBeanClass()) ? new LiveObjectSerializer() : new CycleGuardSerializer(serializer);
             }
         });
         return JsonMapper.builder()
@@ -223,7 +229,7 @@ public final class JsonValues {
                     throw unsupported(path, "it is nested more than " + MAX_DEPTH + " levels deep", null);
                 }
                 if (open.put(value, Boolean.TRUE) != null) {
-                    throw unsupported(path, "it refers back to an enclosing value (a cyclic reference)", null);
+                    throw unsupported(path, CYCLE, null);
                 }
                 try {
                     return value instanceof Map<?, ?> map ? convertMap(map, path, depth) : convertSequence(value, path, depth);
@@ -282,7 +288,7 @@ public final class JsonValues {
                     }
                     String reason = jme.getOriginalMessage();
                     if (reason != null && reason.startsWith("Infinite recursion")) {
-                        reason = "it refers back to an enclosing value (a cyclic reference)";
+                        reason = CYCLE; // a cycle through maps or lists inside a POJO, stopped by Jackson itself
                     }
                     throw unsupported(full, reason, e);
                 }
@@ -320,6 +326,96 @@ public final class JsonValues {
                 return Array.get(array, i++);
             }
         };
+    }
+
+    /**
+     * Wraps every bean serializer to fail at the first object met again inside itself. Without it Jackson only stops a
+     * cycle by catching a StackOverflowError, which is slow and reports a path from deep inside the loop; this way the
+     * error names the path from the value's root.
+     */
+    private static final class CycleGuardSerializer extends JsonSerializer<Object>
+            implements ResolvableSerializer, ContextualSerializer {
+        private static final Object OPEN_OBJECTS = CycleGuardSerializer.class;
+        private final JsonSerializer<Object> delegate;
+
+        @SuppressWarnings("unchecked")
+        CycleGuardSerializer(JsonSerializer<?> delegate) {
+            this.delegate = (JsonSerializer<Object>) delegate;
+        }
+
+        @Override
+        public void resolve(SerializerProvider provider) throws JsonMappingException {
+            if (delegate instanceof ResolvableSerializer resolvable) {
+                resolvable.resolve(provider);
+            }
+        }
+
+        @Override
+        public JsonSerializer<?> createContextual(SerializerProvider provider, BeanProperty property)
+                throws JsonMappingException {
+            JsonSerializer<?> contextual = delegate instanceof ContextualSerializer c
+                    ? c.createContextual(provider, property) : delegate;
+            return contextual == delegate ? this : new CycleGuardSerializer(contextual);
+        }
+
+        @Override
+        public void serialize(Object value, JsonGenerator gen, SerializerProvider provider) throws java.io.IOException {
+            enter(value, gen, provider);
+            try {
+                delegate.serialize(value, gen, provider);
+            } finally {
+                openObjects(provider).remove(value);
+            }
+        }
+
+        @Override
+        public void serializeWithType(Object value, JsonGenerator gen, SerializerProvider provider, TypeSerializer types)
+                throws java.io.IOException {
+            enter(value, gen, provider);
+            try {
+                delegate.serializeWithType(value, gen, provider, types);
+            } finally {
+                openObjects(provider).remove(value);
+            }
+        }
+
+        @Override
+        public JsonSerializer<Object> unwrappingSerializer(NameTransformer unwrapper) {
+            return new CycleGuardSerializer(delegate.unwrappingSerializer(unwrapper));
+        }
+
+        @Override
+        public boolean isEmpty(SerializerProvider provider, Object value) {
+            return delegate.isEmpty(provider, value);
+        }
+
+        @Override
+        public boolean usesObjectId() {
+            return delegate.usesObjectId();
+        }
+
+        @Override
+        public Class<Object> handledType() {
+            return delegate.handledType();
+        }
+
+        private static void enter(Object value, JsonGenerator gen, SerializerProvider provider)
+                throws JsonMappingException {
+            if (openObjects(provider).put(value, Boolean.TRUE) != null) {
+                throw JsonMappingException.from(gen, CYCLE);
+            }
+        }
+
+        /** The objects being written on this call's path; attributes set on the provider live for one call. */
+        @SuppressWarnings("unchecked")
+        private static IdentityHashMap<Object, Boolean> openObjects(SerializerProvider provider) {
+            IdentityHashMap<Object, Boolean> open = (IdentityHashMap<Object, Boolean>) provider.getAttribute(OPEN_OBJECTS);
+            if (open == null) {
+                open = new IdentityHashMap<>();
+                provider.setAttribute(OPEN_OBJECTS, open);
+            }
+            return open;
+        }
     }
 
     /** Stands in for the serializer of a live object met inside a POJO, so the error names its field. */

@@ -110,9 +110,7 @@ public class RepositoryStateStore implements StateStore {
 
     @Override
     public void clear() {
-        for (String key : keys()) {
-            delete(key);
-        }
+        repository.deleteValues(namespace);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.flowstate.camel.dsl;
 
 import io.flowstate.camel.FlowStateComponent;
 import io.flowstate.camel.snapshot.FlowSnapshotRepository;
+import io.flowstate.camel.snapshot.memory.MemoryFlowSnapshotRepository;
 import io.flowstate.camel.snapshot.VersionedValue;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
@@ -29,8 +30,8 @@ class FlowStateMainConfigurationTest {
 
     @Test
     void repositoryPropertyBindsTheNamedBeanEvenWhenOthersExist() {
-        FlowSnapshotRepository myRepo = RecordingFlowSnapshotRepository.create();
-        FlowSnapshotRepository otherRepo = RecordingFlowSnapshotRepository.create();
+        FlowSnapshotRepository myRepo = new MemoryFlowSnapshotRepository();
+        FlowSnapshotRepository otherRepo = new MemoryFlowSnapshotRepository();
         CamelContext context = start("classpath:main/flowstate-repository.properties",
                 "myRepo", myRepo, "otherRepo", otherRepo);
 
@@ -41,7 +42,7 @@ class FlowStateMainConfigurationTest {
 
     @Test
     void singleRepositoryBeanIsAutowiredWithoutAnyProperty() {
-        FlowSnapshotRepository onlyRepo = RecordingFlowSnapshotRepository.create();
+        FlowSnapshotRepository onlyRepo = new MemoryFlowSnapshotRepository();
         CamelContext context = start("classpath:main/flowstate-autowired.properties", "someName", onlyRepo);
 
         assertThat(component(context).getRepository()).isSameAs(onlyRepo);
@@ -53,8 +54,7 @@ class FlowStateMainConfigurationTest {
         CamelContext context = start("classpath:main/flowstate-beans.properties");
 
         Object declared = context.getRegistry().lookupByName("myRepo");
-        assertThat(declared).isInstanceOf(FlowSnapshotRepository.class);
-        assertThat(declared.toString()).startsWith("RecordingFlowSnapshotRepository@");
+        assertThat(declared).isInstanceOf(MemoryFlowSnapshotRepository.class);
         assertThat(component(context).getRepository()).isSameAs(declared);
         assertVisitsCountedIn(context, (FlowSnapshotRepository) declared);
     }
@@ -62,7 +62,7 @@ class FlowStateMainConfigurationTest {
     @Test
     void routesIncludePatternLoadsTheYamlRouteFile() {
         CamelContext context = start("classpath:main/flowstate-autowired.properties", "repo",
-                RecordingFlowSnapshotRepository.create());
+                new MemoryFlowSnapshotRepository());
 
         assertThat(context.getRoute("visits")).as("route from routes/flowstate-main-visits.yaml").isNotNull();
         assertThat(context.getRoute("visits").getEndpoint().getEndpointUri()).isEqualTo("direct://visit");

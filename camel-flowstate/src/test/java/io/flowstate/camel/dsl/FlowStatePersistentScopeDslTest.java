@@ -5,6 +5,7 @@ import java.util.Map;
 
 import io.flowstate.camel.FlowStateConstants;
 import io.flowstate.camel.snapshot.FlowSnapshotRepository;
+import io.flowstate.camel.snapshot.memory.MemoryFlowSnapshotRepository;
 import io.flowstate.camel.snapshot.VersionedValue;
 import io.flowstate.camel.support.InvalidIdentifierException;
 import org.apache.camel.CamelExecutionException;
@@ -22,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class FlowStatePersistentScopeDslTest extends CamelTestSupport {
 
-    private final FlowSnapshotRepository repository = RecordingFlowSnapshotRepository.create();
+    private final FlowSnapshotRepository repository = new MemoryFlowSnapshotRepository();
 
     @Override
     protected void bindToRegistry(Registry registry) {
