@@ -19,15 +19,15 @@ public class FlowStateProducerInvokeOnHeaderFactory implements InvokeOnHeaderStr
     public Object invoke(Object obj, String key, Exchange exchange, AsyncCallback callback) throws Exception {
         io.flowstate.camel.FlowStateProducer target = (io.flowstate.camel.FlowStateProducer) obj;
         switch (key) {
-        case "append": target.onAppend(exchange); return null;
-        case "clear": target.onClear(exchange); return null;
-        case "delete": target.onDelete(exchange); return null;
-        case "get": target.onGet(exchange); return null;
+        case "append": return target.onAppend(exchange);
+        case "clear": return target.onClear(exchange);
+        case "delete": return target.onDelete(exchange);
+        case "get": return target.onGet(exchange);
         case "getall":
-        case "getAll": target.onGetAll(exchange); return null;
-        case "increment": target.onIncrement(exchange); return null;
-        case "set": target.onSet(exchange); return null;
-        case "start": target.onStart(exchange); return null;
+        case "getAll": return target.onGetAll(exchange);
+        case "increment": return target.onIncrement(exchange);
+        case "set": return target.onSet(exchange);
+        case "start": return target.onStart(exchange);
         default: return null;
         }
     }

@@ -1,9 +1,9 @@
 package io.flowstate.camel;
 
 import io.flowstate.camel.execution.FlowExecution;
+import io.flowstate.camel.execution.FlowExecutions;
 import io.flowstate.camel.state.MissingStateException;
 import io.flowstate.camel.state.StateStore;
-import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.spi.InvokeOnHeader;
@@ -17,35 +17,41 @@ public class FlowStateProducer extends HeaderSelectorProducer {
 
     private final FlowStateEndpoint endpoint;
     private final FlowStateConfiguration configuration;
+    private final FlowExecutions executions;
+
+    /** What every handler returns: the handlers set the body themselves. */
+    private static final Object DONE = new Object();
 
     public FlowStateProducer(FlowStateEndpoint endpoint) {
         super(endpoint, FlowStateConstants.OPERATION, endpoint::getOperation);
         this.endpoint = endpoint;
         this.configuration = endpoint.getConfiguration();
+        this.executions = endpoint.getComponent().getExecutions();
     }
 
+    /**
+     * Every handler returns {@link #DONE}; a null result means no handler matched the operation, which can only come
+     * from header CamelFlowStateOperation (URI operations are checked when the endpoint is created).
+     */
     @Override
-    public boolean process(Exchange exchange, AsyncCallback callback) {
-        Object override = exchange.getMessage().getHeader(FlowStateConstants.OPERATION);
-        if (override != null && !FlowStateEndpoint.OPERATIONS.contains(override.toString())) {
-            exchange.setException(new FlowStateException(
-                    "Unknown flowstate operation '" + override + "' in header " + FlowStateConstants.OPERATION
-                                                         + ": use one of " + FlowStateEndpoint.OPERATIONS));
-            callback.done(true);
-            return true;
+    protected void processResult(Exchange exchange, Object result) {
+        if (result != DONE) {
+            throw new FlowStateException("Unknown flowstate operation '"
+                                         + exchange.getMessage().getHeader(FlowStateConstants.OPERATION)
+                                         + "' in header " + FlowStateConstants.OPERATION + ": use one of "
+                                         + FlowStateEndpoint.OPERATIONS);
         }
-        return super.process(exchange, callback);
     }
 
     // ------------------------------------------------------------------ Handlers
 
     @InvokeOnHeader("get")
-    public void onGet(Exchange exchange) {
+    public Object onGet(Exchange exchange) {
         String key = key(exchange, "get");
         Object value = store(exchange).get(key);
         if (value == null) {
             if (configuration.isRequired()) {
-                FlowExecution run = FlowExecution.of(exchange);
+                FlowExecution run = run(exchange);
                 throw new MissingStateException("No value under state key '" + key + "' (scope "
                                                 + scopeName() + " of flow '" + run.getFlowId() + "', run "
                                                 + run.getExecutionId()
@@ -54,10 +60,11 @@ public class FlowStateProducer extends HeaderSelectorProducer {
             value = configuration.getDefaultValue();
         }
         exchange.getMessage().setBody(value);
+        return DONE;
     }
 
     @InvokeOnHeader("set")
-    public void onSet(Exchange exchange) {
+    public Object onSet(Exchange exchange) {
         String key = key(exchange, "set");
         Message message = exchange.getMessage();
         Object header = message.getHeader(FlowStateConstants.VALUE);
@@ -65,10 +72,11 @@ public class FlowStateProducer extends HeaderSelectorProducer {
         if (header != null) {
             message.removeHeader(FlowStateConstants.VALUE);
         }
+        return DONE;
     }
 
     @InvokeOnHeader("append")
-    public void onAppend(Exchange exchange) {
+    public Object onAppend(Exchange exchange) {
         String key = key(exchange, "append");
         Message message = exchange.getMessage();
         Object header = message.getHeader(FlowStateConstants.VALUE);
@@ -76,38 +84,49 @@ public class FlowStateProducer extends HeaderSelectorProducer {
         if (header != null) {
             message.removeHeader(FlowStateConstants.VALUE);
         }
+        return DONE;
     }
 
     @InvokeOnHeader("increment")
-    public void onIncrement(Exchange exchange) {
+    public Object onIncrement(Exchange exchange) {
         Number value = store(exchange).increment(key(exchange, "increment"), configuration.getIncrement());
         exchange.getMessage().setBody(value);
+        return DONE;
     }
 
     @InvokeOnHeader("delete")
-    public void onDelete(Exchange exchange) {
+    public Object onDelete(Exchange exchange) {
         store(exchange).delete(key(exchange, "delete"));
+        return DONE;
     }
 
     @InvokeOnHeader("getAll")
-    public void onGetAll(Exchange exchange) {
+    public Object onGetAll(Exchange exchange) {
         exchange.getMessage().setBody(store(exchange).getAll());
+        return DONE;
     }
 
     @InvokeOnHeader("clear")
-    public void onClear(Exchange exchange) {
+    public Object onClear(Exchange exchange) {
         store(exchange).clear();
+        return DONE;
     }
 
     @InvokeOnHeader("start")
-    public void onStart(Exchange exchange) {
-        endpoint.getComponent().getExecutions().start(exchange, endpoint.getKey(), configuration.getStateClass());
+    public Object onStart(Exchange exchange) {
+        executions.start(exchange, endpoint.getKey(), configuration.getStateClass());
+        return DONE;
     }
 
     // ------------------------------------------------------------------ Helpers
 
     private StateStore store(Exchange exchange) {
-        return FlowExecution.of(exchange).scope(configuration.getScope(), configuration.isNoWarning());
+        return run(exchange).scope(configuration.getScope(), configuration.isNoWarning());
+    }
+
+    private FlowExecution run(Exchange exchange) {
+        FlowExecution run = exchange.getProperty(FlowStateConstants.EXECUTION, FlowExecution.class);
+        return run != null ? run : executions.attach(exchange);
     }
 
     private String key(Exchange exchange, String operation) {

@@ -1,6 +1,7 @@
 package io.flowstate.camel.execution;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -94,8 +95,9 @@ public class FlowExecutions {
                                          + " letters, digits and _ . : -");
         }
         StateSchema schema = stateClass == null ? null : schemas.computeIfAbsent(stateClass, c -> new StateSchema(c, json.mapper()));
+        Instant now = clock.instant();
         FlowExecution execution = new FlowExecution(
-                RunIds.next(), id, routeId, clock.instant(), new LocalStateStore(json, schema), this);
+                RunIds.next(now), id, routeId, now, new LocalStateStore(json, schema), this);
         exchange.setProperty(FlowStateConstants.EXECUTION, execution);
         exchange.getMessage().setHeader(FlowStateConstants.EXECUTION_ID, execution.getExecutionId());
         exchange.getMessage().setHeader(FlowStateConstants.FLOW_ID, id);

@@ -118,6 +118,9 @@ public final class JsonValues {
      * @throws UnsupportedValueException naming the key and the path of the first field that is not a JSON value
      */
     public JsonNode toJson(String key, Object value) {
+        if (value instanceof String text) {
+            return TextNode.valueOf(text); // the common case, without the walker's bookkeeping
+        }
         return new Conversion(key).convert(value, new StringBuilder(), 0);
     }
 

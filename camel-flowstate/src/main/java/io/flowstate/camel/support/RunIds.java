@@ -1,5 +1,6 @@
 package io.flowstate.camel.support;
 
+import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -13,9 +14,10 @@ public final class RunIds {
     private RunIds() {
     }
 
-    public static String next() {
+    /** A new id whose time part is {@code now} (the run's start). */
+    public static String next(Instant now) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        long millis = System.currentTimeMillis();
+        long millis = now.toEpochMilli();
         long msb = millis << 16 | 0x7000L | random.nextInt(0x1000);
         long lsb = random.nextLong() & 0x3FFFFFFFFFFFFFFFL | 0x8000000000000000L;
         return new UUID(msb, lsb).toString();
