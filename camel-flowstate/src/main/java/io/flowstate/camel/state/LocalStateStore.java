@@ -30,6 +30,8 @@ public class LocalStateStore implements StateStore {
     private final JsonValues json;
     private final StateSchema schema;
     private final Map<String, JsonNode> values = new LinkedHashMap<>();
+    /** Changes since the last checkpoint; null until the state is first saved (nothing to track before that). */
+    private StateChanges changes;
 
     /**
      * @param schema the typed state, or null for free-form state
@@ -90,6 +92,7 @@ public class LocalStateStore implements StateStore {
             }
             if (schema == null && current != null && current.isArray()) {
                 ((ArrayNode) current).add(item); // we own the tree: append in place, no copy of the list
+                track(key);
                 return current.size();
             }
             ArrayNode list = current != null && current.isArray()
@@ -126,6 +129,9 @@ public class LocalStateStore implements StateStore {
                 replaceAll(schema.validate(candidate, key));
             } else {
                 values.remove(key);
+                if (changes != null) {
+                    changes.remove(key);
+                }
             }
             return true;
         }
@@ -144,6 +150,7 @@ public class LocalStateStore implements StateStore {
         if (schema != null) {
             schema.defaults().fields().forEachRemaining(e -> values.put(e.getKey(), e.getValue()));
         }
+        markAllChanged();
     }
 
     @Override
@@ -200,10 +207,62 @@ public class LocalStateStore implements StateStore {
         return tree;
     }
 
-    /** Replaces the whole state with a copy of {@code state} (e.g. restored from a snapshot). */
+    /** Replaces the whole state with a copy of {@code state}; only keys whose value differs count as changed. */
     public synchronized void replaceAll(ObjectNode state) {
+        Map<String, JsonNode> before = changes == null ? Map.of() : new LinkedHashMap<>(values);
         values.clear();
         state.fields().forEachRemaining(e -> values.put(e.getKey(), e.getValue().deepCopy()));
+        if (changes != null) {
+            before.keySet().stream().filter(k -> !values.containsKey(k)).forEach(changes::remove);
+            values.forEach((k, v) -> {
+                if (!v.equals(before.get(k))) {
+                    changes.write(k);
+                }
+            });
+        }
+    }
+
+    // ------------------------------------------------------------------ checkpoints
+
+    /**
+     * A copy of the whole state for a run's first save; from now on changes are tracked for the next checkpoints.
+     */
+    public synchronized ObjectNode treeForFirstSave() {
+        changes = new StateChanges();
+        return tree();
+    }
+
+    /**
+     * Hands the changes since the last checkpoint to {@code writer} together with the current values, under this
+     * state's lock so that no write slips between reading and resetting them; returns those changes (give them back
+     * with {@link #requeue} if the checkpoint fails).
+     */
+    public synchronized StateChanges drainChanges(java.util.function.BiConsumer<StateChanges, Map<String, JsonNode>> writer) {
+        StateChanges drained = changes == null ? new StateChanges() : changes;
+        writer.accept(drained, values); // the writer copies what it keeps
+        changes = new StateChanges();
+        return drained;
+    }
+
+    /** Gives back the changes of a checkpoint that failed, so the next one writes them. */
+    public synchronized void requeue(StateChanges failed) {
+        if (changes == null) {
+            return; // not saved yet: the next save is a full one anyway
+        }
+        changes.requeue(failed);
+    }
+
+    private void track(String key) {
+        if (changes != null) {
+            changes.write(key);
+        }
+    }
+
+    private void markAllChanged() {
+        if (changes != null) {
+            changes.clear();
+            values.keySet().forEach(changes::write);
+        }
     }
 
     private StateSchema requireSchema(Class<?> type) {
@@ -228,6 +287,7 @@ public class LocalStateStore implements StateStore {
     private void store(String key, JsonNode node) {
         if (schema == null) {
             values.put(key, node);
+            track(key);
             return;
         }
         ObjectNode candidate = tree();
