@@ -1046,6 +1046,10 @@ public abstract class AbstractFlowSnapshotRepositoryTest {
                 "a\\b", "new\nline", "x".repeat(201), "a..b", "spa ce");
     }
 
+    static Stream<String> badKeys() {
+        return badIds().filter(id -> !id.equals("a/b")); // a/b is a valid path key of a global value
+    }
+
     @Nested
     class BadIds {
 
@@ -1090,9 +1094,8 @@ public abstract class AbstractFlowSnapshotRepositoryTest {
         }
 
         @ParameterizedTest
-        @MethodSource("io.flowstate.camel.snapshot.AbstractFlowSnapshotRepositoryTest#badIds")
+        @MethodSource("io.flowstate.camel.snapshot.AbstractFlowSnapshotRepositoryTest#badKeys")
         void valueOperationsRejectABadKey(String key) {
-            assumeTrue(!key.equals("a/b"), "a/b is a valid global path");
             assertThatThrownBy(() -> repository.getValue("orders", key)).isInstanceOf(InvalidIdentifierException.class);
             assertThatThrownBy(() -> repository.putValue("orders", key, JSON.numberNode(1), 0))
                     .isInstanceOf(InvalidIdentifierException.class);

@@ -1,0 +1,70 @@
+package io.flowstate.camel.snapshot.jdbc;
+
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+
+import io.flowstate.camel.snapshot.FlowSnapshotDelta;
+import io.flowstate.camel.snapshot.FlowSnapshotDelta.Field;
+
+/**
+ * The versioned UPDATE of a run's row for one delta: version + 1, updated_at, the indexed columns the delta changes,
+ * and the delta counters that decide compaction. The snapshot column is not touched.
+ */
+final class DeltaUpdate {
+
+    private final FlowSnapshotDelta delta;
+    private final String sql;
+
+    DeltaUpdate(JdbcSchema schema, FlowSnapshotDelta delta) {
+        this.delta = delta;
+        StringBuilder set = new StringBuilder("UPDATE " + schema.runs + " SET version = version + 1, updated_at = ?");
+        if (delta.changes(Field.STATUS)) {
+            set.append(", status = ?");
+        }
+        if (delta.changes(Field.WAITING_FOR)) {
+            set.append(", waiting_for = ?");
+        }
+        if (delta.changes(Field.WAKE_AT)) {
+            set.append(", wake_at = ?");
+        }
+        if (delta.changes(Field.LEASE_OWNER)) {
+            set.append(", lease_owner = ?");
+        }
+        if (delta.changes(Field.LEASE_EXPIRES_AT)) {
+            set.append(", lease_expires_at = ?");
+        }
+        set.append(", delta_count = delta_count + 1, delta_bytes = delta_bytes + ?")
+                .append(" WHERE execution_id = ? AND version = ? AND format_version <= ?");
+        this.sql = set.toString();
+    }
+
+    String sql() {
+        return sql;
+    }
+
+    /** Binds this update's parameters from index 1; returns the next free index. */
+    int bind(PreparedStatement ps, String executionId, long expectedVersion, int deltaBytes) throws SQLException {
+        int i = 1;
+        JdbcFlowSnapshotRepository.instant(ps, i++, delta.updatedAt());
+        if (delta.changes(Field.STATUS)) {
+            ps.setString(i++, delta.status().name());
+        }
+        if (delta.changes(Field.WAITING_FOR)) {
+            JdbcFlowSnapshotRepository.text(ps, i++, delta.waitingFor());
+        }
+        if (delta.changes(Field.WAKE_AT)) {
+            JdbcFlowSnapshotRepository.instant(ps, i++, delta.wakeAt());
+        }
+        if (delta.changes(Field.LEASE_OWNER)) {
+            JdbcFlowSnapshotRepository.text(ps, i++, delta.leaseOwner());
+        }
+        if (delta.changes(Field.LEASE_EXPIRES_AT)) {
+            JdbcFlowSnapshotRepository.instant(ps, i++, delta.leaseExpiresAt());
+        }
+        ps.setLong(i++, deltaBytes);
+        ps.setString(i++, executionId);
+        ps.setLong(i++, expectedVersion);
+        ps.setInt(i++, io.flowstate.camel.snapshot.FlowSnapshot.FORMAT_VERSION);
+        return i;
+    }
+}

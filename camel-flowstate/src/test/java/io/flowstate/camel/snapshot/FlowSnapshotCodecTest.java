@@ -1,0 +1,145 @@
+package io.flowstate.camel.snapshot;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flowstate.camel.execution.FlowStatus;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The JSON codec reads plain JSON only, within limits, and names the run and the place in every error.
+ */
+class FlowSnapshotCodecTest {
+
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+    private final FlowSnapshotCodec codec = new FlowSnapshotCodec(64 * 1024);
+
+    private static FlowSnapshot snapshot(ObjectNode state) {
+        return FlowSnapshot.builder().executionId("run-1").flowId("orders").status(FlowStatus.RUNNING)
+                .createdAt(Instant.parse("2026-01-01T00:00:00Z")).state(state).build();
+    }
+
+    private FlowSnapshot decode(String json) {
+        return codec.decode(json.getBytes(StandardCharsets.UTF_8), "run-1", "test.json");
+    }
+
+    @Test
+    void aSnapshotRoundTripsWithTheVersionItWasEncodedWith() {
+        FlowSnapshot s = snapshot(JSON.objectNode().put("a", 1));
+
+        FlowSnapshot back = codec.decode(codec.encode(s, 7), "run-1", "test.json");
+
+        assertThat(back).isEqualTo(s.withVersion(7));
+    }
+
+    @Test
+    void aDeltaRoundTripsWithItsVersion() {
+        FlowSnapshotDelta d = FlowSnapshotDelta.builder().updatedAt(Instant.parse("2026-01-01T00:00:01Z"))
+                .clearState().setState("a", JSON.numberNode(1)).removeState("b").result("s1", JSON.textNode("x"))
+                .completedStep("s1").status(FlowStatus.SUSPENDED).waitingFor("approval").wakeAt(null)
+                .resumeTokenHash("h").resourceNames(List.of("db")).lease(null, null).failure(null).build();
+
+        byte[] data = codec.encodeDelta("run-1", d, 5);
+        FlowSnapshotCodec.StoredDelta back = codec.decodeDelta(data, 0, data.length, "run-1", "test.log");
+
+        assertThat(back.version()).isEqualTo(5);
+        assertThat(back.delta()).isEqualTo(d);
+    }
+
+    @Test
+    void classNamesInTheDataAreJustData() {
+        ObjectNode state = JSON.objectNode();
+        state.putArray("evil").add("java.lang.ProcessBuilder").addArray().add("touch").add("/tmp/pwned");
+        state.putObject("typed").put("@class", "javax.naming.InitialContext").put("@type", "java.net.URL");
+
+        FlowSnapshot back = codec.decode(codec.encode(snapshot(state), 1), "run-1", "test.json");
+
+        assertThat(back.state()).isEqualTo(state);
+        assertThat(back.state().get("typed").get("@class").textValue()).isEqualTo("javax.naming.InitialContext");
+    }
+
+    @Test
+    void aNewerFormatVersionIsRefusedNamingTheRun() {
+        String json = new String(codec.encode(snapshot(JSON.objectNode()), 1), StandardCharsets.UTF_8)
+                .replace("\"formatVersion\":1", "\"formatVersion\":3");
+
+        assertThatThrownBy(() -> decode(json))
+                .isInstanceOf(FlowSnapshotFormatException.class)
+                .hasMessageContaining("run-1").hasMessageContaining("test.json").hasMessageContaining("format 3");
+    }
+
+    @Test
+    void aTruncatedDocumentIsRefusedNamingRunAndPlace() {
+        String json = new String(codec.encode(snapshot(JSON.objectNode().put("k", "v")), 1), StandardCharsets.UTF_8);
+
+        assertThatThrownBy(() -> decode(json.substring(0, json.length() - 10)))
+                .isInstanceOf(FlowSnapshotFormatException.class)
+                .hasMessageContaining("run-1").hasMessageContaining("test.json");
+    }
+
+    @Test
+    void dataAfterTheDocumentIsRefused() {
+        String json = new String(codec.encode(snapshot(JSON.objectNode()), 1), StandardCharsets.UTF_8);
+
+        assertThatThrownBy(() -> decode(json + "{}")).isInstanceOf(FlowSnapshotFormatException.class);
+    }
+
+    @Test
+    void duplicateFieldsAreRefused() {
+        assertThatThrownBy(() -> decode("{\"formatVersion\":1,\"formatVersion\":1}"))
+                .isInstanceOf(FlowSnapshotFormatException.class);
+    }
+
+    @Test
+    void aDocumentOfAnotherRunIsRefused() {
+        byte[] other = codec.encode(snapshot(JSON.objectNode()), 1);
+
+        assertThatThrownBy(() -> codec.decode(other, "run-2", "run-2.json"))
+                .isInstanceOf(FlowSnapshotFormatException.class).hasMessageContaining("belongs to run run-1");
+    }
+
+    @Test
+    void nestingDeeperThanTheLimitIsRefused() {
+        String deep = "[".repeat(FlowSnapshotCodec.MAX_NESTING_DEPTH + 10) + "]".repeat(FlowSnapshotCodec.MAX_NESTING_DEPTH + 10);
+        String json = "{\"formatVersion\":1,\"executionId\":\"run-1\",\"state\":{\"a\":" + deep + "}}";
+
+        assertThatThrownBy(() -> decode(json)).isInstanceOf(FlowSnapshotFormatException.class);
+    }
+
+    @Test
+    void aDocumentLargerThanTheLimitIsRefusedBeforeParsing() {
+        String json = "{\"formatVersion\":1,\"pad\":\"" + "x".repeat(70 * 1024) + "\"}";
+
+        assertThatThrownBy(() -> decode(json))
+                .isInstanceOf(FlowSnapshotFormatException.class).hasMessageContaining("maxSnapshotSize");
+    }
+
+    @Test
+    void encodingMoreThanTheLimitFailsNamingTheRunAndStopsEarly() {
+        ObjectNode state = JSON.objectNode().put("blob", "x".repeat(200 * 1024));
+
+        assertThatThrownBy(() -> codec.encode(snapshot(state), 1))
+                .isInstanceOf(FlowSnapshotTooLargeException.class)
+                .hasMessageContaining("run-1").hasMessageContaining("maxSnapshotSize=65536");
+    }
+
+    @Test
+    void missingRequiredFieldsAreRefused() {
+        assertThatThrownBy(() -> decode("{\"formatVersion\":1,\"executionId\":\"run-1\"}"))
+                .isInstanceOf(FlowSnapshotFormatException.class).hasMessageContaining("flowId");
+    }
+
+    @Test
+    void anUnknownStatusIsRefused() {
+        String json = new String(codec.encode(snapshot(JSON.objectNode()), 1), StandardCharsets.UTF_8)
+                .replace("\"RUNNING\"", "\"EXPLODED\"");
+
+        assertThatThrownBy(() -> decode(json)).isInstanceOf(FlowSnapshotFormatException.class).hasMessageContaining("EXPLODED");
+    }
+}

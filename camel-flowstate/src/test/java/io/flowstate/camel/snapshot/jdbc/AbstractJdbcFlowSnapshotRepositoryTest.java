@@ -1,0 +1,194 @@
+package io.flowstate.camel.snapshot.jdbc;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.flowstate.camel.snapshot.AbstractFlowSnapshotRepositoryTest;
+import io.flowstate.camel.snapshot.FlowSnapshotFormatException;
+import io.flowstate.camel.snapshot.FlowSnapshotRepository;
+import io.flowstate.camel.snapshot.FlowSnapshotTooLargeException;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The repository contract on a real database, plus what only the JDBC repository can get wrong: table prefixes,
+ * newer formats in a row, compaction of the deltas table, size limits.
+ */
+abstract class AbstractJdbcFlowSnapshotRepositoryTest extends AbstractFlowSnapshotRepositoryTest {
+
+    private final List<HikariDataSource> pools = new ArrayList<>();
+    protected String tablePrefix;
+
+    /** A JDBC URL of a database this test may write to. */
+    protected abstract String jdbcUrl();
+
+    protected abstract String user();
+
+    /** A table prefix no other test of the same database uses. */
+    protected abstract String freshTablePrefix();
+
+    protected DataSource pool() {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(jdbcUrl());
+        config.setUsername(user());
+        config.setMaximumPoolSize(8);
+        HikariDataSource ds = new HikariDataSource(config);
+        pools.add(ds);
+        return ds;
+    }
+
+    protected JdbcFlowSnapshotRepository repositoryOn(DataSource ds) {
+        JdbcFlowSnapshotRepository repo = new JdbcFlowSnapshotRepository(ds);
+        repo.setTablePrefix(tablePrefix);
+        repo.setCompactAfterDeltas(7); // so the contract's delta tests cross several compactions
+        return repo;
+    }
+
+    @Override
+    protected FlowSnapshotRepository createRepository() {
+        tablePrefix = freshTablePrefix();
+        return repositoryOn(pool());
+    }
+
+    @Override
+    protected FlowSnapshotRepository createSecondRepositoryOnSameStore() {
+        return repositoryOn(pool());
+    }
+
+    @Override
+    protected void destroyRepository(FlowSnapshotRepository repository) {
+        pools.forEach(HikariDataSource::close);
+        pools.clear();
+    }
+
+    protected DataSource dataSource() {
+        return ((JdbcFlowSnapshotRepository) repository).getDataSource();
+    }
+
+    protected long count(String sql, String id) throws Exception {
+        try (Connection c = dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    @Nested
+    class Tables {
+
+        @Test
+        void aBadTablePrefixIsRefusedAtStart() {
+            JdbcFlowSnapshotRepository bad = new JdbcFlowSnapshotRepository(dataSource());
+            bad.setTablePrefix("x; DROP TABLE y; --");
+
+            assertThatThrownBy(bad::start).hasMessageContaining("tablePrefix");
+        }
+
+        @Test
+        void theDialectIsDetectedFromTheConnection() {
+            assertThat(((JdbcFlowSnapshotRepository) repository).getDialect()).isIn("H2", "POSTGRESQL");
+        }
+
+        @Test
+        void deltasAreRowsUntilCompactionFoldsThem() throws Exception {
+            repository.save(run("rows").build(), 0);
+            for (int i = 1; i <= 6; i++) {
+                repository.saveDelta("rows", delta().completedStep("s" + i).build(), i);
+            }
+            String deltas = "SELECT COUNT(*) FROM " + tablePrefix + "run_deltas WHERE execution_id = ?";
+            assertThat(count(deltas, "rows")).isEqualTo(6);
+
+            repository.saveDelta("rows", delta().completedStep("s7").build(), 7);
+
+            assertThat(count(deltas, "rows")).isZero();
+            assertThat(count("SELECT snapshot_version FROM " + tablePrefix + "runs WHERE execution_id = ?", "rows"))
+                    .isEqualTo(8);
+            assertThat(loaded("rows").completedSteps()).hasSize(7);
+        }
+
+        @Test
+        void aDeltaNeverRewritesTheSnapshotColumn() throws Exception {
+            ObjectNode state = JSON.objectNode();
+            for (int i = 0; i < 200; i++) {
+                state.put("key" + i, "value-" + i);
+            }
+            repository.save(run("big").state(state).build(), 0);
+            String snapshotBytes = "SELECT snapshot_bytes FROM " + tablePrefix + "runs WHERE execution_id = ?";
+            long before = count(snapshotBytes, "big");
+
+            repository.saveDelta("big", delta().setState("key1", JSON.textNode("x")).build(), 1);
+
+            assertThat(count(snapshotBytes, "big")).isEqualTo(before);
+            assertThat(count("SELECT snapshot_version FROM " + tablePrefix + "runs WHERE execution_id = ?", "big"))
+                    .isEqualTo(1);
+            assertThat(count("SELECT delta_bytes FROM " + tablePrefix + "runs WHERE execution_id = ?", "big"))
+                    .isLessThan(200);
+        }
+
+        @Test
+        void aRowOfANewerFormatIsNeverOverwritten() throws Exception {
+            repository.save(run("future").build(), 0);
+            try (Connection c = dataSource().getConnection(); Statement st = c.createStatement()) {
+                st.executeUpdate("UPDATE " + tablePrefix + "runs SET format_version = 2, snapshot = REPLACE(snapshot,"
+                                 + " '\"formatVersion\":1', '\"formatVersion\":2') WHERE execution_id = 'future'");
+            }
+
+            assertThatThrownBy(() -> repository.load("future"))
+                    .isInstanceOf(FlowSnapshotFormatException.class).hasMessageContaining("format 2");
+            assertThatThrownBy(() -> repository.save(run("future").build(), 1))
+                    .isInstanceOf(FlowSnapshotFormatException.class).hasMessageContaining("future");
+            assertThatThrownBy(() -> repository.saveDelta("future", delta().completedStep("a").build(), 1))
+                    .isInstanceOf(FlowSnapshotFormatException.class);
+            assertThatThrownBy(() -> repository.delete("future", 1)).isInstanceOf(FlowSnapshotFormatException.class);
+            assertThat(count("SELECT version FROM " + tablePrefix + "runs WHERE execution_id = ?", "future")).isEqualTo(1);
+        }
+
+        @Test
+        void aCorruptRowFailsNamingTheRunWhileOtherRunsLoad() throws Exception {
+            repository.save(run("broken").build(), 0);
+            repository.save(run("fine").build(), 0);
+            try (Connection c = dataSource().getConnection(); Statement st = c.createStatement()) {
+                st.executeUpdate("UPDATE " + tablePrefix + "runs SET snapshot = '{\"formatVersion\":1,\"exec'"
+                                 + " WHERE execution_id = 'broken'");
+            }
+
+            assertThatThrownBy(() -> repository.load("broken"))
+                    .isInstanceOf(FlowSnapshotFormatException.class)
+                    .hasMessageContaining("broken")
+                    .hasMessageContaining(tablePrefix + "runs");
+            assertThat(loaded("fine").version()).isEqualTo(1);
+        }
+
+        @Test
+        void anOversizedSnapshotFailsClearlyAndStoresNothing() {
+            JdbcFlowSnapshotRepository small = repositoryOn(dataSource());
+            small.setMaxSnapshotSize(4096);
+            small.start();
+            try {
+                small.save(run("big2").build(), 0);
+                ObjectNode state = JSON.objectNode().put("blob", "x".repeat(5000));
+
+                assertThatThrownBy(() -> small.save(run("big2").state(state).build(), 1))
+                        .isInstanceOf(FlowSnapshotTooLargeException.class)
+                        .hasMessageContaining("big2");
+                assertThat(small.load("big2").orElseThrow().version()).isEqualTo(1);
+            } finally {
+                small.stop();
+            }
+        }
+    }
+}
