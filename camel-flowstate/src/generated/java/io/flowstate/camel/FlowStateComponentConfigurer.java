@@ -27,9 +27,18 @@ public class FlowStateComponentConfigurer extends PropertyConfigurerSupport impl
         case "autowiredEnabled": target.setAutowiredEnabled(property(camelContext, boolean.class, value)); return true;
         case "datadirectory":
         case "dataDirectory": target.setDataDirectory(property(camelContext, java.lang.String.class, value)); return true;
+        case "datasource":
+        case "dataSource": target.setDataSource(property(camelContext, javax.sql.DataSource.class, value)); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
+        case "leaseduration":
+        case "leaseDuration": target.setLeaseDuration(property(camelContext, java.time.Duration.class, value)); return true;
+        case "maxfinishedruns":
+        case "maxFinishedRuns": target.setMaxFinishedRuns(property(camelContext, int.class, value)); return true;
+        case "recoveryinterval":
+        case "recoveryInterval": target.setRecoveryInterval(property(camelContext, java.time.Duration.class, value)); return true;
         case "repository": target.setRepository(property(camelContext, io.flowstate.camel.snapshot.FlowSnapshotRepository.class, value)); return true;
+        case "retention": target.setRetention(property(camelContext, java.time.Duration.class, value)); return true;
         default: return false;
         }
     }
@@ -46,9 +55,18 @@ public class FlowStateComponentConfigurer extends PropertyConfigurerSupport impl
         case "autowiredEnabled": return boolean.class;
         case "datadirectory":
         case "dataDirectory": return java.lang.String.class;
+        case "datasource":
+        case "dataSource": return javax.sql.DataSource.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
+        case "leaseduration":
+        case "leaseDuration": return java.time.Duration.class;
+        case "maxfinishedruns":
+        case "maxFinishedRuns": return int.class;
+        case "recoveryinterval":
+        case "recoveryInterval": return java.time.Duration.class;
         case "repository": return io.flowstate.camel.snapshot.FlowSnapshotRepository.class;
+        case "retention": return java.time.Duration.class;
         default: return null;
         }
     }
@@ -61,9 +79,18 @@ public class FlowStateComponentConfigurer extends PropertyConfigurerSupport impl
         case "autowiredEnabled": return target.isAutowiredEnabled();
         case "datadirectory":
         case "dataDirectory": return target.getDataDirectory();
+        case "datasource":
+        case "dataSource": return target.getDataSource();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
+        case "leaseduration":
+        case "leaseDuration": return target.getLeaseDuration();
+        case "maxfinishedruns":
+        case "maxFinishedRuns": return target.getMaxFinishedRuns();
+        case "recoveryinterval":
+        case "recoveryInterval": return target.getRecoveryInterval();
         case "repository": return target.getRepository();
+        case "retention": return target.getRetention();
         default: return null;
         }
     }

@@ -21,12 +21,15 @@ public class FlowStateProducerInvokeOnHeaderFactory implements InvokeOnHeaderStr
         switch (key) {
         case "append": return target.onAppend(exchange);
         case "clear": return target.onClear(exchange);
+        case "complete": return target.onComplete(exchange);
         case "delete": return target.onDelete(exchange);
         case "get": return target.onGet(exchange);
         case "getall":
         case "getAll": return target.onGetAll(exchange);
         case "increment": return target.onIncrement(exchange);
+        case "restore": return target.onRestore(exchange);
         case "set": return target.onSet(exchange);
+        case "snapshot": return target.onSnapshot(exchange);
         case "start": return target.onStart(exchange);
         default: return null;
         }

@@ -1,11 +1,17 @@
 package io.flowstate.camel;
 
+import java.lang.management.ManagementFactory;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 
+import javax.sql.DataSource;
+
 import io.flowstate.camel.execution.FlowExecutions;
+import io.flowstate.camel.execution.FlowMaintenance;
 import io.flowstate.camel.snapshot.FlowSnapshotRepository;
 import io.flowstate.camel.snapshot.file.FileFlowSnapshotRepository;
+import io.flowstate.camel.snapshot.jdbc.JdbcFlowSnapshotRepository;
 import io.flowstate.camel.state.JsonValues;
 import io.flowstate.camel.support.Identifiers;
 import org.apache.camel.Endpoint;
@@ -22,15 +28,41 @@ public class FlowStateComponent extends DefaultComponent {
 
     @Metadata(autowired = true,
               description = "Where snapshots and persistent state live. Autowired when the registry holds exactly one"
-                            + " FlowSnapshotRepository bean.")
+                            + " FlowSnapshotRepository bean; otherwise the JDBC repository on dataSource when that is"
+                            + " set, else the file repository in dataDirectory.")
     private FlowSnapshotRepository repository;
 
     @Metadata(defaultValue = "flowstate-data",
-              description = "The directory of the file repository, the one used when no repository is configured"
-                            + " (relative paths are relative to the working directory).")
+              description = "The directory of the file repository, the one used when no repository and no dataSource"
+                            + " is configured (relative paths are relative to the working directory).")
     private String dataDirectory = "flowstate-data";
 
+    @Metadata(description = "A DataSource (e.g. #myDataSource) on which to use the JDBC repository (H2 or PostgreSQL,"
+                            + " tables created on start), when no repository is configured.")
+    private DataSource dataSource;
+
+    @Metadata(defaultValue = "PT30S", javaType = "java.time.Duration",
+              description = "How long a RUNNING run stays owned by the node that saved it without a new save; after"
+                            + " that, recovery on any node may take it over. ISO-8601 duration.")
+    private Duration leaseDuration = Duration.ofSeconds(30);
+
+    @Metadata(defaultValue = "PT10S", javaType = "java.time.Duration",
+              description = "How often the repository's housekeeping runs (retention now; expired leases and passed"
+                            + " suspend timeouts with durable flows); also once at start. ISO-8601 duration.")
+    private Duration recoveryInterval = Duration.ofSeconds(10);
+
+    @Metadata(defaultValue = "P7D", javaType = "java.time.Duration",
+              description = "COMPLETED and FAILED runs last updated longer ago than this are removed from the"
+                            + " repository. ISO-8601 duration.")
+    private Duration retention = Duration.ofDays(7);
+
+    @Metadata(defaultValue = "0",
+              description = "At most this many COMPLETED and FAILED runs are kept (the most recent); 0 keeps all those"
+                            + " within the retention.")
+    private int maxFinishedRuns;
+
     private boolean repositoryCreatedHere;
+    private FlowMaintenance maintenance;
     private final FlowExecutions executions = new FlowExecutions(new JsonValues(), this::getRepository, Clock.systemUTC());
 
     @Override
@@ -62,21 +94,46 @@ public class FlowStateComponent extends DefaultComponent {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
+        requirePositive("leaseDuration", leaseDuration);
+        requirePositive("recoveryInterval", recoveryInterval);
+        requirePositive("retention", retention);
+        if (maxFinishedRuns < 0) {
+            throw new IllegalArgumentException("maxFinishedRuns must be 0 (no cap) or more, was " + maxFinishedRuns);
+        }
         if (repository == null) {
-            repository = new FileFlowSnapshotRepository(dataDirectory);
+            repository = dataSource != null
+                    ? new JdbcFlowSnapshotRepository(dataSource) : new FileFlowSnapshotRepository(dataDirectory);
             repositoryCreatedHere = true;
         }
         ServiceHelper.startService(repository);
+        executions.configure(nodeId(), leaseDuration);
+        maintenance = new FlowMaintenance(getCamelContext(), repository, Clock.systemUTC(), recoveryInterval, retention,
+                maxFinishedRuns);
+        ServiceHelper.startService(maintenance);
     }
 
     @Override
     protected void doStop() throws Exception {
+        ServiceHelper.stopService(maintenance);
+        maintenance = null;
         if (repositoryCreatedHere) {
             ServiceHelper.stopService(repository);
             repository = null;
             repositoryCreatedHere = false;
         }
         super.doStop();
+    }
+
+    /** Who holds leases: this CamelContext in this process on this host. */
+    private String nodeId() {
+        return getCamelContext().getName() + "@" + ManagementFactory.getRuntimeMXBean().getName();
+    }
+
+    private static void requirePositive(String option, Duration value) {
+        if (value == null || value.isZero() || value.isNegative()) {
+            throw new IllegalArgumentException("The flowstate component option " + option
+                                               + " must be a positive ISO-8601 duration such as PT30S, was " + value);
+        }
     }
 
     /** Starts and attaches runs; the Java API's entry point ({@code FlowExecution.of(exchange)} uses it). */
@@ -98,5 +155,45 @@ public class FlowStateComponent extends DefaultComponent {
 
     public void setDataDirectory(String dataDirectory) {
         this.dataDirectory = dataDirectory;
+    }
+
+    public DataSource getDataSource() {
+        return dataSource;
+    }
+
+    public void setDataSource(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public Duration getLeaseDuration() {
+        return leaseDuration;
+    }
+
+    public void setLeaseDuration(Duration leaseDuration) {
+        this.leaseDuration = leaseDuration;
+    }
+
+    public Duration getRecoveryInterval() {
+        return recoveryInterval;
+    }
+
+    public void setRecoveryInterval(Duration recoveryInterval) {
+        this.recoveryInterval = recoveryInterval;
+    }
+
+    public Duration getRetention() {
+        return retention;
+    }
+
+    public void setRetention(Duration retention) {
+        this.retention = retention;
+    }
+
+    public int getMaxFinishedRuns() {
+        return maxFinishedRuns;
+    }
+
+    public void setMaxFinishedRuns(int maxFinishedRuns) {
+        this.maxFinishedRuns = maxFinishedRuns;
     }
 }

@@ -36,9 +36,10 @@ public class FlowStateConfiguration {
     private boolean noWarning;
 
     @UriParam(label = "start",
-              description = "For start: the class of the run's typed state (a record or a POJO). Its properties are"
-                            + " the only keys allowed, writes are converted to their types and checked, and a new run"
-                            + " starts with the class's defaults.")
+              description = "For start (and restore): the class of the run's typed state (a record or a POJO). Its"
+                            + " properties are the only keys allowed, writes are converted to their types and checked,"
+                            + " and a new run starts with the class's defaults; a restored run's state is checked"
+                            + " against it.")
     private Class<?> stateClass;
 
     public StateScope getScope() {

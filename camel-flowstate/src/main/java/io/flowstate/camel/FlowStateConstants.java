@@ -13,9 +13,12 @@ public final class FlowStateConstants {
      */
     public static final String EXECUTION = "CamelFlowStateExecution";
 
+    /** Every header of the component starts with this. */
+    public static final String HEADER_PREFIX = "CamelFlowState";
+
     @Metadata(description = "The operation to perform; overrides the operation of the endpoint URI when present.",
               javaType = "String",
-              enums = "get,set,append,increment,delete,getAll,clear,start")
+              enums = "get,set,append,increment,delete,getAll,clear,start,snapshot,restore,complete")
     public static final String OPERATION = "CamelFlowStateOperation";
 
     @Metadata(description = "The id of the run. Set when a run starts; read by restore and resume to find the run.",
@@ -36,6 +39,16 @@ public final class FlowStateConstants {
                             + " from the message once stored so that it cannot leak into a later call.",
               javaType = "Object")
     public static final String VALUE = "CamelFlowStateValue";
+
+    @Metadata(description = "The run's version in the repository after flowstate:snapshot (0 while never saved).",
+              javaType = "long")
+    public static final String VERSION = "CamelFlowStateVersion";
+
+    @Metadata(description = "The status of the run after restore, snapshot or complete: RUNNING, SUSPENDED, COMPLETED or"
+                            + " FAILED.",
+              javaType = "io.flowstate.camel.execution.FlowStatus",
+              enums = "RUNNING,SUSPENDED,COMPLETED,FAILED")
+    public static final String STATUS = "CamelFlowStateStatus";
 
     private FlowStateConstants() {
     }

@@ -22,13 +22,15 @@ public class FlowStateEndpoint extends DefaultEndpoint {
 
     /** The operations, as written in URIs. */
     public static final List<String> OPERATIONS
-            = List.of("get", "set", "append", "increment", "delete", "getAll", "clear", "start");
+            = List.of("get", "set", "append", "increment", "delete", "getAll", "clear", "start", "snapshot", "restore",
+                    "complete");
 
     /** Operations that work on one key. */
     static final List<String> KEYED_OPERATIONS = List.of("get", "set", "append", "increment", "delete");
 
-    @UriPath(enums = "get,set,append,increment,delete,getAll,clear,start",
-             description = "The operation: get, set, append, increment, delete, getAll, clear or start.")
+    @UriPath(enums = "get,set,append,increment,delete,getAll,clear,start,snapshot,restore,complete",
+             description = "The operation: get, set, append, increment, delete, getAll, clear, start, snapshot"
+                           + " (save the run now), restore (attach a stored run) or complete (final snapshot).")
     @Metadata(required = true)
     private String operation;
 

@@ -118,6 +118,38 @@ public class FlowStateProducer extends HeaderSelectorProducer {
         return DONE;
     }
 
+    @InvokeOnHeader("snapshot")
+    public Object onSnapshot(Exchange exchange) {
+        FlowExecution run = run(exchange);
+        long version = executions.snapshot(run);
+        exchange.getMessage().setHeader(FlowStateConstants.VERSION, version);
+        exchange.getMessage().setHeader(FlowStateConstants.STATUS, run.getStatus());
+        return DONE;
+    }
+
+    @InvokeOnHeader("restore")
+    public Object onRestore(Exchange exchange) {
+        String id = exchange.getMessage().getHeader(FlowStateConstants.EXECUTION_ID, String.class);
+        if (id == null) {
+            throw new FlowStateException("flowstate:restore needs the id of the run to attach in header "
+                                         + FlowStateConstants.EXECUTION_ID);
+        }
+        FlowExecution run = executions.restore(exchange, id, configuration.getStateClass());
+        exchange.getMessage().setHeader(FlowStateConstants.VERSION, run.getVersion());
+        exchange.getMessage().setHeader(FlowStateConstants.STATUS, run.getStatus());
+        return DONE;
+    }
+
+    @InvokeOnHeader("complete")
+    public Object onComplete(Exchange exchange) {
+        FlowExecution run = run(exchange);
+        long version = executions.complete(run);
+        exchange.getMessage().setHeader(FlowStateConstants.VERSION, version);
+        exchange.getMessage().setHeader(FlowStateConstants.STATUS, run.getStatus());
+        exchange.getMessage().setBody(run.closeSnapshot());
+        return DONE;
+    }
+
     // ------------------------------------------------------------------ Helpers
 
     private StateStore store(Exchange exchange) {

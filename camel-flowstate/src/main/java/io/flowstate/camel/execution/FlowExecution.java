@@ -1,6 +1,9 @@
 package io.flowstate.camel.execution;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import io.flowstate.camel.FlowStateComponent;
@@ -35,16 +38,27 @@ public final class FlowExecution {
     private final Instant startedAt;
     private final LocalStateStore state;
     private final FlowExecutions executions;
-    private final FlowStatus status = FlowStatus.RUNNING;
+    private final RunInput input;
+
+    // guarded by "this": what the repository holds of the run
+    private FlowStatus status;
+    private long version;
+    private String failure;
+    /** The exchange that started or restored the run: its end finishes the run once saved. */
+    private Exchange carrier;
+    private boolean completionRegistered;
 
     FlowExecution(String executionId, String flowId, String routeId, Instant startedAt, LocalStateStore state,
-                  FlowExecutions executions) {
+                  FlowExecutions executions, RunInput input, FlowStatus status, long version) {
         this.executionId = executionId;
         this.flowId = flowId;
         this.routeId = routeId;
         this.startedAt = startedAt;
         this.state = state;
         this.executions = executions;
+        this.input = input;
+        this.status = status;
+        this.version = version;
     }
 
     /**
@@ -81,8 +95,57 @@ public final class FlowExecution {
         return startedAt;
     }
 
-    public FlowStatus getStatus() {
+    public synchronized FlowStatus getStatus() {
         return status;
+    }
+
+    /** The version stored in the repository; 0 while the run was never saved. */
+    public synchronized long getVersion() {
+        return version;
+    }
+
+    /** Why the run FAILED, or null. */
+    public synchronized String getFailure() {
+        return failure;
+    }
+
+    /** What the run started with (body and headers), kept for its snapshot. */
+    RunInput input() {
+        return input;
+    }
+
+    synchronized void saved(long newVersion, FlowStatus newStatus, String newFailure) {
+        this.version = newVersion;
+        this.status = newStatus;
+        this.failure = newFailure;
+    }
+
+    /**
+     * The run as its caller sees it at the end ({@code flowstate:complete}): execution id, flow id, status, state,
+     * results and resource names, as plain Java.
+     */
+    public Map<String, Object> closeSnapshot() {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("executionId", executionId);
+        view.put("flowId", flowId);
+        view.put("status", getStatus().name());
+        view.put("state", state.getAll());
+        view.put("results", Map.of());
+        view.put("resourceNames", List.of());
+        return view;
+    }
+
+    synchronized void carriedBy(Exchange exchange) {
+        this.carrier = exchange;
+        this.completionRegistered = false;
+    }
+
+    /** Registers (once) the hook that finishes the run when its carrier exchange ends. */
+    synchronized void finishWithCarrier(FlowCheckpoints checkpoints) {
+        if (!completionRegistered && carrier != null) {
+            carrier.getExchangeExtension().addOnCompletion(new RunCompletion(this, checkpoints));
+            completionRegistered = true;
+        }
     }
 
     /** The run's own state: the {@code execution} scope, typed when the flow declares a state class. */

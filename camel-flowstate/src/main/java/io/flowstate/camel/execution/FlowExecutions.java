@@ -1,6 +1,7 @@
 package io.flowstate.camel.execution;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -8,6 +9,7 @@ import java.util.function.Supplier;
 
 import io.flowstate.camel.FlowStateConstants;
 import io.flowstate.camel.FlowStateException;
+import io.flowstate.camel.snapshot.FlowSnapshot;
 import io.flowstate.camel.snapshot.FlowSnapshotRepository;
 import io.flowstate.camel.state.JsonValues;
 import io.flowstate.camel.state.LocalStateStore;
@@ -33,11 +35,21 @@ public class FlowExecutions {
     private final Clock clock;
     private final Map<String, LocalStateStore> flowStates = new ConcurrentHashMap<>();
     private final Map<Class<?>, StateSchema> schemas = new ConcurrentHashMap<>();
+    private final FlowCheckpoints checkpoints;
 
     public FlowExecutions(JsonValues json, Supplier<FlowSnapshotRepository> repository, Clock clock) {
         this.json = json;
         this.repository = repository;
         this.clock = clock;
+        this.checkpoints = new FlowCheckpoints(json, repository, clock);
+    }
+
+    /**
+     * @param nodeId        who holds the leases of the runs this node saves while RUNNING
+     * @param leaseDuration how long such a lease lasts without a new save
+     */
+    public void configure(String nodeId, Duration leaseDuration) {
+        checkpoints.configure(nodeId, leaseDuration);
     }
 
     public JsonValues json() {
@@ -94,14 +106,68 @@ public class FlowExecutions {
                                          + ") is not valid: name the flow explicitly with flowstate:start:myFlow, using"
                                          + " letters, digits and _ . : -");
         }
-        StateSchema schema = stateClass == null ? null : schemas.computeIfAbsent(stateClass, c -> new StateSchema(c, json.mapper()));
         Instant now = clock.instant();
         FlowExecution execution = new FlowExecution(
-                RunIds.next(now), id, routeId, now, new LocalStateStore(json, schema), this);
-        exchange.setProperty(FlowStateConstants.EXECUTION, execution);
-        exchange.getMessage().setHeader(FlowStateConstants.EXECUTION_ID, execution.getExecutionId());
-        exchange.getMessage().setHeader(FlowStateConstants.FLOW_ID, id);
+                RunIds.next(now), id, routeId, now, new LocalStateStore(json, schema(stateClass)), this,
+                RunInput.of(exchange.getMessage(), json), FlowStatus.RUNNING, 0);
+        attachTo(exchange, execution);
         return execution;
+    }
+
+    /**
+     * Attaches a stored run to the exchange, e.g. after a hop where only the execution id travelled. Changes nothing
+     * stored; a finished run can be read but not saved again. When the exchange carries this run already, that run is
+     * kept as it is (with its unsaved changes).
+     *
+     * @param stateClass the typed state's class to check the stored state against, or null
+     */
+    public FlowExecution restore(Exchange exchange, String executionId, Class<?> stateClass) {
+        Identifiers.requireExecutionId(executionId);
+        FlowExecution attached = exchange.getProperty(FlowStateConstants.EXECUTION, FlowExecution.class);
+        if (attached != null) {
+            if (attached.getExecutionId().equals(executionId)) {
+                return attached;
+            }
+            throw new FlowStateException("This exchange already carries run " + attached.getExecutionId()
+                                         + "; flowstate:restore cannot attach run " + executionId
+                                         + " as well. Restore runs on an exchange that carries none.");
+        }
+        FlowSnapshot stored = repository.get().load(executionId).orElseThrow(() -> new FlowRunNotFoundException(
+                "No run " + executionId + " is stored: it was never saved (a run is saved by flowstate:snapshot,"
+                                                                                     + " checkpoints and suspends) or"
+                                                                                     + " retention removed it."));
+        FlowExecution execution = new FlowExecution(
+                stored.executionId(), stored.flowId(), stored.routeId(), stored.createdAt(),
+                LocalStateStore.restored(json, schema(stateClass), stored.state()), this,
+                RunInput.of(stored.input()), stored.status(), stored.version());
+        attachTo(exchange, execution);
+        if (stored.status() == FlowStatus.RUNNING) {
+            execution.finishWithCarrier(checkpoints);
+        }
+        return execution;
+    }
+
+    /** Checkpoint now: saves the run RUNNING (with a renewed lease); from now on its carrier's end finishes it. */
+    public long snapshot(FlowExecution run) {
+        long version = checkpoints.save(run, FlowStatus.RUNNING, null);
+        run.finishWithCarrier(checkpoints);
+        return version;
+    }
+
+    /** Saves the run COMPLETED: its final snapshot. */
+    public long complete(FlowExecution run) {
+        return checkpoints.save(run, FlowStatus.COMPLETED, null);
+    }
+
+    private StateSchema schema(Class<?> stateClass) {
+        return stateClass == null ? null : schemas.computeIfAbsent(stateClass, c -> new StateSchema(c, json.mapper()));
+    }
+
+    private static void attachTo(Exchange exchange, FlowExecution execution) {
+        exchange.setProperty(FlowStateConstants.EXECUTION, execution);
+        execution.carriedBy(exchange);
+        exchange.getMessage().setHeader(FlowStateConstants.EXECUTION_ID, execution.getExecutionId());
+        exchange.getMessage().setHeader(FlowStateConstants.FLOW_ID, execution.getFlowId());
     }
 
     /** The {@code flow} scope of a flow: memory shared by all its runs in this CamelContext. */

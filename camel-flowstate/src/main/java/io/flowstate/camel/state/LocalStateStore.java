@@ -233,6 +233,24 @@ public class LocalStateStore implements StateStore {
     }
 
     /**
+     * A state read back from a snapshot; typed state checks it against its class (a snapshot written before the class
+     * changed may no longer fit). Changes are tracked from the start: the run is stored already.
+     */
+    public static LocalStateStore restored(JsonValues json, StateSchema schema, ObjectNode stored) {
+        LocalStateStore store = new LocalStateStore(json, schema);
+        if (schema != null) {
+            ObjectNode merged = schema.defaults();
+            merged.setAll(stored.deepCopy());
+            merged.fieldNames().forEachRemaining(schema::checkKey);
+            store.replaceAll(schema.validate(merged, "restored state"));
+        } else {
+            store.replaceAll(stored);
+        }
+        store.changes = new StateChanges();
+        return store;
+    }
+
+    /**
      * Hands the changes since the last checkpoint to {@code writer} together with the current values, under this
      * state's lock so that no write slips between reading and resetting them; returns those changes (give them back
      * with {@link #requeue} if the checkpoint fails).

@@ -1,0 +1,79 @@
+package io.flowstate.camel.execution;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flowstate.camel.FlowStateConstants;
+import io.flowstate.camel.FlowStateException;
+import io.flowstate.camel.state.JsonValues;
+import org.apache.camel.Message;
+
+/**
+ * What a run started with: its body and headers, recorded in its snapshot so a resumed run can re-enter its route with
+ * the original input. Taken when the run starts but turned into JSON only when the run is first saved, so runs never
+ * saved pay nothing for it; mutable bodies are copied at once so later steps cannot change the record.
+ */
+final class RunInput {
+
+    private final Object body;
+    private final Map<String, Object> headers;
+    private final JsonNode json;
+
+    private RunInput(Object body, Map<String, Object> headers, JsonNode json) {
+        this.body = body;
+        this.headers = headers;
+        this.json = json;
+    }
+
+    static RunInput of(Message message, JsonValues json) {
+        Object body = message.getBody();
+        if (!(body == null || body instanceof String || body instanceof Number || body instanceof Boolean)) {
+            try {
+                body = json.toJson("input", body);
+            } catch (FlowStateException e) {
+                body = new Unrepresentable(body.getClass().getName());
+            }
+        }
+        Map<String, Object> headers = message.hasHeaders() ? new TreeMap<>(message.getHeaders()) : Map.of();
+        return new RunInput(body, headers, null);
+    }
+
+    static RunInput of(JsonNode stored) {
+        return new RunInput(null, null, stored);
+    }
+
+    /**
+     * The input as {@code {"body": …, "headers": {…}}}. Headers that are not JSON values (live objects some consumers
+     * add) and the component's own headers are left out; a body that is not a JSON value is recorded as null with its
+     * type in {@code bodyType}.
+     */
+    JsonNode toJson(JsonValues json) {
+        if (this.json != null) {
+            return this.json;
+        }
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        if (body instanceof Unrepresentable u) {
+            node.putNull("body");
+            node.put("bodyType", u.type());
+        } else {
+            node.set("body", body instanceof JsonNode n ? n : json.toJson("input", body));
+        }
+        ObjectNode headerNode = node.putObject("headers");
+        headers.forEach((name, value) -> {
+            if (!name.startsWith(FlowStateConstants.HEADER_PREFIX)) {
+                try {
+                    headerNode.set(name, json.toJson(name, value));
+                } catch (FlowStateException e) {
+                    // a live header (e.g. a consumer's handle) is not part of the recorded input
+                }
+            }
+        });
+        return node;
+    }
+
+    private record Unrepresentable(String type) {
+    }
+}
