@@ -141,6 +141,11 @@ public class FlowStateComponent extends DefaultComponent {
         return executions;
     }
 
+    /** The repository's housekeeping while the component runs (null when stopped), to run a pass on demand. */
+    public FlowMaintenance getMaintenance() {
+        return maintenance;
+    }
+
     public FlowSnapshotRepository getRepository() {
         return repository;
     }

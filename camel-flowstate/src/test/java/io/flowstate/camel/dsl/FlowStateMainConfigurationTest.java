@@ -1,9 +1,16 @@
 package io.flowstate.camel.dsl;
 
+import java.time.Duration;
+import java.time.Instant;
+
 import io.flowstate.camel.FlowStateComponent;
+import io.flowstate.camel.FlowStateConstants;
+import io.flowstate.camel.execution.FlowStatus;
+import io.flowstate.camel.snapshot.FlowSnapshot;
 import io.flowstate.camel.snapshot.FlowSnapshotRepository;
-import io.flowstate.camel.snapshot.memory.MemoryFlowSnapshotRepository;
 import io.flowstate.camel.snapshot.VersionedValue;
+import io.flowstate.camel.snapshot.jdbc.JdbcFlowSnapshotRepository;
+import io.flowstate.camel.snapshot.memory.MemoryFlowSnapshotRepository;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.main.Main;
@@ -11,6 +18,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Guards the Camel Main configuration of the component: {@code camel.component.flowstate.repository} binds the named
@@ -67,6 +76,49 @@ class FlowStateMainConfigurationTest {
         assertThat(context.getRoute("visits")).as("route from routes/flowstate-main-visits.yaml").isNotNull();
         assertThat(context.getRoute("visits").getEndpoint().getEndpointUri()).isEqualTo("direct://visit");
         assertThat(context.getRouteController().getRouteStatus("visits").isStarted()).isTrue();
+    }
+
+    @Test
+    void dataSourceOptionUsesTheJdbcRepositoryAndDurationsAreParsed() {
+        CamelContext context = start("classpath:main/flowstate-jdbc.properties");
+
+        FlowStateComponent component = component(context);
+        assertThat(component.getRepository()).isInstanceOf(JdbcFlowSnapshotRepository.class);
+        assertThat(component.getLeaseDuration()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(component.getRecoveryInterval()).isEqualTo(Duration.ofHours(1));
+        assertThat(component.getMaxFinishedRuns()).isEqualTo(10);
+        assertVisitsCountedIn(context, component.getRepository());
+    }
+
+    @Test
+    void retentionRemovesFinishedRunsAndKeepsRunningOnes() {
+        CamelContext context = start("classpath:main/flowstate-jdbc.properties");
+        FlowStateComponent component = component(context);
+        FlowSnapshotRepository repository = component.getRepository();
+        try (ProducerTemplate template = context.createProducerTemplate()) {
+            String finished = template.request("direct:savedRun", e -> e.getMessage().setBody("x"))
+                    .getMessage().getHeader(FlowStateConstants.EXECUTION_ID, String.class);
+            assertThat(repository.load(finished).orElseThrow().status()).isEqualTo(FlowStatus.COMPLETED);
+            FlowSnapshot running = FlowSnapshot.builder().executionId("01a20736-0000-7000-8000-00000000abcd")
+                    .flowId("other").status(FlowStatus.RUNNING).createdAt(Instant.now().minusSeconds(60)).build();
+            repository.save(running, 0);
+
+            // retention is 1 ms: the finished run goes at the latest on the pass after that
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                component.getMaintenance().runOnce();
+                return repository.load(finished).isEmpty();
+            });
+            assertThat(repository.load(running.executionId())).isPresent();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void aZeroLeaseDurationStopsTheStartWithTheOptionsName() {
+        assertThatThrownBy(() -> start("classpath:main/flowstate-bad-lease.properties", "repo",
+                new MemoryFlowSnapshotRepository()))
+                .hasStackTraceContaining("leaseDuration must be a positive ISO-8601 duration");
     }
 
     // ------------------------------------------------------------------ helpers
