@@ -29,6 +29,8 @@ public class FlowStateComponentConfigurer extends PropertyConfigurerSupport impl
         case "dataDirectory": target.setDataDirectory(property(camelContext, java.lang.String.class, value)); return true;
         case "datasource":
         case "dataSource": target.setDataSource(property(camelContext, javax.sql.DataSource.class, value)); return true;
+        case "jacksonmodulerefs":
+        case "jacksonModuleRefs": target.setJacksonModuleRefs(property(camelContext, java.lang.String.class, value)); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
         case "leaseduration":
@@ -57,6 +59,8 @@ public class FlowStateComponentConfigurer extends PropertyConfigurerSupport impl
         case "dataDirectory": return java.lang.String.class;
         case "datasource":
         case "dataSource": return javax.sql.DataSource.class;
+        case "jacksonmodulerefs":
+        case "jacksonModuleRefs": return java.lang.String.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
         case "leaseduration":
@@ -81,6 +85,8 @@ public class FlowStateComponentConfigurer extends PropertyConfigurerSupport impl
         case "dataDirectory": return target.getDataDirectory();
         case "datasource":
         case "dataSource": return target.getDataSource();
+        case "jacksonmodulerefs":
+        case "jacksonModuleRefs": return target.getJacksonModuleRefs();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
         case "leaseduration":

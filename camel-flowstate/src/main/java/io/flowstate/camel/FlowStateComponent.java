@@ -3,10 +3,13 @@ package io.flowstate.camel;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import javax.sql.DataSource;
 
+import com.fasterxml.jackson.databind.Module;
 import io.flowstate.camel.execution.FlowExecutions;
 import io.flowstate.camel.execution.FlowMaintenance;
 import io.flowstate.camel.snapshot.FlowSnapshotRepository;
@@ -61,6 +64,13 @@ public class FlowStateComponent extends DefaultComponent {
                             + " within the retention.")
     private int maxFinishedRuns;
 
+    @Metadata(label = "advanced",
+              description = "Jackson modules that convert your own value types (money, ids, ...) to and from JSON when"
+                            + " they are put into state or read back as a class: comma-separated bean references such"
+                            + " as #moneyModule. Only the modules you name are registered; no type information is ever"
+                            + " read from stored data.")
+    private String jacksonModuleRefs;
+
     private boolean repositoryCreatedHere;
     private FlowMaintenance maintenance;
     private final FlowExecutions executions = new FlowExecutions(new JsonValues(), this::getRepository, Clock.systemUTC());
@@ -100,6 +110,9 @@ public class FlowStateComponent extends DefaultComponent {
         if (maxFinishedRuns < 0) {
             throw new IllegalArgumentException("maxFinishedRuns must be 0 (no cap) or more, was " + maxFinishedRuns);
         }
+        if (jacksonModuleRefs != null && !jacksonModuleRefs.isBlank()) {
+            executions.json().registerModules(resolveModules());
+        }
         if (repository == null) {
             repository = dataSource != null
                     ? new JdbcFlowSnapshotRepository(dataSource) : new FileFlowSnapshotRepository(dataDirectory);
@@ -122,6 +135,20 @@ public class FlowStateComponent extends DefaultComponent {
             repositoryCreatedHere = false;
         }
         super.doStop();
+    }
+
+    private List<Module> resolveModules() {
+        List<Module> modules = new ArrayList<>();
+        for (String ref : jacksonModuleRefs.split(",")) {
+            String name = ref.trim().startsWith("#") ? ref.trim().substring(1) : ref.trim();
+            Module module = getCamelContext().getRegistry().lookupByNameAndType(name, Module.class);
+            if (module == null) {
+                throw new IllegalArgumentException("The flowstate component option jacksonModuleRefs names '" + name
+                                                   + "', but the registry holds no Jackson Module bean of that name");
+            }
+            modules.add(module);
+        }
+        return modules;
     }
 
     /** Who holds leases: this CamelContext in this process on this host. */
@@ -192,6 +219,14 @@ public class FlowStateComponent extends DefaultComponent {
 
     public void setRetention(Duration retention) {
         this.retention = retention;
+    }
+
+    public String getJacksonModuleRefs() {
+        return jacksonModuleRefs;
+    }
+
+    public void setJacksonModuleRefs(String jacksonModuleRefs) {
+        this.jacksonModuleRefs = jacksonModuleRefs;
     }
 
     public int getMaxFinishedRuns() {

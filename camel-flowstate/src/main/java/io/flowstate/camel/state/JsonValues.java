@@ -112,6 +112,11 @@ public final class JsonValues {
         return mapper;
     }
 
+    /** Adds converters for the user's own value types; call before the first conversion (at component start). */
+    public void registerModules(List<com.fasterxml.jackson.databind.Module> modules) {
+        mapper.registerModules(modules);
+    }
+
     /**
      * A JSON copy of {@code value}, to be stored under {@code key}.
      *
