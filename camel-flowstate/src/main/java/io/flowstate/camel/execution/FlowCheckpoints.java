@@ -73,11 +73,18 @@ public final class FlowCheckpoints {
                 .updatedAt(now)
                 .input(run.input().toJson(json))
                 .state(run.state().treeForFirstSave())
+                .results(resultsForFirstSave(run))
+                .completedSteps(run.results().completedSteps())
                 .leaseOwner(leaseOwner)
                 .leaseExpiresAt(leaseUntil)
                 .failure(failure)
                 .build();
         return repository.get().save(snapshot, 0);
+    }
+
+    private static com.fasterxml.jackson.databind.node.ObjectNode resultsForFirstSave(FlowExecution run) {
+        run.results().markAllSaved();
+        return run.results().tree();
     }
 
     private long saveChanges(
@@ -91,6 +98,10 @@ public final class FlowCheckpoints {
             changes.removed().forEach(delta::removeState);
             changes.written().forEach(key -> delta.setState(key, values.get(key))); // the builder copies
         });
+        StepResults.Pending steps = run.results().drain((pending, values) -> {
+            pending.results().forEach(key -> delta.result(key, values.get(key))); // the builder copies
+            pending.completed().forEach(delta::completedStep);
+        });
         if (status != run.getStatus()) {
             delta.status(status);
         }
@@ -102,6 +113,7 @@ public final class FlowCheckpoints {
             return repository.get().saveDelta(run.getExecutionId(), delta.build(), version);
         } catch (RuntimeException e) {
             run.state().requeue(drained);
+            run.results().requeue(steps);
             throw e;
         }
     }

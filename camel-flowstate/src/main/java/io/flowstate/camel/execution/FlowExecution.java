@@ -4,6 +4,9 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Optional;
 
 import io.flowstate.camel.FlowStateComponent;
@@ -39,6 +42,7 @@ public final class FlowExecution {
     private final LocalStateStore state;
     private final FlowExecutions executions;
     private final RunInput input;
+    private final StepResults results;
 
     // guarded by "this": what the repository holds of the run
     private FlowStatus status;
@@ -49,7 +53,7 @@ public final class FlowExecution {
     private boolean completionRegistered;
 
     FlowExecution(String executionId, String flowId, String routeId, Instant startedAt, LocalStateStore state,
-                  FlowExecutions executions, RunInput input, FlowStatus status, long version) {
+                  FlowExecutions executions, RunInput input, StepResults results, FlowStatus status, long version) {
         this.executionId = executionId;
         this.flowId = flowId;
         this.routeId = routeId;
@@ -57,6 +61,7 @@ public final class FlowExecution {
         this.state = state;
         this.executions = executions;
         this.input = input;
+        this.results = results;
         this.status = status;
         this.version = version;
     }
@@ -114,6 +119,25 @@ public final class FlowExecution {
         return input;
     }
 
+    /** The run's completed steps and their results. */
+    public StepResults results() {
+        return results;
+    }
+
+    /**
+     * The document expressions over the run see (the flowstate language): {@code {"state": …, "results": {stepKey: …},
+     * "input": {"body": …, "headers": …}, "executionId": "…", "flowId": "…"}}. A fresh copy: changing it changes nothing.
+     */
+    public ObjectNode document() {
+        ObjectNode doc = JsonNodeFactory.instance.objectNode();
+        doc.set("state", state.tree());
+        doc.set("results", results.tree());
+        doc.set("input", input.toJson(executions.json()).deepCopy());
+        doc.put("executionId", executionId);
+        doc.put("flowId", flowId);
+        return doc;
+    }
+
     synchronized void saved(long newVersion, FlowStatus newStatus, String newFailure) {
         this.version = newVersion;
         this.status = newStatus;
@@ -130,7 +154,7 @@ public final class FlowExecution {
         view.put("flowId", flowId);
         view.put("status", getStatus().name());
         view.put("state", state.getAll());
-        view.put("results", Map.of());
+        view.put("results", executions.json().toJava(results.tree()));
         view.put("resourceNames", List.of());
         return view;
     }

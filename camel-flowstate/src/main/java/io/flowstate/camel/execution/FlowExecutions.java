@@ -109,7 +109,7 @@ public class FlowExecutions {
         Instant now = clock.instant();
         FlowExecution execution = new FlowExecution(
                 RunIds.next(now), id, routeId, now, new LocalStateStore(json, schema(stateClass)), this,
-                RunInput.of(exchange.getMessage(), json), FlowStatus.RUNNING, 0);
+                RunInput.of(exchange.getMessage(), json), new StepResults(), FlowStatus.RUNNING, 0);
         attachTo(exchange, execution);
         return execution;
     }
@@ -139,7 +139,8 @@ public class FlowExecutions {
         FlowExecution execution = new FlowExecution(
                 stored.executionId(), stored.flowId(), stored.routeId(), stored.createdAt(),
                 LocalStateStore.restored(json, schema(stateClass), stored.state()), this,
-                RunInput.of(stored.input()), stored.status(), stored.version());
+                RunInput.of(stored.input()), StepResults.restored(stored.results(), stored.completedSteps()),
+                stored.status(), stored.version());
         attachTo(exchange, execution);
         if (stored.status() == FlowStatus.RUNNING) {
             execution.finishWithCarrier(checkpoints);

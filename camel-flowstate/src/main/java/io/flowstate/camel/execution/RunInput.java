@@ -20,7 +20,8 @@ final class RunInput {
 
     private final Object body;
     private final Map<String, Object> headers;
-    private final JsonNode json;
+    /** The input as JSON once computed (or as stored); computed once, then shared read-only. */
+    private volatile JsonNode json;
 
     private RunInput(Object body, Map<String, Object> headers, JsonNode json) {
         this.body = body;
@@ -51,8 +52,9 @@ final class RunInput {
      * type in {@code bodyType}.
      */
     JsonNode toJson(JsonValues json) {
-        if (this.json != null) {
-            return this.json;
+        JsonNode known = this.json;
+        if (known != null) {
+            return known;
         }
         ObjectNode node = JsonNodeFactory.instance.objectNode();
         if (body instanceof Unrepresentable u) {
@@ -71,6 +73,7 @@ final class RunInput {
                 }
             }
         });
+        this.json = node;
         return node;
     }
 
