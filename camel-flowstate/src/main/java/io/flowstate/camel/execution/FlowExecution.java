@@ -56,6 +56,12 @@ public final class FlowExecution {
     private CheckpointPolicy checkpointPolicy = CheckpointPolicy.AFTER_EACH_STEP;
     private java.util.Set<String> unrecordedSteps = java.util.Set.of();
     private ResumeSignal resumeSignal;
+    /** The run this one is an inner flow of (in memory, while the inner flow's route runs), or null. */
+    private FlowExecution parentRun;
+    /** Inner runs started so far, by flow and iteration: the n-th start gets the same id on every re-entry. */
+    private final Map<String, Integer> childStarts = new java.util.HashMap<>();
+    /** Signals for inner runs resumed through this (root) run, by inner run id; shared down the chain. */
+    private Map<String, ResumeSignal> childSignals = new java.util.concurrent.ConcurrentHashMap<>();
     /** The exchange that started or restored the run: its end finishes the run once saved. */
     private Exchange carrier;
     private boolean completionRegistered;
@@ -226,6 +232,31 @@ public final class FlowExecution {
 
     synchronized void setResumeSignal(ResumeSignal signal) {
         this.resumeSignal = signal;
+    }
+
+    synchronized FlowExecution getParentRun() {
+        return parentRun;
+    }
+
+    synchronized void setParentRun(FlowExecution parent) {
+        this.parentRun = parent;
+        this.childSignals = parent.childSignals();
+    }
+
+    synchronized Map<String, ResumeSignal> childSignals() {
+        return childSignals;
+    }
+
+    /**
+     * The id of the next inner run of flow {@code childFlowId} started from this run at {@code place} (the iterations
+     * the exchange is in): derived from this run's id, so re-entering the route after a crash or a resume finds the
+     * same inner run again instead of starting another.
+     */
+    synchronized String nextChildId(String childFlowId, String place) {
+        String slot = childFlowId + "/" + place;
+        int n = childStarts.merge(slot, 1, Integer::sum);
+        byte[] name = (executionId + "/" + slot + "/" + n).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return java.util.UUID.nameUUIDFromBytes(name).toString();
     }
 
     synchronized void carriedBy(Exchange exchange) {

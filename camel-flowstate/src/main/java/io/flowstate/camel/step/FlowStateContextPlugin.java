@@ -5,7 +5,8 @@ import org.apache.camel.spi.ContextServicePlugin;
 
 /**
  * Loaded by Camel (Java ServiceLoader) when any CamelContext is built, before its routes: installs the strategy that
- * turns {@code step}s into flow steps, so no route needs extra markup in any DSL.
+ * turns {@code step}s into flow steps, so no route needs extra markup in any DSL, and the route policy that ends inner
+ * runs when their route returns.
  */
 public final class FlowStateContextPlugin implements ContextServicePlugin {
 
@@ -15,6 +16,7 @@ public final class FlowStateContextPlugin implements ContextServicePlugin {
             FlowStepInterceptStrategy strategy = new FlowStepInterceptStrategy();
             context.getCamelContextExtension().addContextPlugin(FlowStepInterceptStrategy.class, strategy);
             context.getCamelContextExtension().addInterceptStrategy(strategy);
+            context.addRoutePolicyFactory((camelContext, routeId, route) -> new FlowRoutePolicy());
         }
     }
 }
