@@ -59,9 +59,9 @@ public final class FlowExecution {
     /** The run this one is an inner flow of (in memory, while the inner flow's route runs), or null. */
     private FlowExecution parentRun;
     /** Inner runs started so far, by flow and iteration: the n-th start gets the same id on every re-entry. */
-    private final Map<String, Integer> childStarts = new java.util.HashMap<>();
+    private Map<String, Integer> childStarts;
     /** Signals for inner runs resumed through this (root) run, by inner run id; shared down the chain. */
-    private Map<String, ResumeSignal> childSignals = new java.util.concurrent.ConcurrentHashMap<>();
+    private Map<String, ResumeSignal> childSignals;
     /** The exchange that started or restored the run: its end finishes the run once saved. */
     private Exchange carrier;
     private boolean completionRegistered;
@@ -244,6 +244,9 @@ public final class FlowExecution {
     }
 
     synchronized Map<String, ResumeSignal> childSignals() {
+        if (childSignals == null) {
+            childSignals = new java.util.concurrent.ConcurrentHashMap<>(); // most runs have no inner flow
+        }
         return childSignals;
     }
 
@@ -254,6 +257,9 @@ public final class FlowExecution {
      */
     synchronized String nextChildId(String childFlowId, String place) {
         String slot = childFlowId + "/" + place;
+        if (childStarts == null) {
+            childStarts = new java.util.HashMap<>();
+        }
         int n = childStarts.merge(slot, 1, Integer::sum);
         byte[] name = (executionId + "/" + slot + "/" + n).getBytes(java.nio.charset.StandardCharsets.UTF_8);
         return java.util.UUID.nameUUIDFromBytes(name).toString();
