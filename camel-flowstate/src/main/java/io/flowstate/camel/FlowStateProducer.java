@@ -78,24 +78,14 @@ public class FlowStateProducer extends HeaderSelectorProducer {
     @InvokeOnHeader("set")
     public Object onSet(Exchange exchange) {
         String key = key(exchange, "set");
-        Message message = exchange.getMessage();
-        Object header = message.getHeader(FlowStateConstants.VALUE);
-        store(exchange).set(key, header != null ? header : message.getBody());
-        if (header != null) {
-            message.removeHeader(FlowStateConstants.VALUE);
-        }
+        withValue(exchange, value -> store(exchange).set(key, value));
         return DONE;
     }
 
     @InvokeOnHeader("append")
     public Object onAppend(Exchange exchange) {
         String key = key(exchange, "append");
-        Message message = exchange.getMessage();
-        Object header = message.getHeader(FlowStateConstants.VALUE);
-        store(exchange).append(key, header != null ? header : message.getBody());
-        if (header != null) {
-            message.removeHeader(FlowStateConstants.VALUE);
-        }
+        withValue(exchange, value -> store(exchange).append(key, value));
         return DONE;
     }
 
@@ -225,6 +215,16 @@ public class FlowStateProducer extends HeaderSelectorProducer {
                                          + FlowStateConstants.KEY);
         }
         return key;
+    }
+
+    /** Uses header CamelFlowStateValue, or else the body; the header is removed once used, so it cannot leak on. */
+    private static void withValue(Exchange exchange, java.util.function.Consumer<Object> use) {
+        Message message = exchange.getMessage();
+        Object header = message.getHeader(FlowStateConstants.VALUE);
+        use.accept(header != null ? header : message.getBody());
+        if (header != null) {
+            message.removeHeader(FlowStateConstants.VALUE);
+        }
     }
 
     private static StartOptions startOptions(FlowStateEndpoint endpoint) {
