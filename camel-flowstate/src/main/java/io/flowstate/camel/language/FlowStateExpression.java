@@ -63,8 +63,22 @@ final class FlowStateExpression extends ExpressionSupport implements Predicate {
         try {
             return new FlowStateExpression(text, JsonQuery.compile(text, Versions.JQ_1_6));
         } catch (JsonQueryException | RuntimeException e) {
-            throw new FlowStateSyntaxException(text, String.valueOf(e.getMessage()), e);
+            throw new FlowStateSyntaxException(text, firstLine(e), e);
         }
+    }
+
+    /**
+     * jq's reason: its parser's message (the query's own only repeats the text), of which the first line says where
+     * and what; the next lines list every token it would have accepted.
+     */
+    private static String firstLine(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = String.valueOf(root.getMessage()).strip();
+        int end = message.indexOf('\n');
+        return end < 0 ? message : message.substring(0, end).strip();
     }
 
     String getText() {
