@@ -25,6 +25,7 @@ public class FlowStateComponentConfigurer extends PropertyConfigurerSupport impl
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "autowiredenabled":
         case "autowiredEnabled": target.setAutowiredEnabled(property(camelContext, boolean.class, value)); return true;
+        case "checkpoint": target.setCheckpoint(property(camelContext, java.lang.String.class, value)); return true;
         case "datadirectory":
         case "dataDirectory": target.setDataDirectory(property(camelContext, java.lang.String.class, value)); return true;
         case "datasource":
@@ -55,6 +56,7 @@ public class FlowStateComponentConfigurer extends PropertyConfigurerSupport impl
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "autowiredenabled":
         case "autowiredEnabled": return boolean.class;
+        case "checkpoint": return java.lang.String.class;
         case "datadirectory":
         case "dataDirectory": return java.lang.String.class;
         case "datasource":
@@ -81,6 +83,7 @@ public class FlowStateComponentConfigurer extends PropertyConfigurerSupport impl
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "autowiredenabled":
         case "autowiredEnabled": return target.isAutowiredEnabled();
+        case "checkpoint": return target.getCheckpoint();
         case "datadirectory":
         case "dataDirectory": return target.getDataDirectory();
         case "datasource":

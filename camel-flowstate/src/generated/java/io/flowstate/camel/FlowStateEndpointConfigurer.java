@@ -24,6 +24,7 @@ public class FlowStateEndpointConfigurer extends PropertyConfigurerSupport imple
         FlowStateEndpoint target = (FlowStateEndpoint) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "by": target.getConfiguration().setBy(property(camelContext, double.class, value)); return true;
+        case "checkpoint": target.getConfiguration().setCheckpoint(property(camelContext, java.lang.String.class, value)); return true;
         case "defaultvalue":
         case "defaultValue": target.getConfiguration().setDefaultValue(property(camelContext, java.lang.String.class, value)); return true;
         case "lazystartproducer":
@@ -34,6 +35,9 @@ public class FlowStateEndpointConfigurer extends PropertyConfigurerSupport imple
         case "scope": target.getConfiguration().setScope(property(camelContext, io.flowstate.camel.state.StateScope.class, value)); return true;
         case "stateclass":
         case "stateClass": target.getConfiguration().setStateClass(property(camelContext, java.lang.Class.class, value)); return true;
+        case "timeout": target.getConfiguration().setTimeout(property(camelContext, java.time.Duration.class, value)); return true;
+        case "unrecordedsteps":
+        case "unrecordedSteps": target.getConfiguration().setUnrecordedSteps(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
         }
     }
@@ -42,6 +46,7 @@ public class FlowStateEndpointConfigurer extends PropertyConfigurerSupport imple
     public Class<?> getOptionType(String name, boolean ignoreCase) {
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "by": return double.class;
+        case "checkpoint": return java.lang.String.class;
         case "defaultvalue":
         case "defaultValue": return java.lang.String.class;
         case "lazystartproducer":
@@ -52,6 +57,9 @@ public class FlowStateEndpointConfigurer extends PropertyConfigurerSupport imple
         case "scope": return io.flowstate.camel.state.StateScope.class;
         case "stateclass":
         case "stateClass": return java.lang.Class.class;
+        case "timeout": return java.time.Duration.class;
+        case "unrecordedsteps":
+        case "unrecordedSteps": return java.lang.String.class;
         default: return null;
         }
     }
@@ -61,6 +69,7 @@ public class FlowStateEndpointConfigurer extends PropertyConfigurerSupport imple
         FlowStateEndpoint target = (FlowStateEndpoint) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "by": return target.getConfiguration().getBy();
+        case "checkpoint": return target.getConfiguration().getCheckpoint();
         case "defaultvalue":
         case "defaultValue": return target.getConfiguration().getDefaultValue();
         case "lazystartproducer":
@@ -71,6 +80,9 @@ public class FlowStateEndpointConfigurer extends PropertyConfigurerSupport imple
         case "scope": return target.getConfiguration().getScope();
         case "stateclass":
         case "stateClass": return target.getConfiguration().getStateClass();
+        case "timeout": return target.getConfiguration().getTimeout();
+        case "unrecordedsteps":
+        case "unrecordedSteps": return target.getConfiguration().getUnrecordedSteps();
         default: return null;
         }
     }

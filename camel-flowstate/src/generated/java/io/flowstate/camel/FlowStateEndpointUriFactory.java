@@ -23,8 +23,9 @@ public class FlowStateEndpointUriFactory extends org.apache.camel.support.compon
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(9);
+        Set<String> props = new HashSet<>(12);
         props.add("by");
+        props.add("checkpoint");
         props.add("defaultValue");
         props.add("key");
         props.add("lazyStartProducer");
@@ -33,6 +34,8 @@ public class FlowStateEndpointUriFactory extends org.apache.camel.support.compon
         props.add("required");
         props.add("scope");
         props.add("stateClass");
+        props.add("timeout");
+        props.add("unrecordedSteps");
         PROPERTY_NAMES = Collections.unmodifiableSet(props);
         SECRET_PROPERTY_NAMES = Collections.emptySet();
         MULTI_VALUE_PREFIXES = Collections.emptyMap();

@@ -28,9 +28,11 @@ public class FlowStateProducerInvokeOnHeaderFactory implements InvokeOnHeaderStr
         case "getAll": return target.onGetAll(exchange);
         case "increment": return target.onIncrement(exchange);
         case "restore": return target.onRestore(exchange);
+        case "resume": return target.onResume(exchange);
         case "set": return target.onSet(exchange);
         case "snapshot": return target.onSnapshot(exchange);
         case "start": return target.onStart(exchange);
+        case "suspend": return target.onSuspend(exchange);
         default: return null;
         }
     }

@@ -6,16 +6,21 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.Module;
+import io.flowstate.camel.execution.CheckpointPolicy;
 import io.flowstate.camel.execution.FlowExecutions;
+import io.flowstate.camel.execution.FlowReentry;
 import io.flowstate.camel.execution.FlowMaintenance;
 import io.flowstate.camel.snapshot.FlowSnapshotRepository;
 import io.flowstate.camel.snapshot.file.FileFlowSnapshotRepository;
 import io.flowstate.camel.snapshot.jdbc.JdbcFlowSnapshotRepository;
 import io.flowstate.camel.state.JsonValues;
+import io.flowstate.camel.step.FlowStepInterceptStrategy;
 import io.flowstate.camel.support.Identifiers;
 import org.apache.camel.Endpoint;
 import org.apache.camel.spi.Metadata;
@@ -44,14 +49,22 @@ public class FlowStateComponent extends DefaultComponent {
                             + " tables created on start), when no repository is configured.")
     private DataSource dataSource;
 
+    @Metadata(defaultValue = "afterEachStep", enums = "afterEachStep,onSuspend,manual",
+              description = "When runs save themselves: afterEachStep (after every completed step, so a run resumes"
+                            + " after its last completed step), onSuspend (only when suspending) or manual (only at"
+                            + " flowstate:snapshot, suspend and complete). A flow can override it on flowstate:start.")
+    private String checkpoint = "afterEachStep";
+
     @Metadata(defaultValue = "PT30S", javaType = "java.time.Duration",
               description = "How long a RUNNING run stays owned by the node that saved it without a new save; after"
                             + " that, recovery on any node may take it over. ISO-8601 duration.")
     private Duration leaseDuration = Duration.ofSeconds(30);
 
     @Metadata(defaultValue = "PT10S", javaType = "java.time.Duration",
-              description = "How often the repository's housekeeping runs (retention now; expired leases and passed"
-                            + " suspend timeouts with durable flows); also once at start. ISO-8601 duration.")
+              description = "How often runs whose lease expired (their node died) and suspended runs whose timeout"
+                            + " passed are looked for and continued, leases of this node's running runs renewed, and"
+                            + " retention applied; also once at start. Must be less than half the leaseDuration."
+                            + " ISO-8601 duration.")
     private Duration recoveryInterval = Duration.ofSeconds(10);
 
     @Metadata(defaultValue = "P7D", javaType = "java.time.Duration",
@@ -73,6 +86,9 @@ public class FlowStateComponent extends DefaultComponent {
 
     private boolean repositoryCreatedHere;
     private FlowMaintenance maintenance;
+    private FlowReentry reentry;
+    /** Names of the suspend steps of this context's routes: steps a resumed run may have completed. */
+    private final Set<String> suspendNames = ConcurrentHashMap.newKeySet();
     private final FlowExecutions executions = new FlowExecutions(new JsonValues(), this::getRepository, Clock.systemUTC());
 
     @Override
@@ -84,7 +100,12 @@ public class FlowStateComponent extends DefaultComponent {
             throw new IllegalArgumentException("Unknown flowstate operation '" + operation + "' in " + uri
                                                + ": use one of " + FlowStateEndpoint.OPERATIONS);
         }
-        if (key != null && !key.isEmpty()) {
+        if ("suspend".equals(operation)) {
+            if (key == null || key.isEmpty()) {
+                throw new IllegalArgumentException("flowstate:suspend needs the name of the step: flowstate:suspend:approval");
+            }
+            suspendNames.add(Identifiers.requireKey(key));
+        } else if (key != null && !key.isEmpty()) {
             if ("start".equals(operation)) {
                 Identifiers.requireFlowId(key);
             } else if (FlowStateEndpoint.KEYED_OPERATIONS.contains(operation)) {
@@ -98,6 +119,13 @@ public class FlowStateComponent extends DefaultComponent {
         endpoint.setOperation(operation);
         endpoint.setKey(key == null || key.isEmpty() ? null : key);
         setProperties(endpoint, parameters);
+        FlowStateConfiguration configuration = endpoint.getConfiguration();
+        if (configuration.getCheckpoint() != null) {
+            CheckpointPolicy.of(configuration.getCheckpoint());
+        }
+        if (configuration.getTimeout() != null) {
+            requirePositive("timeout of " + uri, configuration.getTimeout());
+        }
         return endpoint;
     }
 
@@ -107,6 +135,12 @@ public class FlowStateComponent extends DefaultComponent {
         requirePositive("leaseDuration", leaseDuration);
         requirePositive("recoveryInterval", recoveryInterval);
         requirePositive("retention", retention);
+        if (recoveryInterval.multipliedBy(2).compareTo(leaseDuration) >= 0) {
+            throw new IllegalArgumentException("The flowstate component option recoveryInterval (" + recoveryInterval
+                                               + ") must be less than half the leaseDuration (" + leaseDuration
+                                               + "), so that leases are renewed before they expire");
+        }
+        CheckpointPolicy policy = CheckpointPolicy.of(checkpoint);
         if (maxFinishedRuns < 0) {
             throw new IllegalArgumentException("maxFinishedRuns must be 0 (no cap) or more, was " + maxFinishedRuns);
         }
@@ -119,9 +153,13 @@ public class FlowStateComponent extends DefaultComponent {
             repositoryCreatedHere = true;
         }
         ServiceHelper.startService(repository);
-        executions.configure(nodeId(), leaseDuration);
-        maintenance = new FlowMaintenance(getCamelContext(), repository, Clock.systemUTC(), recoveryInterval, retention,
-                maxFinishedRuns);
+        executions.configure(nodeId(), leaseDuration, policy);
+        FlowStepInterceptStrategy steps
+                = getCamelContext().getCamelContextExtension().getContextPlugin(FlowStepInterceptStrategy.class);
+        reentry = new FlowReentry(getCamelContext(), executions,
+                name -> suspendNames.contains(name) || steps != null && steps.isKnownStep(name));
+        maintenance = new FlowMaintenance(getCamelContext(), repository, executions, reentry, Clock.systemUTC(),
+                recoveryInterval, leaseDuration, retention, maxFinishedRuns);
         ServiceHelper.startService(maintenance);
     }
 
@@ -168,6 +206,11 @@ public class FlowStateComponent extends DefaultComponent {
         return executions;
     }
 
+    /** Continues stored runs: resume, suspend timeouts, recovery. */
+    public FlowReentry getReentry() {
+        return reentry;
+    }
+
     /** The repository's housekeeping while the component runs (null when stopped), to run a pass on demand. */
     public FlowMaintenance getMaintenance() {
         return maintenance;
@@ -195,6 +238,14 @@ public class FlowStateComponent extends DefaultComponent {
 
     public void setDataSource(DataSource dataSource) {
         this.dataSource = dataSource;
+    }
+
+    public String getCheckpoint() {
+        return checkpoint;
+    }
+
+    public void setCheckpoint(String checkpoint) {
+        this.checkpoint = checkpoint;
     }
 
     public Duration getLeaseDuration() {

@@ -1,5 +1,7 @@
 package io.flowstate.camel;
 
+import java.time.Duration;
+
 import io.flowstate.camel.state.StateScope;
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriParams;
@@ -41,6 +43,47 @@ public class FlowStateConfiguration {
                             + " and a new run starts with the class's defaults; a restored run's state is checked"
                             + " against it.")
     private Class<?> stateClass;
+
+    @UriParam(label = "suspend", javaType = "java.time.Duration",
+              description = "For suspend: how long to wait for a resume (ISO-8601 duration, e.g. PT24H). When it"
+                            + " passes, the recovery task continues the run: the suspend step yields a null body and"
+                            + " header CamelFlowStateTimedOut=true. No timeout when omitted.")
+    private Duration timeout;
+
+    @UriParam(label = "start", enums = "afterEachStep,onSuspend,manual",
+              description = "For start: when this flow's runs save themselves, overriding the component's checkpoint"
+                            + " option: afterEachStep, onSuspend or manual.")
+    private String checkpoint;
+
+    @UriParam(label = "start",
+              description = "For start: comma-separated ids of steps whose body is not recorded as their result (e.g."
+                            + " a step ending with a stream); they still count as completed, and their result is"
+                            + " null.")
+    private String unrecordedSteps;
+
+    public Duration getTimeout() {
+        return timeout;
+    }
+
+    public void setTimeout(Duration timeout) {
+        this.timeout = timeout;
+    }
+
+    public String getCheckpoint() {
+        return checkpoint;
+    }
+
+    public void setCheckpoint(String checkpoint) {
+        this.checkpoint = checkpoint;
+    }
+
+    public String getUnrecordedSteps() {
+        return unrecordedSteps;
+    }
+
+    public void setUnrecordedSteps(String unrecordedSteps) {
+        this.unrecordedSteps = unrecordedSteps;
+    }
 
     public StateScope getScope() {
         return scope;

@@ -18,7 +18,7 @@ public final class FlowStateConstants {
 
     @Metadata(description = "The operation to perform; overrides the operation of the endpoint URI when present.",
               javaType = "String",
-              enums = "get,set,append,increment,delete,getAll,clear,start,snapshot,restore,complete")
+              enums = "get,set,append,increment,delete,getAll,clear,start,snapshot,restore,complete,suspend,resume")
     public static final String OPERATION = "CamelFlowStateOperation";
 
     @Metadata(description = "The id of the run. Set when a run starts; read by restore and resume to find the run.",
@@ -49,6 +49,20 @@ public final class FlowStateConstants {
               javaType = "io.flowstate.camel.execution.FlowStatus",
               enums = "RUNNING,SUSPENDED,COMPLETED,FAILED")
     public static final String STATUS = "CamelFlowStateStatus";
+
+    @Metadata(description = "The resume token of a suspended run: in the reply of flowstate:suspend, and required by"
+                            + " flowstate:resume. Unguessable (256 bits); only its hash is stored.",
+              javaType = "String", secret = true)
+    public static final String RESUME_TOKEN = "CamelFlowStateResumeToken";
+
+    @Metadata(description = "The NAME of the suspend step a suspended run waits in (reply of flowstate:suspend).",
+              javaType = "String")
+    public static final String WAITING_FOR = "CamelFlowStateWaitingFor";
+
+    @Metadata(description = "After a suspend step: true when it ended by its timeout (the body is then null), false"
+                            + " when it was resumed.",
+              javaType = "boolean")
+    public static final String TIMED_OUT = "CamelFlowStateTimedOut";
 
     private FlowStateConstants() {
     }

@@ -23,19 +23,22 @@ public class FlowStateEndpoint extends DefaultEndpoint {
     /** The operations, as written in URIs. */
     public static final List<String> OPERATIONS
             = List.of("get", "set", "append", "increment", "delete", "getAll", "clear", "start", "snapshot", "restore",
-                    "complete");
+                    "complete", "suspend", "resume");
 
     /** Operations that work on one key. */
     static final List<String> KEYED_OPERATIONS = List.of("get", "set", "append", "increment", "delete");
 
-    @UriPath(enums = "get,set,append,increment,delete,getAll,clear,start,snapshot,restore,complete",
+    @UriPath(enums = "get,set,append,increment,delete,getAll,clear,start,snapshot,restore,complete,suspend,resume",
              description = "The operation: get, set, append, increment, delete, getAll, clear, start, snapshot"
-                           + " (save the run now), restore (attach a stored run) or complete (final snapshot).")
+                           + " (save the run now), restore (attach a stored run), complete (final snapshot), suspend"
+                           + " (an approval step: save the run and stop until resumed) or resume (continue a"
+                           + " suspended run).")
     @Metadata(required = true)
     private String operation;
 
     @UriPath(description = "The state key of get, set, append, increment and delete (header CamelFlowStateKey"
-                           + " overrides it); for start, the flow id (the route id when omitted).")
+                           + " overrides it); for start, the flow id (the route id when omitted); for suspend, the"
+                           + " name of the approval step (required).")
     private String key;
 
     @UriParam

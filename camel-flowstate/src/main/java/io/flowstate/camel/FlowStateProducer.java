@@ -1,10 +1,20 @@
 package io.flowstate.camel;
 
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import io.flowstate.camel.execution.CheckpointPolicy;
 import io.flowstate.camel.execution.FlowExecution;
 import io.flowstate.camel.execution.FlowExecutions;
+import io.flowstate.camel.execution.FlowExecutions.StartOptions;
+import io.flowstate.camel.execution.FlowStatus;
+import io.flowstate.camel.execution.ResumeSignal;
 import io.flowstate.camel.state.MissingStateException;
 import io.flowstate.camel.state.StateStore;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Message;
 import org.apache.camel.spi.InvokeOnHeader;
 import org.apache.camel.support.HeaderSelectorProducer;
@@ -18,6 +28,7 @@ public class FlowStateProducer extends HeaderSelectorProducer {
     private final FlowStateEndpoint endpoint;
     private final FlowStateConfiguration configuration;
     private final FlowExecutions executions;
+    private final StartOptions startOptions;
 
     /** What every handler returns: the handlers set the body themselves. */
     private static final Object DONE = new Object();
@@ -27,6 +38,7 @@ public class FlowStateProducer extends HeaderSelectorProducer {
         this.endpoint = endpoint;
         this.configuration = endpoint.getConfiguration();
         this.executions = endpoint.getComponent().getExecutions();
+        this.startOptions = startOptions(endpoint);
     }
 
     /**
@@ -114,7 +126,48 @@ public class FlowStateProducer extends HeaderSelectorProducer {
 
     @InvokeOnHeader("start")
     public Object onStart(Exchange exchange) {
-        executions.start(exchange, endpoint.getKey(), configuration.getStateClass());
+        executions.start(exchange, startOptions);
+        return DONE;
+    }
+
+    @InvokeOnHeader("suspend")
+    public Object onSuspend(Exchange exchange) {
+        String name = endpoint.getKey();
+        FlowExecution run = run(exchange);
+        Message message = exchange.getMessage();
+        ResumeSignal signal = run.takeResumeSignal(name);
+        if (signal != null) {
+            // the run was resumed into this step: it yields the payload (null on timeout) and completes
+            run.results().complete(name, signal.payload());
+            message.setBody(executions.json().toJava(signal.payload()));
+            message.setHeader(FlowStateConstants.TIMED_OUT, signal.timedOut());
+            if (run.getCheckpointPolicy() == CheckpointPolicy.AFTER_EACH_STEP) {
+                executions.snapshot(run);
+            }
+            return DONE;
+        }
+        if (run.results().isCompleted(name)) {
+            // re-entered after a later suspend: this one was passed already
+            message.setBody(executions.json().toJava(run.results().result(name)));
+            return DONE;
+        }
+        if (exchange.getProperty(ExchangePropertyKey.CORRELATION_ID) != null) {
+            throw new FlowStateException("flowstate:suspend:" + name + " is inside a split, multicast or similar EIP:"
+                                         + " a suspend there would stop only that copy. Suspend before or after it.");
+        }
+        Map<String, Object> reply = executions.suspend(run, name, configuration.getTimeout());
+        message.setHeader(FlowStateConstants.EXECUTION_ID, run.getExecutionId());
+        message.setHeader(FlowStateConstants.RESUME_TOKEN, reply.get("resumeToken"));
+        message.setHeader(FlowStateConstants.WAITING_FOR, name);
+        message.setHeader(FlowStateConstants.STATUS, FlowStatus.SUSPENDED);
+        message.setBody(reply);
+        exchange.setRouteStop(true);
+        return DONE;
+    }
+
+    @InvokeOnHeader("resume")
+    public Object onResume(Exchange exchange) {
+        endpoint.getComponent().getReentry().resume(exchange);
         return DONE;
     }
 
@@ -172,6 +225,17 @@ public class FlowStateProducer extends HeaderSelectorProducer {
                                          + FlowStateConstants.KEY);
         }
         return key;
+    }
+
+    private static StartOptions startOptions(FlowStateEndpoint endpoint) {
+        FlowStateConfiguration configuration = endpoint.getConfiguration();
+        String checkpoint = configuration.getCheckpoint();
+        String unrecorded = configuration.getUnrecordedSteps();
+        Set<String> unrecordedSteps = unrecorded == null ? Set.of()
+                : Arrays.stream(unrecorded.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                        .collect(Collectors.toSet());
+        return new StartOptions(endpoint.getKey(), configuration.getStateClass(),
+                checkpoint == null ? null : CheckpointPolicy.of(checkpoint), unrecordedSteps);
     }
 
     private String scopeName() {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Supplier;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowstate.camel.FlowStateException;
 import io.flowstate.camel.snapshot.FlowSnapshot;
 import io.flowstate.camel.snapshot.FlowSnapshotDelta;
@@ -14,9 +15,28 @@ import io.flowstate.camel.state.StateChanges;
 
 /**
  * Saves runs to the repository: the whole run at its first save, only what changed at every later one. A RUNNING run
- * is saved with a lease (this node, until now + lease duration) that every save renews; a finished run without one.
+ * is saved with a lease (this node, until now + lease duration) that every save renews; other runs without one.
  */
 public final class FlowCheckpoints {
+
+    /**
+     * Where a save leaves the run: its status and what goes with it. A change of status also replaces the suspend
+     * fields (what it waits for, until when, the resume token's hash) and the failure.
+     */
+    record Transition(FlowStatus status, String failure, String waitingFor, Instant wakeAt, String resumeTokenHash) {
+
+        static Transition running() {
+            return new Transition(FlowStatus.RUNNING, null, null, null, null);
+        }
+
+        static Transition finished(FlowStatus status, String failure) {
+            return new Transition(status, failure, null, null, null);
+        }
+
+        static Transition suspended(String waitingFor, Instant wakeAt, String resumeTokenHash) {
+            return new Transition(FlowStatus.SUSPENDED, null, waitingFor, wakeAt, resumeTokenHash);
+        }
+    }
 
     private final JsonValues json;
     private final Supplier<FlowSnapshotRepository> repository;
@@ -35,14 +55,23 @@ public final class FlowCheckpoints {
         this.leaseDuration = leaseDuration;
     }
 
+    String nodeId() {
+        return nodeId;
+    }
+
+    Duration leaseDuration() {
+        return leaseDuration;
+    }
+
     /**
-     * Saves the run with {@code status} (and {@code failure} for FAILED).
+     * Saves the run as {@code transition} says.
      *
-     * @return                  the new stored version
+     * @return                    the new stored version
      * @throws FlowStateException when the run is finished already, or the repository refuses the write (a conflict
-     *                            means another node took the run over); the stored run is then unchanged
+     *                            means another node took the run over); the stored run is then unchanged and the
+     *                            run's pending changes are kept for its next save
      */
-    long save(FlowExecution run, FlowStatus status, String failure) {
+    long save(FlowExecution run, Transition transition) {
         synchronized (run) {
             FlowStatus current = run.getStatus();
             if (current.isFinished()) {
@@ -51,44 +80,83 @@ public final class FlowCheckpoints {
                                              + " (flowstate:start) to continue from its state.");
             }
             Instant now = clock.instant();
-            String leaseOwner = status == FlowStatus.RUNNING ? nodeId : null;
-            Instant leaseUntil = status == FlowStatus.RUNNING ? now.plus(leaseDuration) : null;
+            boolean running = transition.status() == FlowStatus.RUNNING;
+            String leaseOwner = running ? nodeId : null;
+            Instant leaseUntil = running ? now.plus(leaseDuration) : null;
             long version = run.getVersion();
             long saved = version == 0
-                    ? saveWhole(run, status, failure, now, leaseOwner, leaseUntil)
-                    : saveChanges(run, status, failure, now, leaseOwner, leaseUntil, version);
-            run.saved(saved, status, failure);
+                    ? saveWhole(run, transition, now, leaseOwner, leaseUntil)
+                    : saveChanges(run, transition, now, leaseOwner, leaseUntil, version);
+            run.saved(saved, transition.status(), transition.failure(), leaseUntil);
             return saved;
         }
     }
 
+    /** Renews the lease of a RUNNING run without any other change (long steps between checkpoints). */
+    long renewLease(FlowExecution run) {
+        synchronized (run) {
+            if (run.getStatus() != FlowStatus.RUNNING || run.getVersion() == 0) {
+                return run.getVersion();
+            }
+            Instant until = clock.instant().plus(leaseDuration);
+            FlowSnapshotDelta delta = FlowSnapshotDelta.builder().updatedAt(clock.instant()).lease(nodeId, until).build();
+            long saved = repository.get().saveDelta(run.getExecutionId(), delta, run.getVersion());
+            run.saved(saved, FlowStatus.RUNNING, null, until);
+            return saved;
+        }
+    }
+
+    /**
+     * Takes a stored run over for this node, e.g. to resume it or recover it: status RUNNING, suspend fields cleared,
+     * lease to this node; compare-and-set on {@code stored}'s version, so of several callers exactly one succeeds.
+     *
+     * @return the new version
+     */
+    long claim(FlowSnapshot stored) {
+        Instant now = clock.instant();
+        FlowSnapshotDelta.Builder delta = FlowSnapshotDelta.builder().updatedAt(now)
+                .lease(nodeId, now.plus(leaseDuration));
+        if (stored.status() != FlowStatus.RUNNING) {
+            delta.status(FlowStatus.RUNNING).waitingFor(null).wakeAt(null).resumeTokenHash(null);
+        }
+        return repository.get().saveDelta(stored.executionId(), delta.build(), stored.version());
+    }
+
+    Instant leaseUntilFromNow() {
+        return clock.instant().plus(leaseDuration);
+    }
+
     private long saveWhole(
-            FlowExecution run, FlowStatus status, String failure, Instant now, String leaseOwner, Instant leaseUntil) {
+            FlowExecution run, Transition transition, Instant now, String leaseOwner, Instant leaseUntil) {
         FlowSnapshot snapshot = FlowSnapshot.builder()
                 .executionId(run.getExecutionId())
                 .flowId(run.getFlowId())
                 .routeId(run.getRouteId())
-                .status(status)
+                .status(transition.status())
                 .createdAt(run.getStartedAt())
                 .updatedAt(now)
                 .input(run.input().toJson(json))
                 .state(run.state().treeForFirstSave())
                 .results(resultsForFirstSave(run))
                 .completedSteps(run.results().completedSteps())
+                .waitingFor(transition.waitingFor())
+                .wakeAt(transition.wakeAt())
+                .resumeTokenHash(transition.resumeTokenHash())
                 .leaseOwner(leaseOwner)
                 .leaseExpiresAt(leaseUntil)
-                .failure(failure)
+                .parentExecutionId(run.getParentExecutionId())
+                .failure(transition.failure())
                 .build();
         return repository.get().save(snapshot, 0);
     }
 
-    private static com.fasterxml.jackson.databind.node.ObjectNode resultsForFirstSave(FlowExecution run) {
+    private static ObjectNode resultsForFirstSave(FlowExecution run) {
         run.results().markAllSaved();
         return run.results().tree();
     }
 
     private long saveChanges(
-            FlowExecution run, FlowStatus status, String failure, Instant now, String leaseOwner, Instant leaseUntil,
+            FlowExecution run, Transition transition, Instant now, String leaseOwner, Instant leaseUntil,
             long version) {
         FlowSnapshotDelta.Builder delta = FlowSnapshotDelta.builder().updatedAt(now);
         StateChanges drained = run.state().drainChanges((changes, values) -> {
@@ -102,11 +170,12 @@ public final class FlowCheckpoints {
             pending.results().forEach(key -> delta.result(key, values.get(key))); // the builder copies
             pending.completed().forEach(delta::completedStep);
         });
-        if (status != run.getStatus()) {
-            delta.status(status);
-        }
-        if (failure != null) {
-            delta.failure(failure);
+        if (transition.status() != run.getStatus()) {
+            delta.status(transition.status())
+                    .waitingFor(transition.waitingFor())
+                    .wakeAt(transition.wakeAt())
+                    .resumeTokenHash(transition.resumeTokenHash())
+                    .failure(transition.failure());
         }
         delta.lease(leaseOwner, leaseUntil);
         try {

@@ -12,6 +12,7 @@ import java.util.Optional;
 import io.flowstate.camel.FlowStateComponent;
 import io.flowstate.camel.FlowStateConstants;
 import io.flowstate.camel.state.LocalStateStore;
+import io.flowstate.camel.state.StateSchema;
 import io.flowstate.camel.state.StateScope;
 import io.flowstate.camel.state.StateStore;
 import org.apache.camel.Exchange;
@@ -39,7 +40,9 @@ public final class FlowExecution {
     private final String flowId;
     private final String routeId;
     private final Instant startedAt;
-    private final LocalStateStore state;
+    private volatile LocalStateStore state;
+    /** Read back from the repository (restored, resumed or recovered) rather than started here. */
+    private volatile boolean fromRepository;
     private final FlowExecutions executions;
     private final RunInput input;
     private final StepResults results;
@@ -48,12 +51,18 @@ public final class FlowExecution {
     private FlowStatus status;
     private long version;
     private String failure;
+    private Instant leaseUntil;
+    private final String parentExecutionId;
+    private CheckpointPolicy checkpointPolicy = CheckpointPolicy.AFTER_EACH_STEP;
+    private java.util.Set<String> unrecordedSteps = java.util.Set.of();
+    private ResumeSignal resumeSignal;
     /** The exchange that started or restored the run: its end finishes the run once saved. */
     private Exchange carrier;
     private boolean completionRegistered;
 
     FlowExecution(String executionId, String flowId, String routeId, Instant startedAt, LocalStateStore state,
-                  FlowExecutions executions, RunInput input, StepResults results, FlowStatus status, long version) {
+                  FlowExecutions executions, RunInput input, StepResults results, FlowStatus status, long version,
+                  String parentExecutionId) {
         this.executionId = executionId;
         this.flowId = flowId;
         this.routeId = routeId;
@@ -64,6 +73,7 @@ public final class FlowExecution {
         this.results = results;
         this.status = status;
         this.version = version;
+        this.parentExecutionId = parentExecutionId;
     }
 
     /**
@@ -138,10 +148,21 @@ public final class FlowExecution {
         return doc;
     }
 
-    synchronized void saved(long newVersion, FlowStatus newStatus, String newFailure) {
+    synchronized void saved(long newVersion, FlowStatus newStatus, String newFailure, Instant newLeaseUntil) {
         this.version = newVersion;
         this.status = newStatus;
         this.failure = newFailure;
+        this.leaseUntil = newLeaseUntil;
+    }
+
+    /** When this node's lease on the run ends, or null when it holds none. */
+    synchronized Instant getLeaseUntil() {
+        return leaseUntil;
+    }
+
+    /** The run that called this one as an inner flow, or null. */
+    public String getParentExecutionId() {
+        return parentExecutionId;
     }
 
     /**
@@ -159,15 +180,63 @@ public final class FlowExecution {
         return view;
     }
 
+    boolean isFromRepository() {
+        return fromRepository;
+    }
+
+    void markFromRepository() {
+        this.fromRepository = true;
+    }
+
+    /**
+     * A run read back from the repository does not know its state class (class names are never read from stored
+     * data): the flow's flowstate:start declares it again when the route is re-entered, and the state is checked
+     * against it here.
+     */
+    void adoptStateClass(StateSchema schema) {
+        this.state = LocalStateStore.restored(executions.json(), schema, state.tree());
+    }
+
+    public synchronized CheckpointPolicy getCheckpointPolicy() {
+        return checkpointPolicy;
+    }
+
+    synchronized void setCheckpointPolicy(CheckpointPolicy checkpointPolicy) {
+        this.checkpointPolicy = checkpointPolicy;
+    }
+
+    /** Whether the step's body is left out of the results (steps whose bodies are not JSON, e.g. streams). */
+    public synchronized boolean isUnrecorded(String stepId) {
+        return unrecordedSteps.contains(stepId);
+    }
+
+    synchronized void setUnrecordedSteps(java.util.Set<String> stepIds) {
+        this.unrecordedSteps = java.util.Set.copyOf(stepIds);
+    }
+
+    /** Takes the resume signal for the suspend step {@code name}, if the run was resumed into that step. */
+    public synchronized ResumeSignal takeResumeSignal(String name) {
+        if (resumeSignal != null && resumeSignal.waitingFor().equals(name)) {
+            ResumeSignal signal = resumeSignal;
+            resumeSignal = null;
+            return signal;
+        }
+        return null;
+    }
+
+    synchronized void setResumeSignal(ResumeSignal signal) {
+        this.resumeSignal = signal;
+    }
+
     synchronized void carriedBy(Exchange exchange) {
         this.carrier = exchange;
         this.completionRegistered = false;
     }
 
     /** Registers (once) the hook that finishes the run when its carrier exchange ends. */
-    synchronized void finishWithCarrier(FlowCheckpoints checkpoints) {
+    synchronized void finishWithCarrier(FlowExecutions executions) {
         if (!completionRegistered && carrier != null) {
-            carrier.getExchangeExtension().addOnCompletion(new RunCompletion(this, checkpoints));
+            carrier.getExchangeExtension().addOnCompletion(new RunCompletion(this, executions));
             completionRegistered = true;
         }
     }

@@ -3,7 +3,9 @@ package io.flowstate.camel.execution;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -17,18 +19,31 @@ import io.flowstate.camel.state.RepositoryStateStore;
 import io.flowstate.camel.state.StateSchema;
 import io.flowstate.camel.state.StateStore;
 import io.flowstate.camel.support.Identifiers;
+import io.flowstate.camel.support.ResumeTokens;
 import io.flowstate.camel.support.RunIds;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 
 /**
- * Starts runs and attaches them to exchanges, and holds what runs of one flow share in this CamelContext (the
- * {@code flow} scope). One per component.
+ * Starts, attaches, saves, suspends and finishes runs, and holds what the runs of one flow share in this CamelContext
+ * (the {@code flow} scope). One per component.
  */
 public class FlowExecutions {
 
     /** Flow id of runs started outside any route, e.g. by a ProducerTemplate sending straight to flowstate:. */
     public static final String DEFAULT_FLOW_ID = "default";
+
+    /**
+     * What flowstate:start declares about a flow.
+     *
+     * @param flowId          the flow id, or null for the id of the route the exchange came from
+     * @param stateClass      the typed state's class, or null for free-form state
+     * @param checkpoint      when the run saves itself, or null for the component's policy
+     * @param unrecordedSteps ids of steps whose body is not recorded as their result
+     */
+    public record StartOptions(String flowId, Class<?> stateClass, CheckpointPolicy checkpoint, Set<String> unrecordedSteps) {
+        public static final StartOptions DEFAULTS = new StartOptions(null, null, null, Set.of());
+    }
 
     private final JsonValues json;
     private final Supplier<FlowSnapshotRepository> repository;
@@ -36,6 +51,9 @@ public class FlowExecutions {
     private final Map<String, LocalStateStore> flowStates = new ConcurrentHashMap<>();
     private final Map<Class<?>, StateSchema> schemas = new ConcurrentHashMap<>();
     private final FlowCheckpoints checkpoints;
+    /** RUNNING runs this node saved and still carries: their leases are renewed while their steps run. */
+    private final Set<FlowExecution> active = ConcurrentHashMap.newKeySet();
+    private volatile CheckpointPolicy defaultCheckpoint = CheckpointPolicy.AFTER_EACH_STEP;
 
     public FlowExecutions(JsonValues json, Supplier<FlowSnapshotRepository> repository, Clock clock) {
         this.json = json;
@@ -47,14 +65,30 @@ public class FlowExecutions {
     /**
      * @param nodeId        who holds the leases of the runs this node saves while RUNNING
      * @param leaseDuration how long such a lease lasts without a new save
+     * @param checkpoint    the checkpoint policy of flows that do not set their own
      */
-    public void configure(String nodeId, Duration leaseDuration) {
+    public void configure(String nodeId, Duration leaseDuration, CheckpointPolicy checkpoint) {
         checkpoints.configure(nodeId, leaseDuration);
+        this.defaultCheckpoint = checkpoint;
     }
 
     public JsonValues json() {
         return json;
     }
+
+    FlowSnapshotRepository repository() {
+        return repository.get();
+    }
+
+    FlowCheckpoints checkpoints() {
+        return checkpoints;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    // ------------------------------------------------------------------ starting and attaching
 
     /**
      * The run the exchange carries, or a new one of the flow named after the exchange's route. Copies made by split or
@@ -71,45 +105,37 @@ public class FlowExecutions {
                                          + " every copy shares it, or start one run per copy with flowstate:start"
                                          + " inside the split.");
         }
-        return start(exchange, null, null);
+        return start(exchange, StartOptions.DEFAULTS);
     }
 
     /**
-     * Starts a run and attaches it to the exchange; when the exchange already carries a run, that run is returned
-     * unchanged (so a route re-entered on resume does not start a second run), unless the call names another flow or
-     * state class, which fails rather than silently using a run of a different shape.
-     *
-     * @param flowId     the flow id, or null for the id of the route the exchange came from
-     * @param stateClass the typed state's class, or null for free-form state
+     * Starts a run and attaches it to the exchange. When the exchange already carries a run (e.g. a route re-entered
+     * on resume) that run is kept and only takes the flow's checkpoint policy and unrecorded steps; naming another
+     * flow or state class fails rather than silently using a run of a different shape.
      */
-    public FlowExecution start(Exchange exchange, String flowId, Class<?> stateClass) {
+    public FlowExecution start(Exchange exchange, StartOptions options) {
         FlowExecution attached = exchange.getProperty(FlowStateConstants.EXECUTION, FlowExecution.class);
         if (attached != null) {
-            boolean otherFlow = flowId != null && !flowId.equals(attached.getFlowId());
-            StateSchema schema = attached.state().schema();
-            boolean otherType = stateClass != null && (schema == null || schema.type() != stateClass);
-            if (otherFlow || otherType) {
-                throw new FlowStateException("This exchange already carries run " + attached.getExecutionId()
-                                             + " of flow '" + attached.getFlowId() + "'"
-                                             + (schema == null ? "" : " typed as " + schema.type().getName())
-                                             + "; flowstate:start cannot start " + (otherFlow ? "flow '" + flowId + "'" : "")
-                                             + (otherFlow && otherType ? " with " : "")
-                                             + (otherType ? "state class " + stateClass.getName() : "")
-                                             + " on it. Start the run once, at the beginning of the flow.");
+            if (attached.isFromRepository() && attached.state().schema() == null && options.stateClass() != null) {
+                attached.adoptStateClass(schema(options.stateClass()));
             }
+            checkSameShape(attached, options);
+            applyFlowOptions(attached, options);
             return attached;
         }
         String routeId = exchange.getFromRouteId();
-        String id = flowId != null ? flowId : routeId != null ? routeId : DEFAULT_FLOW_ID;
+        String id = options.flowId() != null ? options.flowId() : routeId != null ? routeId : DEFAULT_FLOW_ID;
         if (!Identifiers.isName(id)) {
-            throw new FlowStateException("The flow id '" + id + "' (from " + (flowId != null ? "flowstate:start" : "the route id")
+            throw new FlowStateException("The flow id '" + id + "' (from "
+                                         + (options.flowId() != null ? "flowstate:start" : "the route id")
                                          + ") is not valid: name the flow explicitly with flowstate:start:myFlow, using"
                                          + " letters, digits and _ . : -");
         }
         Instant now = clock.instant();
         FlowExecution execution = new FlowExecution(
-                RunIds.next(now), id, routeId, now, new LocalStateStore(json, schema(stateClass)), this,
-                RunInput.of(exchange.getMessage(), json), new StepResults(), FlowStatus.RUNNING, 0);
+                RunIds.next(now), id, routeId, now, new LocalStateStore(json, schema(options.stateClass())), this,
+                RunInput.of(exchange.getMessage(), json), new StepResults(), FlowStatus.RUNNING, 0, null);
+        applyFlowOptions(execution, options);
         attachTo(exchange, execution);
         return execution;
     }
@@ -132,44 +158,76 @@ public class FlowExecutions {
                                          + "; flowstate:restore cannot attach run " + executionId
                                          + " as well. Restore runs on an exchange that carries none.");
         }
-        FlowSnapshot stored = repository.get().load(executionId).orElseThrow(() -> new FlowRunNotFoundException(
-                "No run " + executionId + " is stored: it was never saved (a run is saved by flowstate:snapshot,"
-                                                                                     + " checkpoints and suspends) or"
-                                                                                     + " retention removed it."));
-        FlowExecution execution = new FlowExecution(
-                stored.executionId(), stored.flowId(), stored.routeId(), stored.createdAt(),
-                LocalStateStore.restored(json, schema(stateClass), stored.state()), this,
-                RunInput.of(stored.input()), StepResults.restored(stored.results(), stored.completedSteps()),
-                stored.status(), stored.version());
+        FlowSnapshot stored = load(executionId);
+        FlowExecution execution = fromSnapshot(stored, stored.status(), stored.version(), stateClass);
         attachTo(exchange, execution);
         if (stored.status() == FlowStatus.RUNNING) {
-            execution.finishWithCarrier(checkpoints);
+            carryOn(execution);
         }
         return execution;
     }
 
+    // ------------------------------------------------------------------ saving
+
     /** Checkpoint now: saves the run RUNNING (with a renewed lease); from now on its carrier's end finishes it. */
     public long snapshot(FlowExecution run) {
-        long version = checkpoints.save(run, FlowStatus.RUNNING, null);
-        run.finishWithCarrier(checkpoints);
+        long version = checkpoints.save(run, FlowCheckpoints.Transition.running());
+        carryOn(run);
         return version;
     }
 
     /** Saves the run COMPLETED: its final snapshot. */
     public long complete(FlowExecution run) {
-        return checkpoints.save(run, FlowStatus.COMPLETED, null);
+        long version = checkpoints.save(run, FlowCheckpoints.Transition.finished(FlowStatus.COMPLETED, null));
+        active.remove(run);
+        return version;
     }
 
-    private StateSchema schema(Class<?> stateClass) {
-        return stateClass == null ? null : schemas.computeIfAbsent(stateClass, c -> new StateSchema(c, json.mapper()));
+    /** Saves the run as finished when its carrier ends; see {@link RunCompletion}. */
+    void finish(FlowExecution run, FlowStatus status, String failure) {
+        try {
+            checkpoints.save(run, FlowCheckpoints.Transition.finished(status, failure));
+        } finally {
+            active.remove(run);
+        }
     }
 
-    private static void attachTo(Exchange exchange, FlowExecution execution) {
-        exchange.setProperty(FlowStateConstants.EXECUTION, execution);
-        execution.carriedBy(exchange);
-        exchange.getMessage().setHeader(FlowStateConstants.EXECUTION_ID, execution.getExecutionId());
-        exchange.getMessage().setHeader(FlowStateConstants.FLOW_ID, execution.getFlowId());
+    /**
+     * Suspends the run at the suspend step {@code name}: saves it SUSPENDED with the hash of a new resume token, and
+     * forgets it on this node. The caller stops the exchange.
+     *
+     * @param  timeout how long to wait for a resume before the recovery task continues the run timed out, or null
+     * @return         the reply: execution id, resume token (given out only here) and what the run waits for
+     */
+    public Map<String, Object> suspend(FlowExecution run, String name, Duration timeout) {
+        String token = ResumeTokens.newToken();
+        Instant wakeAt = timeout == null ? null : clock.instant().plus(timeout);
+        checkpoints.save(run, FlowCheckpoints.Transition.suspended(name, wakeAt, ResumeTokens.hash(token)));
+        active.remove(run);
+        Map<String, Object> reply = new LinkedHashMap<>();
+        reply.put("executionId", run.getExecutionId());
+        reply.put("resumeToken", token);
+        reply.put("waitingFor", name);
+        return reply;
     }
+
+    /** Renews the leases of this node's RUNNING runs whose lease ends within {@code margin}. */
+    int renewLeases(Duration margin) {
+        Instant limit = clock.instant().plus(margin);
+        int renewed = 0;
+        for (FlowExecution run : active) {
+            Instant until = run.getLeaseUntil();
+            if (run.getStatus() != FlowStatus.RUNNING) {
+                active.remove(run);
+            } else if (until != null && until.isBefore(limit)) {
+                checkpoints.renewLease(run);
+                renewed++;
+            }
+        }
+        return renewed;
+    }
+
+    // ------------------------------------------------------------------ scopes
 
     /** The {@code flow} scope of a flow: memory shared by all its runs in this CamelContext. */
     public StateStore flowScope(String flowId) {
@@ -179,5 +237,70 @@ public class FlowExecutions {
     /** The {@code persistent} scope of a flow, in the repository. */
     public StateStore persistentScope(String flowId) {
         return new RepositoryStateStore(repository.get(), flowId, json);
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    FlowSnapshot load(String executionId) {
+        Identifiers.requireExecutionId(executionId);
+        return repository.get().load(executionId).orElseThrow(() -> new FlowRunNotFoundException(
+                "No run " + executionId + " is stored: it was never saved (a run is saved by flowstate:snapshot,"
+                                                                                     + " checkpoints and suspends) or"
+                                                                                     + " retention removed it."));
+    }
+
+    /** A run as stored, with the status and version it has once this node holds it. */
+    FlowExecution fromSnapshot(FlowSnapshot stored, FlowStatus status, long version, Class<?> stateClass) {
+        FlowExecution execution = new FlowExecution(
+                stored.executionId(), stored.flowId(), stored.routeId(), stored.createdAt(),
+                LocalStateStore.restored(json, schema(stateClass), stored.state()), this,
+                RunInput.of(stored.input()), StepResults.restored(stored.results(), stored.completedSteps()),
+                status, version, stored.parentExecutionId());
+        execution.setCheckpointPolicy(defaultCheckpoint);
+        execution.markFromRepository();
+        return execution;
+    }
+
+    /** The run is saved and RUNNING on this node: finish it with its carrier, renew its lease meanwhile. */
+    void carryOn(FlowExecution run) {
+        run.finishWithCarrier(this);
+        if (run.getStatus() == FlowStatus.RUNNING) {
+            active.add(run);
+        }
+    }
+
+    static void attachTo(Exchange exchange, FlowExecution execution) {
+        exchange.setProperty(FlowStateConstants.EXECUTION, execution);
+        execution.carriedBy(exchange);
+        exchange.getMessage().setHeader(FlowStateConstants.EXECUTION_ID, execution.getExecutionId());
+        exchange.getMessage().setHeader(FlowStateConstants.FLOW_ID, execution.getFlowId());
+    }
+
+    private void applyFlowOptions(FlowExecution run, StartOptions options) {
+        run.setCheckpointPolicy(options.checkpoint() != null ? options.checkpoint() : defaultCheckpoint);
+        if (!options.unrecordedSteps().isEmpty()) {
+            run.setUnrecordedSteps(options.unrecordedSteps());
+        }
+    }
+
+    private static void checkSameShape(FlowExecution attached, StartOptions options) {
+        boolean otherFlow = options.flowId() != null && !options.flowId().equals(attached.getFlowId());
+        StateSchema schema = attached.state().schema();
+        Class<?> stateClass = options.stateClass();
+        boolean otherType = stateClass != null && (schema == null || schema.type() != stateClass);
+        if (otherFlow || otherType) {
+            throw new FlowStateException("This exchange already carries run " + attached.getExecutionId()
+                                         + " of flow '" + attached.getFlowId() + "'"
+                                         + (schema == null ? "" : " typed as " + schema.type().getName())
+                                         + "; flowstate:start cannot start "
+                                         + (otherFlow ? "flow '" + options.flowId() + "'" : "")
+                                         + (otherFlow && otherType ? " with " : "")
+                                         + (otherType ? "state class " + stateClass.getName() : "")
+                                         + " on it. Start the run once, at the beginning of the flow.");
+        }
+    }
+
+    private StateSchema schema(Class<?> stateClass) {
+        return stateClass == null ? null : schemas.computeIfAbsent(stateClass, c -> new StateSchema(c, json.mapper()));
     }
 }

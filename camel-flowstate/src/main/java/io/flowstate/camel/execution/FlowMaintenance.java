@@ -12,33 +12,51 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The repository's housekeeping, once at start and then every {@code recoveryInterval}: removes finished runs past
- * their retention (and beyond the cap on finished runs), so storage does not grow without bound by default.
+ * The component's background pass, once at start and then every {@code recoveryInterval}: renews the leases of this
+ * node's running runs, continues runs whose node died (expired lease) and suspended runs whose timeout passed, and
+ * removes finished runs past their retention (and beyond the cap on finished runs). Runs are continued only once the
+ * CamelContext has started (their routes must be running).
  */
 public final class FlowMaintenance extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(FlowMaintenance.class);
+    /** Runs continued per pass at most, so one pass cannot hold the thread for long. */
+    private static final int BATCH = 100;
 
     private final CamelContext context;
     private final FlowSnapshotRepository repository;
+    private final FlowExecutions executions;
+    private final FlowReentry reentry;
     private final Clock clock;
     private final Duration interval;
+    private final Duration leaseDuration;
     private final Duration retention;
     private final int maxFinishedRuns;
     private ScheduledExecutorService executor;
 
-    public FlowMaintenance(CamelContext context, FlowSnapshotRepository repository, Clock clock, Duration interval,
+    public FlowMaintenance(CamelContext context, FlowSnapshotRepository repository, FlowExecutions executions,
+                           FlowReentry reentry, Clock clock, Duration interval, Duration leaseDuration,
                            Duration retention, int maxFinishedRuns) {
         this.context = context;
         this.repository = repository;
+        this.executions = executions;
+        this.reentry = reentry;
         this.clock = clock;
         this.interval = interval;
+        this.leaseDuration = leaseDuration;
         this.retention = retention;
         this.maxFinishedRuns = maxFinishedRuns;
     }
 
-    /** One pass; public so that tests and operators can run it on demand. */
+    /** One pass; public so that tests and operators can run it on demand. Returns the runs removed. */
     public int runOnce() {
+        executions.renewLeases(leaseDuration.dividedBy(2));
+        if (context.isStarted()) {
+            int continued = reentry.recoverExpired(BATCH) + reentry.wakeDue(BATCH);
+            if (continued > 0) {
+                LOG.debug("Continued {} stored runs", continued);
+            }
+        }
         int removed = repository.purgeFinished(clock.instant().minus(retention));
         if (maxFinishedRuns > 0) {
             removed += repository.purgeFinishedBeyond(maxFinishedRuns);

@@ -14,11 +14,11 @@ final class RunCompletion extends SynchronizationAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(RunCompletion.class);
 
     private final FlowExecution run;
-    private final FlowCheckpoints checkpoints;
+    private final FlowExecutions executions;
 
-    RunCompletion(FlowExecution run, FlowCheckpoints checkpoints) {
+    RunCompletion(FlowExecution run, FlowExecutions executions) {
         this.run = run;
-        this.checkpoints = checkpoints;
+        this.executions = executions;
     }
 
     @Override
@@ -37,7 +37,7 @@ final class RunCompletion extends SynchronizationAdapter {
             return;
         }
         try {
-            checkpoints.save(run, status, failure);
+            executions.finish(run, status, failure);
         } catch (RuntimeException e) {
             // the exchange is over: nobody to fail; the run keeps its lease and recovery will take it over
             LOG.warn("Could not mark run {} of flow '{}' {}: {}", run.getExecutionId(), run.getFlowId(), status,

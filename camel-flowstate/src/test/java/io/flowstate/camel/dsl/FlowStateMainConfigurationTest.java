@@ -84,7 +84,7 @@ class FlowStateMainConfigurationTest {
 
         FlowStateComponent component = component(context);
         assertThat(component.getRepository()).isInstanceOf(JdbcFlowSnapshotRepository.class);
-        assertThat(component.getLeaseDuration()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(component.getLeaseDuration()).isEqualTo(Duration.ofHours(3));
         assertThat(component.getRecoveryInterval()).isEqualTo(Duration.ofHours(1));
         assertThat(component.getMaxFinishedRuns()).isEqualTo(10);
         assertVisitsCountedIn(context, component.getRepository());

@@ -1,0 +1,176 @@
+package io.flowstate.camel.execution;
+
+import java.util.function.Predicate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import io.flowstate.camel.FlowStateConstants;
+import io.flowstate.camel.FlowStateException;
+import io.flowstate.camel.snapshot.FlowSnapshot;
+import io.flowstate.camel.snapshot.FlowSnapshotConflictException;
+import io.flowstate.camel.snapshot.FlowSnapshotSummary;
+import io.flowstate.camel.state.UnsupportedValueException;
+import io.flowstate.camel.support.ResumeTokens;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.Route;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Continues stored runs by re-entering their route without its consumer (so it works whatever the consumer is): a
+ * resume of a suspended run, the timeout of a suspend, and the recovery of a run whose node died. The run is first
+ * claimed by compare-and-set on its version, so of several resumes or recovering nodes exactly one continues it; the
+ * route then runs with the run's original input, and the steps it completed are skipped with their recorded results.
+ */
+public final class FlowReentry {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FlowReentry.class);
+
+    private final CamelContext context;
+    private final FlowExecutions executions;
+    private final Predicate<String> stepExists;
+
+    /**
+     * @param stepExists whether a step id (or suspend name) still exists in this context's routes
+     */
+    public FlowReentry(CamelContext context, FlowExecutions executions, Predicate<String> stepExists) {
+        this.context = context;
+        this.executions = executions;
+        this.stepExists = stepExists;
+    }
+
+    /**
+     * {@code flowstate:resume}: continues the suspended run named by header CamelFlowStateExecutionId, if header
+     * CamelFlowStateResumeToken is its token, with the body as the payload of the suspend step; replies on
+     * {@code caller} with what the flow replies (its final body, or the next suspend's reply).
+     */
+    public void resume(Exchange caller) {
+        String id = requireHeader(caller, FlowStateConstants.EXECUTION_ID);
+        String token = requireHeader(caller, FlowStateConstants.RESUME_TOKEN);
+        JsonNode payload;
+        try {
+            payload = executions.json().toJson("resume payload", caller.getMessage().getBody());
+        } catch (UnsupportedValueException e) {
+            throw new ResumeException("The resume payload for run " + id + " cannot be stored as JSON: "
+                                      + e.getMessage(), e);
+        }
+        FlowSnapshot stored = executions.load(id);
+        if (stored.status() != FlowStatus.SUSPENDED) {
+            throw new ResumeException.NotSuspended("Run " + id + " of flow '" + stored.flowId() + "' is "
+                                                   + stored.status() + ", not SUSPENDED: only a suspended run can be"
+                                                   + " resumed, once (it may have been resumed already).");
+        }
+        if (!ResumeTokens.matches(token, stored.resumeTokenHash())) {
+            throw new ResumeException.InvalidToken("The resume token does not match run " + id
+                                                   + ": use the token from the reply of its suspend step");
+        }
+        Route route = checkRoute(stored);
+        long version = claim(stored);
+        reenter(route, stored, version, new ResumeSignal(stored.waitingFor(), payload, false), caller);
+    }
+
+    /** Continues SUSPENDED runs whose timeout passed: their suspend step yields null and CamelFlowStateTimedOut. */
+    public int wakeDue(int limit) {
+        int continued = 0;
+        for (FlowSnapshotSummary due : executions.repository().findDue(executions.clock().instant(), limit)) {
+            continued += continueStored(due.executionId(), true);
+        }
+        return continued;
+    }
+
+    /** Takes over RUNNING runs whose lease expired (their node died) and continues them after their last step. */
+    public int recoverExpired(int limit) {
+        int continued = 0;
+        for (FlowSnapshotSummary expired : executions.repository().findExpiredLeases(executions.clock().instant(), limit)) {
+            continued += continueStored(expired.executionId(), false);
+        }
+        return continued;
+    }
+
+    private int continueStored(String executionId, boolean timedOut) {
+        try {
+            FlowSnapshot stored = executions.repository().load(executionId).orElse(null);
+            if (stored == null) {
+                return 0;
+            }
+            Route route = checkRoute(stored);
+            long version = claim(stored);
+            ResumeSignal signal = timedOut ? new ResumeSignal(stored.waitingFor(), NullNode.getInstance(), true) : null;
+            LOG.info("Continuing run {} of flow '{}' ({})", executionId, stored.flowId(),
+                    timedOut ? "its suspend '" + stored.waitingFor() + "' timed out" : "its node's lease expired");
+            reenter(route, stored, version, signal, null);
+            return 1;
+        } catch (ResumeException.NotSuspended e) {
+            return 0; // another node or a resume got there first
+        } catch (RuntimeException e) {
+            LOG.warn("Could not continue run {}: {}", executionId, e.getMessage(), e);
+            return 0;
+        }
+    }
+
+    private Route checkRoute(FlowSnapshot stored) {
+        Route route = context.getRoute(stored.routeId());
+        if (route == null) {
+            throw new ResumeException.RouteNotFound("Run " + stored.executionId() + " belongs to route '"
+                                                    + stored.routeId() + "', which does not exist in this"
+                                                    + " CamelContext; the run stays " + stored.status() + ".");
+        }
+        for (String stepKey : stored.completedSteps()) {
+            int bracket = stepKey.indexOf('[');
+            String stepId = bracket < 0 ? stepKey : stepKey.substring(0, bracket);
+            if (!stepExists.test(stepId)) {
+                throw new ResumeException.RouteChanged("Run " + stored.executionId() + " completed step '" + stepId
+                                                       + "', which no longer exists in this CamelContext: the route"
+                                                       + " changed since. Restore the step (or its id) to continue"
+                                                       + " the run; it stays " + stored.status() + ".");
+            }
+        }
+        return route;
+    }
+
+    private long claim(FlowSnapshot stored) {
+        try {
+            return executions.checkpoints().claim(stored);
+        } catch (FlowSnapshotConflictException e) {
+            throw new ResumeException.NotSuspended("Run " + stored.executionId() + " was resumed or taken over by"
+                                                   + " someone else at the same time; it continues there.");
+        }
+    }
+
+    private void reenter(Route route, FlowSnapshot stored, long version, ResumeSignal signal, Exchange caller) {
+        Exchange exchange = route.getEndpoint().createExchange();
+        JsonNode input = stored.input();
+        exchange.getMessage().setBody(executions.json().toJava(input.get("body")));
+        JsonNode headers = input.get("headers");
+        if (headers != null) {
+            headers.fields().forEachRemaining(
+                    h -> exchange.getMessage().setHeader(h.getKey(), executions.json().toJava(h.getValue())));
+        }
+        FlowExecution run = executions.fromSnapshot(stored, FlowStatus.RUNNING, version, null);
+        run.setResumeSignal(signal);
+        FlowExecutions.attachTo(exchange, run);
+        executions.carryOn(run);
+        try {
+            route.getProcessor().process(exchange);
+        } catch (Exception e) {
+            exchange.setException(e);
+        }
+        if (caller != null) {
+            caller.getMessage().setHeaders(exchange.getMessage().getHeaders());
+            caller.getMessage().setBody(exchange.getMessage().getBody());
+            caller.setException(exchange.getException());
+        } else if (exchange.getException() != null) {
+            LOG.warn("Run {} of flow '{}' failed after it was continued: {}", run.getExecutionId(), run.getFlowId(),
+                    exchange.getException().getMessage());
+        }
+    }
+
+    private static String requireHeader(Exchange exchange, String header) {
+        String value = exchange.getMessage().getHeader(header, String.class);
+        if (value == null || value.isEmpty()) {
+            throw new FlowStateException("flowstate:resume needs header " + header);
+        }
+        return value;
+    }
+}

@@ -1,0 +1,46 @@
+package io.flowstate.camel.execution;
+
+import io.flowstate.camel.FlowStateException;
+
+/**
+ * A resume was refused; the stored run is unchanged. Subclasses tell why, so routes can react to each case (e.g.
+ * reply 403 or 409 over HTTP with {@code onException}).
+ */
+public class ResumeException extends FlowStateException {
+
+    public ResumeException(String message) {
+        super(message);
+    }
+
+    public ResumeException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
+    /** The resume token does not match the run's. */
+    public static class InvalidToken extends ResumeException {
+        public InvalidToken(String message) {
+            super(message);
+        }
+    }
+
+    /** The run is not SUSPENDED: running, finished, or resumed already (also by a concurrent resume). */
+    public static class NotSuspended extends ResumeException {
+        public NotSuspended(String message) {
+            super(message);
+        }
+    }
+
+    /** The run's route does not exist in this CamelContext. */
+    public static class RouteNotFound extends ResumeException {
+        public RouteNotFound(String message) {
+            super(message);
+        }
+    }
+
+    /** A step the run completed no longer exists: the route changed since the run suspended. */
+    public static class RouteChanged extends ResumeException {
+        public RouteChanged(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package io.flowstate.camel.execution;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * What a resumed run brings to the suspend step it waits in: the approval payload, or a timeout.
+ *
+ * @param waitingFor the suspend step's NAME
+ * @param payload    the payload given to flowstate:resume (JSON), or a JSON null on timeout
+ * @param timedOut   whether the suspend ended by its timeout instead of a resume
+ */
+public record ResumeSignal(String waitingFor, JsonNode payload, boolean timedOut) {
+}

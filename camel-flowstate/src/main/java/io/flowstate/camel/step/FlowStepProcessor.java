@@ -1,0 +1,114 @@
+package io.flowstate.camel.step;
+
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import io.flowstate.camel.FlowStateComponent;
+import io.flowstate.camel.FlowStateException;
+import io.flowstate.camel.execution.CheckpointPolicy;
+import io.flowstate.camel.execution.FlowExecution;
+import io.flowstate.camel.execution.FlowExecutions;
+import io.flowstate.camel.state.UnsupportedValueException;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.support.processor.DelegateAsyncProcessor;
+
+/**
+ * A Camel {@code step} as a flow step. On an exchange that carries a run: a step the run completed already (a resumed
+ * or recovered run) is skipped and its recorded result becomes the body; otherwise the step runs, then its body is
+ * recorded as {@code results.<stepKey>} and, with {@code checkpoint=afterEachStep}, the run is saved. Exchanges that
+ * carry no run pass through untouched.
+ */
+final class FlowStepProcessor extends DelegateAsyncProcessor {
+
+    private final String stepId;
+    private final List<String> iterationAncestors;
+    private volatile FlowExecutions executions;
+
+    FlowStepProcessor(String stepId, List<String> iterationAncestors, Processor processor) {
+        super(processor);
+        this.stepId = stepId;
+        this.iterationAncestors = iterationAncestors;
+    }
+
+    @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        FlowExecution run = FlowExecution.find(exchange).orElse(null);
+        if (run == null) {
+            return processor.process(exchange, callback);
+        }
+        String key = stepKey(exchange);
+        if (run.results().isCompleted(key)) {
+            JsonNode recorded = run.results().result(key);
+            exchange.getMessage().setBody(executions(exchange).json().toJava(recorded));
+            callback.done(true);
+            return true;
+        }
+        // the target calls back on another thread even for synchronous steps: record inside the callback
+        return processor.process(exchange, doneSync -> {
+            if (exchange.getException() == null && !exchange.isRouteStop()) {
+                try {
+                    record(exchange, run, key);
+                } catch (RuntimeException e) {
+                    exchange.setException(e);
+                }
+            }
+            callback.done(doneSync);
+        });
+    }
+
+    private void record(Exchange exchange, FlowExecution run, String key) {
+        FlowExecutions runs = executions(exchange);
+        JsonNode result;
+        if (run.isUnrecorded(stepId)) {
+            result = NullNode.getInstance();
+        } else {
+            try {
+                result = runs.json().toJson("results." + key, exchange.getMessage().getBody());
+            } catch (UnsupportedValueException e) {
+                throw new FlowStateException("Step '" + key + "' of run " + run.getExecutionId() + " (flow '"
+                                             + run.getFlowId() + "') ended with a body that cannot be recorded as its"
+                                             + " result: " + e.getMessage() + " Convert the body at the end of the"
+                                             + " step (e.g. convertBodyTo(String.class)), or list the step in"
+                                             + " flowstate:start?unrecordedSteps=" + stepId,
+                        e);
+            }
+        }
+        run.results().complete(key, result);
+        if (run.getCheckpointPolicy() == CheckpointPolicy.AFTER_EACH_STEP) {
+            runs.snapshot(run);
+        }
+    }
+
+    /** The step id, with the index of every split/loop/multicast around the step: {@code check[2]}. */
+    private String stepKey(Exchange exchange) {
+        if (iterationAncestors.isEmpty()) {
+            return stepId;
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Integer> indexes = exchange.getProperty(IterationIndexProcessor.ITERATIONS, Map.class);
+        StringBuilder key = new StringBuilder(stepId);
+        for (String token : iterationAncestors) {
+            Integer index = indexes == null ? null : indexes.get(token);
+            key.append('[').append(index == null ? "?" : index).append(']');
+        }
+        return key.toString();
+    }
+
+    private FlowExecutions executions(Exchange exchange) {
+        FlowExecutions known = executions;
+        if (known == null) {
+            known = exchange.getContext().getComponent("flowstate", FlowStateComponent.class).getExecutions();
+            executions = known;
+        }
+        return known;
+    }
+
+    @Override
+    public String toString() {
+        return "FlowStep[" + stepId + "]";
+    }
+}
