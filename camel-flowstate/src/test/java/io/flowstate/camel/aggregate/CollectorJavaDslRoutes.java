@@ -2,6 +2,8 @@ package io.flowstate.camel.aggregate;
 
 import org.apache.camel.builder.RouteBuilder;
 
+import static io.flowstate.camel.language.FlowStateLanguage.flowstate;
+
 /**
  * Collectors in Java DSL routes; the twin of {@code aggregate/collectors.yaml} and {@code aggregate/collectors.xml}.
  * Branches and items finish in the reverse of their order; streaming makes Camel aggregate them as they finish.
@@ -41,5 +43,21 @@ class CollectorJavaDslRoutes extends RouteBuilder {
                     .end()
                     .setBody(simple("item-${body}"))
                 .end();
+    
+
+        // a step around the branch-all and the for-loop records the collected list as its result
+        from("direct:collectInSteps").routeId("collectInSteps")
+                .to("flowstate:start")
+                .step("fanout")
+                    .multicast(new OrderedResultsAggregationStrategy()).parallelProcessing().streaming()
+                        .to("direct:slow", "direct:medium", "direct:fast")
+                    .end()
+                .end()
+                .step("lengths")
+                    .split(flowstate(".results.fanout"), new OrderedResultsAggregationStrategy()).parallelProcessing()
+                        .setBody(simple("${body.length()}"))
+                    .end()
+                .end()
+                .setBody(flowstate("{fanout: .results.fanout, lengths: .results.lengths}"));
     }
 }

@@ -1,10 +1,15 @@
 package io.flowstate.camel.aggregate;
 
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import io.flowstate.camel.FlowStateConstants;
 import io.flowstate.camel.language.RouteDsl;
+import io.flowstate.camel.snapshot.FlowSnapshot;
+import io.flowstate.camel.snapshot.memory.MemoryFlowSnapshotRepository;
+import org.apache.camel.Exchange;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.test.junit5.CamelTestSupport;
@@ -21,9 +26,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class OrderedResultsDslTest extends CamelTestSupport {
 
+    private final MemoryFlowSnapshotRepository repository = new MemoryFlowSnapshotRepository();
+
     @Override
     protected void bindToRegistry(Registry registry) {
         registry.bind("collector", new OrderedResultsAggregationStrategy());
+        registry.bind("repository", repository);
     }
 
     private void load(RouteDsl dsl) throws Exception {
@@ -68,5 +76,22 @@ class OrderedResultsDslTest extends CamelTestSupport {
         assertThatThrownBy(() -> template.requestBody("direct:failingItems", items))
                 .isInstanceOf(CamelExecutionException.class)
                 .cause().isInstanceOf(IllegalArgumentException.class).hasMessage("item 13 failed");
+    }
+
+    @ParameterizedTest
+    @EnumSource(RouteDsl.class)
+    void aStepAroundTheMulticastOrSplitRecordsTheCollectedList(RouteDsl dsl) throws Exception {
+        load(dsl);
+
+        Exchange reply = template.request("direct:collectInSteps", e -> e.getMessage().setBody("go"));
+
+        assertThat(reply.getException()).isNull();
+        assertThat(reply.getMessage().getBody()).isEqualTo(Map.of(
+                "fanout", List.of("slow", "medium", "fast"),
+                "lengths", List.of(4, 6, 4)));
+        FlowSnapshot stored = repository.load(reply.getMessage().getHeader(FlowStateConstants.EXECUTION_ID, String.class))
+                .orElseThrow();
+        assertThat(stored.results().get("fanout").toString()).isEqualTo("[\"slow\",\"medium\",\"fast\"]");
+        assertThat(stored.results().get("lengths").toString()).isEqualTo("[4,6,4]");
     }
 }

@@ -92,4 +92,13 @@ class FlowStateLanguageDslTest extends CamelTestSupport {
         assertThat(reply.getMessage().getHeader("customer")).isEqualTo("ACME");
         assertThat(reply.getMessage().getBody()).isEqualTo(Map.of("customer", "ACME", "total", 42));
     }
+
+    @ParameterizedTest
+    @EnumSource(RouteDsl.class)
+    void expressionsReadTheResultRecordedByAStep(RouteDsl dsl) throws Exception {
+        load(dsl);
+
+        assertThat(template.requestBodyAndHeader("direct:steps", "go", "amount", "250")).isEqualTo("approve 250");
+        assertThat(template.requestBodyAndHeader("direct:steps", "go", "amount", "40")).isEqualTo("auto");
+    }
 }

@@ -49,5 +49,19 @@ class LanguageJavaDslRoutes extends RouteBuilder {
                 .setHeader("flow", flowstate(".flowId"))
                 .setHeader("customer", flowstate(".input.body.customer"))
                 .setBody(flowstate("{customer: .input.body.customer, total: (.input.body.lines | map(.price) | add)}"));
+    
+
+        // a Camel step records its body as results.<stepId>; later expressions read it
+        from("direct:steps").routeId("langSteps")
+                .to("flowstate:start")
+                .step("quote")
+                    .setBody(flowstate("{amount: ($headers.amount | tonumber), currency: \"EUR\"}"))
+                .end()
+                .choice()
+                    .when(flowstate(".results.quote.amount > 100 and .results.quote.currency == \"EUR\""))
+                        .setBody(flowstate("\"approve \\(.results.quote.amount)\""))
+                    .otherwise()
+                        .setBody(constant("auto"))
+                .end();
     }
 }
