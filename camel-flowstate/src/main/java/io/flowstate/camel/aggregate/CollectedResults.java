@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.ToIntFunction;
 
 import io.flowstate.camel.FlowStateException;
@@ -23,6 +24,9 @@ final class CollectedResults {
     private record Result(Integer splitIndex, Integer multicastIndex, boolean splitComplete, boolean multicastComplete,
                           Object body, Exception failure) {
     }
+
+    private static final ToIntFunction<Result> SPLIT = Result::splitIndex;
+    private static final ToIntFunction<Result> MULTICAST = Result::multicastIndex;
 
     private final List<Result> results = new ArrayList<>();
     private final Set<Integer> timedOut = new HashSet<>();
@@ -85,9 +89,6 @@ final class CollectedResults {
         return ordered;
     }
 
-    private static final ToIntFunction<Result> SPLIT = Result::splitIndex;
-    private static final ToIntFunction<Result> MULTICAST = Result::multicastIndex;
-
     /** The split index if it tells the results apart, else the multicast index; one of them must. */
     private ToIntFunction<Result> orderingIndex() {
         if (distinct(Result::splitIndex)) {
@@ -103,7 +104,7 @@ final class CollectedResults {
                                      + "): use it only as the aggregationStrategy of those EIPs");
     }
 
-    private boolean distinct(java.util.function.Function<Result, Integer> index) {
+    private boolean distinct(Function<Result, Integer> index) {
         Set<Integer> seen = new HashSet<>();
         for (Result result : results) {
             Integer i = index.apply(result);

@@ -81,16 +81,13 @@ final class FlowStateExpression extends ExpressionSupport implements Predicate {
         return end < 0 ? message : message.substring(0, end).strip();
     }
 
-    String getText() {
-        return text;
-    }
-
     // ------------------------------------------------------------------ Expression / Predicate
 
     @Override
     @SuppressWarnings("unchecked")
     public <T> T evaluate(Exchange exchange, Class<T> type) {
-        List<JsonNode> outputs = run(exchange);
+        JsonValues json = jsonValues(exchange);
+        List<JsonNode> outputs = run(exchange, json);
         if (type != null && JsonNode.class.isAssignableFrom(type)) {
             JsonNode node = outputs.isEmpty() ? NullNode.getInstance()
                     : outputs.size() == 1 ? outputs.get(0) : arrayOf(outputs);
@@ -100,7 +97,7 @@ final class FlowStateExpression extends ExpressionSupport implements Predicate {
         }
         Object value;
         try {
-            value = toJava(exchange, outputs);
+            value = toJava(json, outputs);
         } catch (RuntimeException e) {
             throw failure(exchange, "its result cannot be converted to Java: " + e.getMessage(), e);
         }
@@ -112,7 +109,7 @@ final class FlowStateExpression extends ExpressionSupport implements Predicate {
 
     @Override
     public boolean matches(Exchange exchange) {
-        for (JsonNode output : run(exchange)) {
+        for (JsonNode output : run(exchange, jsonValues(exchange))) {
             if (!(output.isNull() || output.isMissingNode() || output.isBoolean() && !output.booleanValue())) {
                 return true;
             }
@@ -132,9 +129,8 @@ final class FlowStateExpression extends ExpressionSupport implements Predicate {
 
     // ------------------------------------------------------------------ Helpers
 
-    private List<JsonNode> run(Exchange exchange) {
+    private List<JsonNode> run(Exchange exchange, JsonValues json) {
         FlowExecution execution = FlowExecution.find(exchange).orElse(null);
-        JsonValues json = jsonValues(exchange);
         ObjectNode document;
         try {
             document = execution != null ? execution.document() : messageDocument(exchange.getMessage(), json);
@@ -156,11 +152,10 @@ final class FlowStateExpression extends ExpressionSupport implements Predicate {
         return outputs;
     }
 
-    private static Object toJava(Exchange exchange, List<JsonNode> outputs) {
+    private static Object toJava(JsonValues json, List<JsonNode> outputs) {
         if (outputs.isEmpty()) {
             return null;
         }
-        JsonValues json = jsonValues(exchange);
         if (outputs.size() == 1) {
             return json.toJava(outputs.get(0));
         }

@@ -139,6 +139,25 @@ class FlowStateLanguageTest extends CamelTestSupport {
     }
 
     @Test
+    void aStepInsideASplitIsReadByItsIterationKey() throws Exception {
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:iterations").routeId("iterations")
+                        .to("flowstate:start")
+                        .split(body())
+                            .step("price")
+                                .setBody(flowstate("$body * 10"))
+                            .end()
+                        .end()
+                        .setBody(flowstate("[.results[\"price[0]\"], .results[\"price[2]\"]]"));
+            }
+        });
+
+        assertThat(template.requestBody("direct:iterations", List.of(1, 2, 3))).isEqualTo(List.of(10, 30));
+    }
+
+    @Test
     void anExpressionCanBeReadFromAResource() throws Exception {
         context.addRoutes(new RouteBuilder() {
             @Override
