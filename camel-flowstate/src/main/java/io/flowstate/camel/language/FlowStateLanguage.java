@@ -14,7 +14,8 @@ import org.apache.camel.support.builder.ValueBuilder;
  * An expression sees one JSON document:
  *
  * <pre>
- * {"state": {…}, "results": {"stepKey": …}, "input": {"body": …, "headers": {…}}, "executionId": "…", "flowId": "…"}
+ * {"state": {…}, "results": {"stepKey": …}, "input": {"body": …, "headers": {…}},
+ *  "executionId": "…", "flowId": "…"}
  * </pre>
  *
  * <ul>
