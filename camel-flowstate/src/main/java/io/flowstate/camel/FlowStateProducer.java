@@ -14,7 +14,6 @@ import io.flowstate.camel.execution.ResumeSignal;
 import io.flowstate.camel.state.MissingStateException;
 import io.flowstate.camel.state.StateStore;
 import org.apache.camel.Exchange;
-import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Message;
 import org.apache.camel.spi.InvokeOnHeader;
 import org.apache.camel.support.HeaderSelectorProducer;
@@ -141,7 +140,7 @@ public class FlowStateProducer extends HeaderSelectorProducer {
             message.setBody(executions.json().toJava(run.results().result(name)));
             return DONE;
         }
-        if (exchange.getProperty(ExchangePropertyKey.CORRELATION_ID) != null) {
+        if (!run.isCarriedBy(exchange)) {
             throw new FlowStateException("flowstate:suspend:" + name + " is inside a split, multicast or similar EIP:"
                                          + " a suspend there would stop only that copy. Suspend before or after it.");
         }

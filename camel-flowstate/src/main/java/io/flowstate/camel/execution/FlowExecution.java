@@ -265,6 +265,14 @@ public final class FlowExecution {
         return java.util.UUID.nameUUIDFromBytes(name).toString();
     }
 
+    /**
+     * Whether {@code exchange} is the one that carries the run (started or restored it), not a copy a split or
+     * multicast made of it. The original exchange object goes on after those EIPs, so this holds after them too.
+     */
+    public synchronized boolean isCarriedBy(Exchange exchange) {
+        return carrier == exchange;
+    }
+
     synchronized void carriedBy(Exchange exchange) {
         this.carrier = exchange;
         this.completionRegistered = false;

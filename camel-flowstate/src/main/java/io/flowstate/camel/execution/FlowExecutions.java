@@ -100,7 +100,7 @@ public class FlowExecutions {
         if (attached != null) {
             return attached;
         }
-        if (exchange.getProperty(ExchangePropertyKey.CORRELATION_ID) != null) {
+        if (isCopy(exchange)) {
             throw new FlowStateException("This exchange is a copy made by a split, multicast or similar EIP and carries"
                                          + " no flow run. Start the run before the split (flowstate:start) so that"
                                          + " every copy shares it, or start one run per copy with flowstate:start"
@@ -205,6 +205,15 @@ public class FlowExecutions {
         } finally {
             exchange.setProperty(FlowStateConstants.EXECUTION, parent);
         }
+    }
+
+    /**
+     * A copy made by split, multicast or recipientList: it carries the id of the exchange it was copied from. After
+     * such an EIP the original exchange goes on with the copies' properties, so its own id there does not count.
+     */
+    private static boolean isCopy(Exchange exchange) {
+        String correlationId = exchange.getProperty(ExchangePropertyKey.CORRELATION_ID, String.class);
+        return correlationId != null && !correlationId.equals(exchange.getExchangeId());
     }
 
     /** What a parent waits for while its inner run is suspended: this prefix and the inner run's id. */
