@@ -35,7 +35,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * <li>{@link #appendToList} (param {@code listItems}): a run with a list of N items of 100 characters, then 1,000 steps
  * each appending one item (and replacing one step result); per checkpoint, a new run per invocation.</li>
  * </ul>
- * Run (about 12 minutes on 2 cores):
+ * Run (about 15 minutes on 2 cores; on a shared machine also run {@link CheckpointPairs}):
  * {@code java -jar benchmarks/target/benchmarks.jar CheckpointBenchmark -f 1 -wi 3 -i 5 -w 1 -r 2}; one repository:
  * add {@code -p repository=postgres}. Each trial prints the byte sizes it writes ({@code [checkpoint-bytes]} lines).
  */
