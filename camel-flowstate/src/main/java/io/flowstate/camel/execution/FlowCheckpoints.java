@@ -165,6 +165,7 @@ public final class FlowCheckpoints {
             }
             changes.removed().forEach(delta::removeState);
             changes.written().forEach(key -> delta.setState(key, values.get(key))); // the builder copies
+            changes.appended().forEach((key, items) -> items.forEach(item -> delta.appendState(key, item)));
         });
         StepResults.Pending steps = run.results().drain((pending, values) -> {
             pending.results().forEach(key -> delta.result(key, values.get(key))); // the builder copies

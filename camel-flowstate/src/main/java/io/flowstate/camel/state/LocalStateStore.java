@@ -92,7 +92,9 @@ public class LocalStateStore implements StateStore {
             }
             if (schema == null && current != null && current.isArray()) {
                 ((ArrayNode) current).add(item); // we own the tree: append in place, no copy of the list
-                track(key);
+                if (changes != null) {
+                    changes.append(key, item); // a checkpoint writes the item, not the list
+                }
                 return current.size();
             }
             ArrayNode list = current != null && current.isArray()
