@@ -27,12 +27,14 @@ public class FlowStateProducerInvokeOnHeaderFactory implements InvokeOnHeaderStr
         case "getall":
         case "getAll": return target.onGetAll(exchange);
         case "increment": return target.onIncrement(exchange);
+        case "resource": return target.onResource(exchange);
         case "restore": return target.onRestore(exchange);
         case "resume": return target.onResume(exchange);
         case "set": return target.onSet(exchange);
         case "snapshot": return target.onSnapshot(exchange);
         case "start": return target.onStart(exchange);
         case "suspend": return target.onSuspend(exchange);
+        case "workdir": return target.onWorkdir(exchange);
         default: return null;
         }
     }

@@ -3,6 +3,7 @@ package io.flowstate.camel;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,8 @@ import io.flowstate.camel.execution.CheckpointPolicy;
 import io.flowstate.camel.execution.FlowExecutions;
 import io.flowstate.camel.execution.FlowReentry;
 import io.flowstate.camel.execution.FlowMaintenance;
+import io.flowstate.camel.resource.FlowResourceCatalog;
+import io.flowstate.camel.resource.WorkDirectories;
 import io.flowstate.camel.snapshot.FlowSnapshotRepository;
 import io.flowstate.camel.snapshot.file.FileFlowSnapshotRepository;
 import io.flowstate.camel.snapshot.jdbc.JdbcFlowSnapshotRepository;
@@ -27,6 +30,7 @@ import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.DefaultComponent;
 import org.apache.camel.support.service.ServiceHelper;
+import org.apache.camel.util.PropertiesHelper;
 
 /**
  * The flowstate component: state shared by the steps of one run, by all runs of a flow, and kept across runs.
@@ -84,6 +88,13 @@ public class FlowStateComponent extends DefaultComponent {
                             + " read from stored data.")
     private String jacksonModuleRefs;
 
+    @Metadata(description = "The base of per-run scratch directories (flowstate:workdir): each run gets"
+                            + " <workDirectory>/<executionId>, removed when the run completes or fails. The system temp"
+                            + " directory + /flowstate-work when not set. Give each application its own when several"
+                            + " share a machine.")
+    private String workDirectory;
+
+    private WorkDirectories workDirectories;
     private boolean repositoryCreatedHere;
     private FlowMaintenance maintenance;
     private FlowReentry reentry;
@@ -105,6 +116,12 @@ public class FlowStateComponent extends DefaultComponent {
                 throw new IllegalArgumentException("flowstate:suspend needs the name of the step: flowstate:suspend:approval");
             }
             suspendNames.add(Identifiers.requireKey(key));
+        } else if ("resource".equals(operation)) {
+            if (key == null || key.isEmpty()) {
+                throw new IllegalArgumentException("flowstate:resource needs the name of the resource:"
+                                                   + " flowstate:resource:myDataSource");
+            }
+            Identifiers.requireKey(key);
         } else if (key != null && !key.isEmpty()) {
             if ("start".equals(operation)) {
                 Identifiers.requireFlowId(key);
@@ -118,6 +135,16 @@ public class FlowStateComponent extends DefaultComponent {
         FlowStateEndpoint endpoint = new FlowStateEndpoint(uri, this, new FlowStateConfiguration());
         endpoint.setOperation(operation);
         endpoint.setKey(key == null || key.isEmpty() ? null : key);
+        Map<String, Object> resources = PropertiesHelper.extractProperties(parameters, FlowResourceCatalog.OPTION_PREFIX);
+        if (!resources.isEmpty()) {
+            if (!"start".equals(operation)) {
+                throw new IllegalArgumentException("The resource." + resources.keySet().iterator().next() + " option of "
+                                                   + uri + " belongs on flowstate:start, where a flow declares its"
+                                                   + " resources");
+            }
+            endpoint.getConfiguration().setResources(
+                    FlowResourceCatalog.resolveOptions(getCamelContext(), uri, resources));
+        }
         setProperties(endpoint, parameters);
         FlowStateConfiguration configuration = endpoint.getConfiguration();
         if (configuration.getCheckpoint() != null) {
@@ -154,12 +181,18 @@ public class FlowStateComponent extends DefaultComponent {
         }
         ServiceHelper.startService(repository);
         executions.configure(nodeId(), leaseDuration, policy);
+        executions.useContext(getCamelContext());
         FlowStepInterceptStrategy steps
                 = getCamelContext().getCamelContextExtension().getContextPlugin(FlowStepInterceptStrategy.class);
         reentry = new FlowReentry(getCamelContext(), executions,
                 name -> suspendNames.contains(name) || steps != null && steps.isKnownStep(name));
         maintenance = new FlowMaintenance(getCamelContext(), repository, executions, reentry, Clock.systemUTC(),
                 recoveryInterval, leaseDuration, retention, maxFinishedRuns);
+        workDirectories = new WorkDirectories(workDirectory);
+        WorkDirectories dirs = workDirectories;
+        FlowSnapshotRepository repo = repository;
+        Duration grace = leaseDuration;
+        maintenance.addTask(() -> dirs.sweep(repo, Instant.now().minus(grace)));
         ServiceHelper.startService(maintenance);
     }
 
@@ -214,6 +247,19 @@ public class FlowStateComponent extends DefaultComponent {
     /** The repository's housekeeping while the component runs (null when stopped), to run a pass on demand. */
     public FlowMaintenance getMaintenance() {
         return maintenance;
+    }
+
+    /** The per-run scratch directories (null while the component is stopped). */
+    public WorkDirectories getWorkDirectories() {
+        return workDirectories;
+    }
+
+    public String getWorkDirectory() {
+        return workDirectory;
+    }
+
+    public void setWorkDirectory(String workDirectory) {
+        this.workDirectory = workDirectory;
     }
 
     public FlowSnapshotRepository getRepository() {

@@ -139,6 +139,7 @@ public final class FlowCheckpoints {
                 .state(run.state().treeForFirstSave())
                 .results(resultsForFirstSave(run))
                 .completedSteps(run.results().completedSteps())
+                .resourceNames(resourceNamesForFirstSave(run))
                 .waitingFor(transition.waitingFor())
                 .wakeAt(transition.wakeAt())
                 .resumeTokenHash(transition.resumeTokenHash())
@@ -148,6 +149,14 @@ public final class FlowCheckpoints {
                 .failure(transition.failure())
                 .build();
         return repository.get().save(snapshot, 0);
+    }
+
+    private static java.util.List<String> resourceNamesForFirstSave(FlowExecution run) {
+        java.util.List<String> names = run.resourceNames();
+        if (!names.isEmpty()) {
+            run.resources().namesIfChanged(); // written now: later saves write them only when they change
+        }
+        return names;
     }
 
     private static ObjectNode resultsForFirstSave(FlowExecution run) {
@@ -170,6 +179,10 @@ public final class FlowCheckpoints {
             pending.results().forEach(key -> delta.result(key, values.get(key))); // the builder copies
             pending.completed().forEach(delta::completedStep);
         });
+        java.util.List<String> resourceNames = run.resourceNames().isEmpty() ? null : run.resources().namesIfChanged();
+        if (resourceNames != null) {
+            delta.resourceNames(resourceNames);
+        }
         if (transition.status() != run.getStatus()) {
             delta.status(transition.status())
                     .waitingFor(transition.waitingFor())
@@ -183,6 +196,9 @@ public final class FlowCheckpoints {
         } catch (RuntimeException e) {
             run.state().requeue(drained);
             run.results().requeue(steps);
+            if (resourceNames != null) {
+                run.resources().namesNotSaved();
+            }
             throw e;
         }
     }
