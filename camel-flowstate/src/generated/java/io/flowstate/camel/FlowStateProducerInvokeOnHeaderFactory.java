@@ -20,6 +20,7 @@ public class FlowStateProducerInvokeOnHeaderFactory implements InvokeOnHeaderStr
         io.flowstate.camel.FlowStateProducer target = (io.flowstate.camel.FlowStateProducer) obj;
         switch (key) {
         case "append": return target.onAppend(exchange);
+        case "changes": return target.onChanges(exchange);
         case "clear": return target.onClear(exchange);
         case "complete": return target.onComplete(exchange);
         case "delete": return target.onDelete(exchange);

@@ -19,6 +19,7 @@ import io.flowstate.camel.execution.FlowReentry;
 import io.flowstate.camel.execution.FlowMaintenance;
 import io.flowstate.camel.resource.FlowResourceCatalog;
 import io.flowstate.camel.resource.WorkDirectories;
+import io.flowstate.camel.trigger.ChangeWatch;
 import io.flowstate.camel.snapshot.FlowSnapshotRepository;
 import io.flowstate.camel.snapshot.file.FileFlowSnapshotRepository;
 import io.flowstate.camel.snapshot.jdbc.JdbcFlowSnapshotRepository;
@@ -101,6 +102,7 @@ public class FlowStateComponent extends DefaultComponent {
     /** Names of the suspend steps of this context's routes: steps a resumed run may have completed. */
     private final Set<String> suspendNames = ConcurrentHashMap.newKeySet();
     private final FlowExecutions executions = new FlowExecutions(new JsonValues(), this::getRepository, Clock.systemUTC());
+    private final ChangeWatch changeWatch = new ChangeWatch(executions.json(), this::getRepository);
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
@@ -149,6 +151,10 @@ public class FlowStateComponent extends DefaultComponent {
         FlowStateConfiguration configuration = endpoint.getConfiguration();
         if (configuration.getCheckpoint() != null) {
             CheckpointPolicy.of(configuration.getCheckpoint());
+        }
+        if ("changes".equals(operation)) {
+            endpoint.setChangeOptions(ChangeWatch.Options.of(configuration.getIdPath(), configuration.getMode(),
+                    configuration.getCommit(), configuration.isStopWhenEmpty()));
         }
         if (configuration.getTimeout() != null) {
             requirePositive("timeout of " + uri, configuration.getTimeout());
@@ -247,6 +253,11 @@ public class FlowStateComponent extends DefaultComponent {
     /** The repository's housekeeping while the component runs (null when stopped), to run a pass on demand. */
     public FlowMaintenance getMaintenance() {
         return maintenance;
+    }
+
+    /** flowstate:changes: diffs against watermarks in the persistent scope. */
+    public ChangeWatch getChangeWatch() {
+        return changeWatch;
     }
 
     /** The per-run scratch directories (null while the component is stopped). */

@@ -2,6 +2,7 @@ package io.flowstate.camel;
 
 import java.util.List;
 
+import io.flowstate.camel.trigger.ChangeWatch;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
@@ -49,6 +50,9 @@ public class FlowStateEndpoint extends DefaultEndpoint {
     @UriParam
     private FlowStateConfiguration configuration;
 
+    /** For changes: the options, checked when the endpoint is created. */
+    private ChangeWatch.Options changeOptions;
+
     public FlowStateEndpoint(String uri, FlowStateComponent component, FlowStateConfiguration configuration) {
         super(uri, component);
         this.configuration = configuration;
@@ -84,6 +88,14 @@ public class FlowStateEndpoint extends DefaultEndpoint {
 
     public void setKey(String key) {
         this.key = key;
+    }
+
+    ChangeWatch.Options getChangeOptions() {
+        return changeOptions;
+    }
+
+    void setChangeOptions(ChangeWatch.Options changeOptions) {
+        this.changeOptions = changeOptions;
     }
 
     public FlowStateConfiguration getConfiguration() {

@@ -13,6 +13,7 @@ import io.flowstate.camel.execution.FlowExecutions.StartOptions;
 import io.flowstate.camel.execution.FlowStatus;
 import io.flowstate.camel.execution.ResumeSignal;
 import io.flowstate.camel.resource.WorkDirectories;
+import io.flowstate.camel.trigger.ChangeWatch;
 import io.flowstate.camel.state.MissingStateException;
 import io.flowstate.camel.state.StateStore;
 import org.apache.camel.Exchange;
@@ -223,6 +224,20 @@ public class FlowStateProducer extends HeaderSelectorProducer {
         Path dir = dirs.open(id);
         run.whenEnded("workdir", () -> dirs.remove(id));
         exchange.getMessage().setHeader(FlowStateConstants.WORK_DIR, dir.toString());
+        return DONE;
+    }
+
+    @InvokeOnHeader("changes")
+    public Object onChanges(Exchange exchange) {
+        FlowExecution run = run(exchange);
+        ChangeWatch.Options options = endpoint.getChangeOptions();
+        ChangeWatch.Result result = endpoint.getComponent().getChangeWatch()
+                .poll(exchange, run.getFlowId(), key(exchange, "changes"), options);
+        exchange.getMessage().setBody(result.items());
+        if (result.items().isEmpty() && options.stopWhenEmpty()) {
+            executions.forget(exchange, run);
+            exchange.setRouteStop(true);
+        }
         return DONE;
     }
 

@@ -304,6 +304,24 @@ public class FlowExecutions {
         return version;
     }
 
+    /**
+     * Forgets a run that turned out to have nothing to do (e.g. a trigger that found no change): when it was never
+     * saved and is no inner run, it is taken off the exchange and leaves nothing anywhere. A saved run is kept.
+     *
+     * @return whether the run was forgotten
+     */
+    public boolean forget(Exchange exchange, FlowExecution run) {
+        if (run.getVersion() > 0 || run.getParentExecutionId() != null
+                || exchange.getProperty(FlowStateConstants.EXECUTION) != run) {
+            return false;
+        }
+        exchange.removeProperty(FlowStateConstants.EXECUTION);
+        exchange.getMessage().removeHeader(FlowStateConstants.EXECUTION_ID);
+        exchange.getMessage().removeHeader(FlowStateConstants.FLOW_ID);
+        run.ended();
+        return true;
+    }
+
     /** Saves the run as finished when its carrier ends; see {@link RunCompletion}. */
     void finish(FlowExecution run, FlowStatus status, String failure) {
         try {
