@@ -24,6 +24,7 @@ import io.flowstate.camel.snapshot.FlowSnapshotRepository;
 import io.flowstate.camel.snapshot.file.FileFlowSnapshotRepository;
 import io.flowstate.camel.snapshot.jdbc.JdbcFlowSnapshotRepository;
 import io.flowstate.camel.state.JsonValues;
+import io.flowstate.camel.state.SecretValues;
 import io.flowstate.camel.step.FlowStepInterceptStrategy;
 import io.flowstate.camel.support.Identifiers;
 import org.apache.camel.Endpoint;
@@ -94,6 +95,19 @@ public class FlowStateComponent extends DefaultComponent {
                             + " directory + /flowstate-work when not set. Give each application its own when several"
                             + " share a machine.")
     private String workDirectory;
+
+    @Metadata(description = "Comma-separated state keys whose values are never stored in clear nor shown in messages:"
+                            + " encrypted in snapshots and the persistent scope when secretKey is set, else redacted"
+                            + " in snapshots (a restored or resumed run no longer has them, so the route sets them"
+                            + " again). Input headers of these names are treated the same.")
+    private String secretKeys;
+
+    @Metadata(secret = true,
+              description = "The AES key (base64 of 16, 24 or 32 bytes) that encrypts the values of secretKeys"
+                            + " (AES-GCM, a random IV per value); give it through a property placeholder or a Camel"
+                            + " vault, never in a route. Without it secret values are redacted instead. The key is"
+                            + " never stored.")
+    private String secretKey;
 
     private WorkDirectories workDirectories;
     private boolean repositoryCreatedHere;
@@ -177,6 +191,7 @@ public class FlowStateComponent extends DefaultComponent {
         if (maxFinishedRuns < 0) {
             throw new IllegalArgumentException("maxFinishedRuns must be 0 (no cap) or more, was " + maxFinishedRuns);
         }
+        executions.json().setSecrets(SecretValues.of(secretKeys, secretKey));
         if (jacksonModuleRefs != null && !jacksonModuleRefs.isBlank()) {
             executions.json().registerModules(resolveModules());
         }
@@ -263,6 +278,22 @@ public class FlowStateComponent extends DefaultComponent {
     /** The per-run scratch directories (null while the component is stopped). */
     public WorkDirectories getWorkDirectories() {
         return workDirectories;
+    }
+
+    public String getSecretKeys() {
+        return secretKeys;
+    }
+
+    public void setSecretKeys(String secretKeys) {
+        this.secretKeys = secretKeys;
+    }
+
+    public String getSecretKey() {
+        return secretKey;
+    }
+
+    public void setSecretKey(String secretKey) {
+        this.secretKey = secretKey;
     }
 
     public String getWorkDirectory() {

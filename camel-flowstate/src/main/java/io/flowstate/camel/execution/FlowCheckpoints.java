@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Supplier;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowstate.camel.FlowStateException;
 import io.flowstate.camel.snapshot.FlowSnapshot;
@@ -135,8 +136,8 @@ public final class FlowCheckpoints {
                 .status(transition.status())
                 .createdAt(run.getStartedAt())
                 .updatedAt(now)
-                .input(run.input().toJson(json))
-                .state(run.state().treeForFirstSave())
+                .input(sealInput(run.input().toJson(json)))
+                .state(json.secrets().sealAll(run.state().treeForFirstSave()))
                 .results(resultsForFirstSave(run))
                 .completedSteps(run.results().completedSteps())
                 .resourceNames(resourceNamesForFirstSave(run))
@@ -159,6 +160,21 @@ public final class FlowCheckpoints {
         return names;
     }
 
+    /** The recorded input with the headers named by secretKeys sealed like state values. */
+    private JsonNode sealInput(JsonNode input) {
+        JsonNode headers = input.get("headers");
+        if (headers == null || !headers.isObject()) {
+            return input;
+        }
+        ObjectNode sealed = json.secrets().sealAll((ObjectNode) headers);
+        if (sealed == headers) {
+            return input;
+        }
+        ObjectNode copy = ((ObjectNode) input).deepCopy();
+        copy.set("headers", sealed);
+        return copy;
+    }
+
     private static ObjectNode resultsForFirstSave(FlowExecution run) {
         run.results().markAllSaved();
         return run.results().tree();
@@ -173,7 +189,7 @@ public final class FlowCheckpoints {
                 delta.clearState();
             }
             changes.removed().forEach(delta::removeState);
-            changes.written().forEach(key -> delta.setState(key, values.get(key))); // the builder copies
+            changes.written().forEach(key -> delta.setState(key, json.secrets().seal(key, values.get(key)))); // copied
         });
         StepResults.Pending steps = run.results().drain((pending, values) -> {
             pending.results().forEach(key -> delta.result(key, values.get(key))); // the builder copies

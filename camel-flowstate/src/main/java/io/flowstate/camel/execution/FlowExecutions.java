@@ -393,7 +393,7 @@ public class FlowExecutions {
     FlowExecution fromSnapshot(FlowSnapshot stored, FlowStatus status, long version, Class<?> stateClass) {
         FlowExecution execution = new FlowExecution(
                 stored.executionId(), stored.flowId(), stored.routeId(), stored.createdAt(),
-                LocalStateStore.restored(json, schema(stateClass), stored.state()), this,
+                LocalStateStore.restored(json, schema(stateClass), json.secrets().openAll(stored.state(), json)), this,
                 RunInput.of(stored.input()), StepResults.restored(stored.results(), stored.completedSteps()),
                 status, version, stored.parentExecutionId());
         execution.setCheckpointPolicy(defaultCheckpoint);

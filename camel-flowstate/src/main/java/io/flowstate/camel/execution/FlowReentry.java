@@ -199,7 +199,9 @@ public final class FlowReentry {
         JsonNode input = stored.input();
         exchange.getMessage().setBody(executions.json().toJava(input.get("body")));
         JsonNode headers = input.get("headers");
-        if (headers != null) {
+        if (headers != null && headers.isObject()) {
+            headers = executions.json().secrets().openAll((com.fasterxml.jackson.databind.node.ObjectNode) headers,
+                    executions.json());
             headers.fields().forEachRemaining(
                     h -> exchange.getMessage().setHeader(h.getKey(), executions.json().toJava(h.getValue())));
         }
