@@ -42,6 +42,12 @@ public class FlowStateComponentConfigurer extends PropertyConfigurerSupport impl
         case "recoveryInterval": target.setRecoveryInterval(property(camelContext, java.time.Duration.class, value)); return true;
         case "repository": target.setRepository(property(camelContext, io.flowstate.camel.snapshot.FlowSnapshotRepository.class, value)); return true;
         case "retention": target.setRetention(property(camelContext, java.time.Duration.class, value)); return true;
+        case "secretkey":
+        case "secretKey": target.setSecretKey(property(camelContext, java.lang.String.class, value)); return true;
+        case "secretkeys":
+        case "secretKeys": target.setSecretKeys(property(camelContext, java.lang.String.class, value)); return true;
+        case "workdirectory":
+        case "workDirectory": target.setWorkDirectory(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
         }
     }
@@ -73,6 +79,12 @@ public class FlowStateComponentConfigurer extends PropertyConfigurerSupport impl
         case "recoveryInterval": return java.time.Duration.class;
         case "repository": return io.flowstate.camel.snapshot.FlowSnapshotRepository.class;
         case "retention": return java.time.Duration.class;
+        case "secretkey":
+        case "secretKey": return java.lang.String.class;
+        case "secretkeys":
+        case "secretKeys": return java.lang.String.class;
+        case "workdirectory":
+        case "workDirectory": return java.lang.String.class;
         default: return null;
         }
     }
@@ -100,6 +112,12 @@ public class FlowStateComponentConfigurer extends PropertyConfigurerSupport impl
         case "recoveryInterval": return target.getRecoveryInterval();
         case "repository": return target.getRepository();
         case "retention": return target.getRetention();
+        case "secretkey":
+        case "secretKey": return target.getSecretKey();
+        case "secretkeys":
+        case "secretKeys": return target.getSecretKeys();
+        case "workdirectory":
+        case "workDirectory": return target.getWorkDirectory();
         default: return null;
         }
     }

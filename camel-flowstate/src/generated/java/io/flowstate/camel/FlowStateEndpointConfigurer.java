@@ -25,16 +25,23 @@ public class FlowStateEndpointConfigurer extends PropertyConfigurerSupport imple
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "by": target.getConfiguration().setBy(property(camelContext, double.class, value)); return true;
         case "checkpoint": target.getConfiguration().setCheckpoint(property(camelContext, java.lang.String.class, value)); return true;
+        case "commit": target.getConfiguration().setCommit(property(camelContext, java.lang.String.class, value)); return true;
         case "defaultvalue":
         case "defaultValue": target.getConfiguration().setDefaultValue(property(camelContext, java.lang.String.class, value)); return true;
+        case "idpath":
+        case "idPath": target.getConfiguration().setIdPath(property(camelContext, java.lang.String.class, value)); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
+        case "mode": target.getConfiguration().setMode(property(camelContext, java.lang.String.class, value)); return true;
         case "nowarning":
         case "noWarning": target.getConfiguration().setNoWarning(property(camelContext, boolean.class, value)); return true;
-        case "required": target.getConfiguration().setRequired(property(camelContext, boolean.class, value)); return true;
+        case "required": target.getConfiguration().setRequired(property(camelContext, java.lang.Boolean.class, value)); return true;
+        case "resources": target.getConfiguration().setResources(property(camelContext, java.util.Map.class, value)); return true;
         case "scope": target.getConfiguration().setScope(property(camelContext, io.flowstate.camel.state.StateScope.class, value)); return true;
         case "stateclass":
         case "stateClass": target.getConfiguration().setStateClass(property(camelContext, java.lang.Class.class, value)); return true;
+        case "stopwhenempty":
+        case "stopWhenEmpty": target.getConfiguration().setStopWhenEmpty(property(camelContext, boolean.class, value)); return true;
         case "timeout": target.getConfiguration().setTimeout(property(camelContext, java.time.Duration.class, value)); return true;
         case "unrecordedsteps":
         case "unrecordedSteps": target.getConfiguration().setUnrecordedSteps(property(camelContext, java.lang.String.class, value)); return true;
@@ -47,16 +54,23 @@ public class FlowStateEndpointConfigurer extends PropertyConfigurerSupport imple
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "by": return double.class;
         case "checkpoint": return java.lang.String.class;
+        case "commit": return java.lang.String.class;
         case "defaultvalue":
         case "defaultValue": return java.lang.String.class;
+        case "idpath":
+        case "idPath": return java.lang.String.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
+        case "mode": return java.lang.String.class;
         case "nowarning":
         case "noWarning": return boolean.class;
-        case "required": return boolean.class;
+        case "required": return java.lang.Boolean.class;
+        case "resources": return java.util.Map.class;
         case "scope": return io.flowstate.camel.state.StateScope.class;
         case "stateclass":
         case "stateClass": return java.lang.Class.class;
+        case "stopwhenempty":
+        case "stopWhenEmpty": return boolean.class;
         case "timeout": return java.time.Duration.class;
         case "unrecordedsteps":
         case "unrecordedSteps": return java.lang.String.class;
@@ -70,16 +84,23 @@ public class FlowStateEndpointConfigurer extends PropertyConfigurerSupport imple
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "by": return target.getConfiguration().getBy();
         case "checkpoint": return target.getConfiguration().getCheckpoint();
+        case "commit": return target.getConfiguration().getCommit();
         case "defaultvalue":
         case "defaultValue": return target.getConfiguration().getDefaultValue();
+        case "idpath":
+        case "idPath": return target.getConfiguration().getIdPath();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
+        case "mode": return target.getConfiguration().getMode();
         case "nowarning":
         case "noWarning": return target.getConfiguration().isNoWarning();
-        case "required": return target.getConfiguration().isRequired();
+        case "required": return target.getConfiguration().getRequired();
+        case "resources": return target.getConfiguration().getResources();
         case "scope": return target.getConfiguration().getScope();
         case "stateclass":
         case "stateClass": return target.getConfiguration().getStateClass();
+        case "stopwhenempty":
+        case "stopWhenEmpty": return target.getConfiguration().isStopWhenEmpty();
         case "timeout": return target.getConfiguration().getTimeout();
         case "unrecordedsteps":
         case "unrecordedSteps": return target.getConfiguration().getUnrecordedSteps();
@@ -90,6 +111,7 @@ public class FlowStateEndpointConfigurer extends PropertyConfigurerSupport imple
     @Override
     public Object getCollectionValueType(Object target, String name, boolean ignoreCase) {
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "resources": return java.lang.Object.class;
         case "stateclass":
         case "stateClass": return java.lang.Object.class;
         default: return null;

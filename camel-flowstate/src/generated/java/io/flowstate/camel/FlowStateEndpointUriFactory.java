@@ -23,22 +23,29 @@ public class FlowStateEndpointUriFactory extends org.apache.camel.support.compon
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(12);
+        Set<String> props = new HashSet<>(17);
         props.add("by");
         props.add("checkpoint");
+        props.add("commit");
         props.add("defaultValue");
+        props.add("idPath");
         props.add("key");
         props.add("lazyStartProducer");
+        props.add("mode");
         props.add("noWarning");
         props.add("operation");
         props.add("required");
+        props.add("resources");
         props.add("scope");
         props.add("stateClass");
+        props.add("stopWhenEmpty");
         props.add("timeout");
         props.add("unrecordedSteps");
         PROPERTY_NAMES = Collections.unmodifiableSet(props);
         SECRET_PROPERTY_NAMES = Collections.emptySet();
-        MULTI_VALUE_PREFIXES = Collections.emptyMap();
+        Map<String, String> prefixes = new HashMap<>(1);
+        prefixes.put("resources", "resource.");
+        MULTI_VALUE_PREFIXES = Collections.unmodifiableMap(prefixes);
     }
 
     @Override

@@ -20,6 +20,7 @@ public class FlowStateProducerInvokeOnHeaderFactory implements InvokeOnHeaderStr
         io.flowstate.camel.FlowStateProducer target = (io.flowstate.camel.FlowStateProducer) obj;
         switch (key) {
         case "append": return target.onAppend(exchange);
+        case "changes": return target.onChanges(exchange);
         case "clear": return target.onClear(exchange);
         case "complete": return target.onComplete(exchange);
         case "delete": return target.onDelete(exchange);
@@ -27,12 +28,14 @@ public class FlowStateProducerInvokeOnHeaderFactory implements InvokeOnHeaderStr
         case "getall":
         case "getAll": return target.onGetAll(exchange);
         case "increment": return target.onIncrement(exchange);
+        case "resource": return target.onResource(exchange);
         case "restore": return target.onRestore(exchange);
         case "resume": return target.onResume(exchange);
         case "set": return target.onSet(exchange);
         case "snapshot": return target.onSnapshot(exchange);
         case "start": return target.onStart(exchange);
         case "suspend": return target.onSuspend(exchange);
+        case "workdir": return target.onWorkdir(exchange);
         default: return null;
         }
     }

@@ -3,6 +3,7 @@ package io.flowstate.camel;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,10 +17,14 @@ import io.flowstate.camel.execution.CheckpointPolicy;
 import io.flowstate.camel.execution.FlowExecutions;
 import io.flowstate.camel.execution.FlowReentry;
 import io.flowstate.camel.execution.FlowMaintenance;
+import io.flowstate.camel.resource.FlowResourceCatalog;
+import io.flowstate.camel.resource.WorkDirectories;
+import io.flowstate.camel.trigger.ChangeWatch;
 import io.flowstate.camel.snapshot.FlowSnapshotRepository;
 import io.flowstate.camel.snapshot.file.FileFlowSnapshotRepository;
 import io.flowstate.camel.snapshot.jdbc.JdbcFlowSnapshotRepository;
 import io.flowstate.camel.state.JsonValues;
+import io.flowstate.camel.state.SecretValues;
 import io.flowstate.camel.step.FlowStepInterceptStrategy;
 import io.flowstate.camel.support.Identifiers;
 import org.apache.camel.Endpoint;
@@ -27,6 +32,7 @@ import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.DefaultComponent;
 import org.apache.camel.support.service.ServiceHelper;
+import org.apache.camel.util.PropertiesHelper;
 
 /**
  * The flowstate component: state shared by the steps of one run, by all runs of a flow, and kept across runs.
@@ -84,12 +90,33 @@ public class FlowStateComponent extends DefaultComponent {
                             + " read from stored data.")
     private String jacksonModuleRefs;
 
+    @Metadata(description = "The base of per-run scratch directories (flowstate:workdir): each run gets"
+                            + " <workDirectory>/<executionId>, removed when the run completes or fails. The system temp"
+                            + " directory + /flowstate-work when not set. Give each application its own when several"
+                            + " share a machine.")
+    private String workDirectory;
+
+    @Metadata(description = "Comma-separated state keys whose values are never stored in clear nor shown in messages:"
+                            + " encrypted in snapshots and the persistent scope when secretKey is set, else redacted"
+                            + " in snapshots (a restored or resumed run no longer has them, so the route sets them"
+                            + " again). Input headers of these names are treated the same.")
+    private String secretKeys;
+
+    @Metadata(secret = true,
+              description = "The AES key (base64 of 16, 24 or 32 bytes) that encrypts the values of secretKeys"
+                            + " (AES-GCM, a random IV per value); give it through a property placeholder or a Camel"
+                            + " vault, never in a route. Without it secret values are redacted instead. The key is"
+                            + " never stored.")
+    private String secretKey;
+
+    private WorkDirectories workDirectories;
     private boolean repositoryCreatedHere;
     private FlowMaintenance maintenance;
     private FlowReentry reentry;
     /** Names of the suspend steps of this context's routes: steps a resumed run may have completed. */
     private final Set<String> suspendNames = ConcurrentHashMap.newKeySet();
     private final FlowExecutions executions = new FlowExecutions(new JsonValues(), this::getRepository, Clock.systemUTC());
+    private final ChangeWatch changeWatch = new ChangeWatch(executions.json(), this::getRepository);
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
@@ -105,6 +132,12 @@ public class FlowStateComponent extends DefaultComponent {
                 throw new IllegalArgumentException("flowstate:suspend needs the name of the step: flowstate:suspend:approval");
             }
             suspendNames.add(Identifiers.requireKey(key));
+        } else if ("resource".equals(operation)) {
+            if (key == null || key.isEmpty()) {
+                throw new IllegalArgumentException("flowstate:resource needs the name of the resource:"
+                                                   + " flowstate:resource:myDataSource");
+            }
+            Identifiers.requireKey(key);
         } else if (key != null && !key.isEmpty()) {
             if ("start".equals(operation)) {
                 Identifiers.requireFlowId(key);
@@ -118,10 +151,24 @@ public class FlowStateComponent extends DefaultComponent {
         FlowStateEndpoint endpoint = new FlowStateEndpoint(uri, this, new FlowStateConfiguration());
         endpoint.setOperation(operation);
         endpoint.setKey(key == null || key.isEmpty() ? null : key);
+        Map<String, Object> resources = PropertiesHelper.extractProperties(parameters, FlowResourceCatalog.OPTION_PREFIX);
+        if (!resources.isEmpty()) {
+            if (!"start".equals(operation)) {
+                throw new IllegalArgumentException("The resource." + resources.keySet().iterator().next() + " option of "
+                                                   + uri + " belongs on flowstate:start, where a flow declares its"
+                                                   + " resources");
+            }
+            endpoint.getConfiguration().setResources(
+                    FlowResourceCatalog.resolveOptions(getCamelContext(), uri, resources));
+        }
         setProperties(endpoint, parameters);
         FlowStateConfiguration configuration = endpoint.getConfiguration();
         if (configuration.getCheckpoint() != null) {
             CheckpointPolicy.of(configuration.getCheckpoint());
+        }
+        if ("changes".equals(operation)) {
+            endpoint.setChangeOptions(ChangeWatch.Options.of(configuration.getIdPath(), configuration.getMode(),
+                    configuration.getCommit(), configuration.isStopWhenEmpty()));
         }
         if (configuration.getTimeout() != null) {
             requirePositive("timeout of " + uri, configuration.getTimeout());
@@ -144,6 +191,7 @@ public class FlowStateComponent extends DefaultComponent {
         if (maxFinishedRuns < 0) {
             throw new IllegalArgumentException("maxFinishedRuns must be 0 (no cap) or more, was " + maxFinishedRuns);
         }
+        executions.json().setSecrets(SecretValues.of(secretKeys, secretKey));
         if (jacksonModuleRefs != null && !jacksonModuleRefs.isBlank()) {
             executions.json().registerModules(resolveModules());
         }
@@ -154,12 +202,18 @@ public class FlowStateComponent extends DefaultComponent {
         }
         ServiceHelper.startService(repository);
         executions.configure(nodeId(), leaseDuration, policy);
+        executions.useContext(getCamelContext());
         FlowStepInterceptStrategy steps
                 = getCamelContext().getCamelContextExtension().getContextPlugin(FlowStepInterceptStrategy.class);
         reentry = new FlowReentry(getCamelContext(), executions,
                 name -> suspendNames.contains(name) || steps != null && steps.isKnownStep(name));
         maintenance = new FlowMaintenance(getCamelContext(), repository, executions, reentry, Clock.systemUTC(),
                 recoveryInterval, leaseDuration, retention, maxFinishedRuns);
+        workDirectories = new WorkDirectories(workDirectory);
+        WorkDirectories dirs = workDirectories;
+        FlowSnapshotRepository repo = repository;
+        Duration grace = leaseDuration;
+        maintenance.addTask(() -> dirs.sweep(repo, Instant.now().minus(grace)));
         ServiceHelper.startService(maintenance);
     }
 
@@ -214,6 +268,40 @@ public class FlowStateComponent extends DefaultComponent {
     /** The repository's housekeeping while the component runs (null when stopped), to run a pass on demand. */
     public FlowMaintenance getMaintenance() {
         return maintenance;
+    }
+
+    /** flowstate:changes: diffs against watermarks in the persistent scope. */
+    public ChangeWatch getChangeWatch() {
+        return changeWatch;
+    }
+
+    /** The per-run scratch directories (null while the component is stopped). */
+    public WorkDirectories getWorkDirectories() {
+        return workDirectories;
+    }
+
+    public String getSecretKeys() {
+        return secretKeys;
+    }
+
+    public void setSecretKeys(String secretKeys) {
+        this.secretKeys = secretKeys;
+    }
+
+    public String getSecretKey() {
+        return secretKey;
+    }
+
+    public void setSecretKey(String secretKey) {
+        this.secretKey = secretKey;
+    }
+
+    public String getWorkDirectory() {
+        return workDirectory;
+    }
+
+    public void setWorkDirectory(String workDirectory) {
+        this.workDirectory = workDirectory;
     }
 
     public FlowSnapshotRepository getRepository() {

@@ -1,6 +1,7 @@
 package io.flowstate.camel;
 
 import java.time.Duration;
+import java.util.Map;
 
 import io.flowstate.camel.state.StateScope;
 import org.apache.camel.spi.UriParam;
@@ -22,10 +23,12 @@ public class FlowStateConfiguration {
     @UriParam(label = "get", description = "For get: the body to use when the key is absent.")
     private String defaultValue;
 
-    @UriParam(label = "get", defaultValue = "false",
+    @UriParam(label = "get,resource", javaType = "java.lang.Boolean",
               description = "For get: whether an absent key fails the exchange (MissingStateException) instead of"
-                            + " giving the defaultValue or null.")
-    private boolean required;
+                            + " giving the defaultValue or null; false unless set. For resource: whether a missing"
+                            + " resource fails the exchange (ResourceNotFoundException) instead of giving a null body;"
+                            + " true unless set to false.")
+    private Boolean required;
 
     @UriParam(label = "increment", defaultValue = "1",
               description = "For increment: the amount to add. Whole numbers keep the value whole; a decimal amount"
@@ -60,6 +63,75 @@ public class FlowStateConfiguration {
                             + " a step ending with a stream); they still count as completed, and their result is"
                             + " null.")
     private String unrecordedSteps;
+
+    @UriParam(label = "start", prefix = "resource.", multiValue = true,
+              javaType = "java.util.Map<java.lang.String, java.lang.Object>",
+              description = "For start: the flow's live resources, one option per resource: resource.NAME=#bean names"
+                            + " a bean of the registry (resource.db=#ordersDataSource). A run looks a resource up among"
+                            + " its own (header CamelFlowStateResources), then these, then the registry by NAME."
+                            + " Resources are never stored; snapshots record their names only.")
+    private Map<String, Object> resources = Map.of();
+
+    @UriParam(label = "changes",
+              description = "For changes: the path to an item's id, e.g. id or customer.id (a leading dot, as in jq,"
+                            + " is allowed). The item itself is its id when omitted.")
+    private String idPath;
+
+    @UriParam(label = "changes", defaultValue = "new", enums = "new,newOrChanged",
+              description = "For changes: which items go on: new (ids not seen before) or newOrChanged (also items"
+                            + " seen before whose content differs).")
+    private String mode = "new";
+
+    @UriParam(label = "changes", defaultValue = "onCompletion", enums = "onCompletion,immediate",
+              description = "For changes: when the new watermark is stored: onCompletion (only when the exchange"
+                            + " completes without error, so a failed run loses no item) or immediate (at once;"
+                            + " concurrent pollers then never get the same item).")
+    private String commit = "onCompletion";
+
+    @UriParam(label = "changes", defaultValue = "false",
+              description = "For changes: whether to end the exchange (and forget its run, if it was never saved)"
+                            + " when nothing is new.")
+    private boolean stopWhenEmpty;
+
+    public Map<String, Object> getResources() {
+        return resources;
+    }
+
+    public void setResources(Map<String, Object> resources) {
+        this.resources = resources == null ? Map.of() : resources;
+    }
+
+    public String getIdPath() {
+        return idPath;
+    }
+
+    public void setIdPath(String idPath) {
+        this.idPath = idPath;
+    }
+
+    public String getMode() {
+        return mode;
+    }
+
+    public void setMode(String mode) {
+        this.mode = mode;
+    }
+
+    public String getCommit() {
+        return commit;
+    }
+
+    public void setCommit(String commit) {
+        this.commit = commit;
+    }
+
+    public boolean isStopWhenEmpty() {
+        return stopWhenEmpty;
+    }
+
+    public void setStopWhenEmpty(boolean stopWhenEmpty) {
+        this.stopWhenEmpty = stopWhenEmpty;
+    }
 
     public Duration getTimeout() {
         return timeout;
@@ -101,11 +173,21 @@ public class FlowStateConfiguration {
         this.defaultValue = defaultValue;
     }
 
-    public boolean isRequired() {
+    /** For get: false unless set. */
+    public boolean requiredForGet() {
+        return required != null && required;
+    }
+
+    /** For resource: true unless set to false. */
+    public boolean requiredForResource() {
+        return required == null || required;
+    }
+
+    public Boolean getRequired() {
         return required;
     }
 
-    public void setRequired(boolean required) {
+    public void setRequired(Boolean required) {
         this.required = required;
     }
 

@@ -24,7 +24,8 @@ public final class FlowStateConstants {
 
     @Metadata(description = "The operation to perform; overrides the operation of the endpoint URI when present.",
               javaType = "String",
-              enums = "get,set,append,increment,delete,getAll,clear,start,snapshot,restore,complete,suspend,resume")
+              enums = "get,set,append,increment,delete,getAll,clear,start,snapshot,restore,complete,suspend,resume,resource,"
+                      + "workdir,changes")
     public static final String OPERATION = "CamelFlowStateOperation";
 
     @Metadata(description = "The id of the run. Set when a run starts; read by restore and resume to find the run.",
@@ -69,6 +70,18 @@ public final class FlowStateConstants {
                             + " when it was resumed.",
               javaType = "boolean")
     public static final String TIMED_OUT = "CamelFlowStateTimedOut";
+
+    @Metadata(description = "The run's own live resources, a Map of name to object (a DataSource, a client, a"
+                            + " callback), read when the run starts (and by flowstate:resume and restore, to give them"
+                            + " again) and taken off the message there. Looked up before the flow's resources and the"
+                            + " registry; never stored, only their names are.",
+              javaType = "java.util.Map<String, Object>")
+    public static final String RESOURCES = "CamelFlowStateResources";
+
+    @Metadata(description = "Set by flowstate:workdir: the absolute path of the run's scratch directory, the same for"
+                            + " all steps and branches of the run; removed when the run completes or fails.",
+              javaType = "String")
+    public static final String WORK_DIR = "CamelFlowStateWorkDir";
 
     private FlowStateConstants() {
     }

@@ -2,6 +2,7 @@ package io.flowstate.camel;
 
 import java.util.List;
 
+import io.flowstate.camel.trigger.ChangeWatch;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
@@ -23,26 +24,34 @@ public class FlowStateEndpoint extends DefaultEndpoint {
     /** The operations, as written in URIs. */
     public static final List<String> OPERATIONS
             = List.of("get", "set", "append", "increment", "delete", "getAll", "clear", "start", "snapshot", "restore",
-                    "complete", "suspend", "resume");
+                    "complete", "suspend", "resume", "resource", "workdir", "changes");
 
     /** Operations that work on one key. */
-    static final List<String> KEYED_OPERATIONS = List.of("get", "set", "append", "increment", "delete");
+    static final List<String> KEYED_OPERATIONS = List.of("get", "set", "append", "increment", "delete", "changes");
 
-    @UriPath(enums = "get,set,append,increment,delete,getAll,clear,start,snapshot,restore,complete,suspend,resume",
+    @UriPath(enums = "get,set,append,increment,delete,getAll,clear,start,snapshot,restore,complete,suspend,resume,"
+                     + "resource,workdir,changes",
              description = "The operation: get, set, append, increment, delete, getAll, clear, start, snapshot"
                            + " (save the run now), restore (attach a stored run), complete (final snapshot), suspend"
-                           + " (an approval step: save the run and stop until resumed) or resume (continue a"
-                           + " suspended run).")
+                           + " (an approval step: save the run and stop until resumed), resume (continue a"
+                           + " suspended run), resource (the live resource NAME into the body), workdir (the run's"
+                           + " scratch directory into header CamelFlowStateWorkDir) or changes (only the new or"
+                           + " changed items of the body, against the watermark in persistent key KEY).")
     @Metadata(required = true)
     private String operation;
 
     @UriPath(description = "The state key of get, set, append, increment and delete (header CamelFlowStateKey"
                            + " overrides it); for start, the flow id (the route id when omitted); for suspend, the"
-                           + " name of the approval step (required).")
+                           + " name of the approval step (required); for resource, the resource name (required); for"
+                           + " changes, the persistent key holding the watermark (required, or header"
+                           + " CamelFlowStateKey).")
     private String key;
 
     @UriParam
     private FlowStateConfiguration configuration;
+
+    /** For changes: the options, checked when the endpoint is created. */
+    private ChangeWatch.Options changeOptions;
 
     public FlowStateEndpoint(String uri, FlowStateComponent component, FlowStateConfiguration configuration) {
         super(uri, component);
@@ -79,6 +88,14 @@ public class FlowStateEndpoint extends DefaultEndpoint {
 
     public void setKey(String key) {
         this.key = key;
+    }
+
+    ChangeWatch.Options getChangeOptions() {
+        return changeOptions;
+    }
+
+    void setChangeOptions(ChangeWatch.Options changeOptions) {
+        this.changeOptions = changeOptions;
     }
 
     public FlowStateConfiguration getConfiguration() {

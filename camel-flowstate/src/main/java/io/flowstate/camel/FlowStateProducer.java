@@ -1,5 +1,6 @@
 package io.flowstate.camel;
 
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
@@ -11,6 +12,8 @@ import io.flowstate.camel.execution.FlowExecutions;
 import io.flowstate.camel.execution.FlowExecutions.StartOptions;
 import io.flowstate.camel.execution.FlowStatus;
 import io.flowstate.camel.execution.ResumeSignal;
+import io.flowstate.camel.resource.WorkDirectories;
+import io.flowstate.camel.trigger.ChangeWatch;
 import io.flowstate.camel.state.MissingStateException;
 import io.flowstate.camel.state.StateStore;
 import org.apache.camel.Exchange;
@@ -61,7 +64,7 @@ public class FlowStateProducer extends HeaderSelectorProducer {
         String key = key(exchange, "get");
         Object value = store(exchange).get(key);
         if (value == null) {
-            if (configuration.isRequired()) {
+            if (configuration.requiredForGet()) {
                 FlowExecution run = run(exchange);
                 throw new MissingStateException("No value under state key '" + key + "' (scope "
                                                 + scopeName() + " of flow '" + run.getFlowId() + "', run "
@@ -192,6 +195,41 @@ public class FlowStateProducer extends HeaderSelectorProducer {
         return DONE;
     }
 
+    @InvokeOnHeader("resource")
+    public Object onResource(Exchange exchange) {
+        FlowExecution run = run(exchange);
+        String name = endpoint.getKey();
+        Object resource = configuration.requiredForResource()
+                ? run.requireResource(name, Object.class) : run.getResource(name, null);
+        exchange.getMessage().setBody(resource);
+        return DONE;
+    }
+
+    @InvokeOnHeader("workdir")
+    public Object onWorkdir(Exchange exchange) {
+        FlowExecution run = run(exchange);
+        WorkDirectories dirs = endpoint.getComponent().getWorkDirectories();
+        String id = run.getExecutionId();
+        Path dir = dirs.open(id);
+        run.whenEnded("workdir", () -> dirs.remove(id));
+        exchange.getMessage().setHeader(FlowStateConstants.WORK_DIR, dir.toString());
+        return DONE;
+    }
+
+    @InvokeOnHeader("changes")
+    public Object onChanges(Exchange exchange) {
+        FlowExecution run = run(exchange);
+        ChangeWatch.Options options = endpoint.getChangeOptions();
+        ChangeWatch.Result result = endpoint.getComponent().getChangeWatch()
+                .poll(exchange, run.getFlowId(), key(exchange, "changes"), options);
+        exchange.getMessage().setBody(result.items());
+        if (result.items().isEmpty() && options.stopWhenEmpty()) {
+            executions.forget(exchange, run);
+            exchange.setRouteStop(true);
+        }
+        return DONE;
+    }
+
     // ------------------------------------------------------------------ Helpers
 
     private StateStore store(Exchange exchange) {
@@ -234,7 +272,8 @@ public class FlowStateProducer extends HeaderSelectorProducer {
                 : Arrays.stream(unrecorded.split(",")).map(String::trim).filter(s -> !s.isEmpty())
                         .collect(Collectors.toSet());
         return new StartOptions(endpoint.getKey(), configuration.getStateClass(),
-                checkpoint == null ? null : CheckpointPolicy.of(checkpoint), unrecordedSteps);
+                checkpoint == null ? null : CheckpointPolicy.of(checkpoint), unrecordedSteps,
+                configuration.getResources());
     }
 
     private String scopeName() {

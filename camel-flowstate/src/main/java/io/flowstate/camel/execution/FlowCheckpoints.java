@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Supplier;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowstate.camel.FlowStateException;
 import io.flowstate.camel.snapshot.FlowSnapshot;
@@ -135,10 +136,11 @@ public final class FlowCheckpoints {
                 .status(transition.status())
                 .createdAt(run.getStartedAt())
                 .updatedAt(now)
-                .input(run.input().toJson(json))
-                .state(run.state().treeForFirstSave())
+                .input(sealInput(run.input().toJson(json)))
+                .state(json.secrets().sealAll(run.state().treeForFirstSave()))
                 .results(resultsForFirstSave(run))
                 .completedSteps(run.results().completedSteps())
+                .resourceNames(resourceNamesForFirstSave(run))
                 .waitingFor(transition.waitingFor())
                 .wakeAt(transition.wakeAt())
                 .resumeTokenHash(transition.resumeTokenHash())
@@ -148,6 +150,29 @@ public final class FlowCheckpoints {
                 .failure(transition.failure())
                 .build();
         return repository.get().save(snapshot, 0);
+    }
+
+    private static java.util.List<String> resourceNamesForFirstSave(FlowExecution run) {
+        java.util.List<String> names = run.resourceNames();
+        if (!names.isEmpty()) {
+            run.resources().namesIfChanged(); // written now: later saves write them only when they change
+        }
+        return names;
+    }
+
+    /** The recorded input with the headers named by secretKeys sealed like state values. */
+    private JsonNode sealInput(JsonNode input) {
+        JsonNode headers = input.get("headers");
+        if (headers == null || !headers.isObject()) {
+            return input;
+        }
+        ObjectNode sealed = json.secrets().sealAll((ObjectNode) headers);
+        if (sealed == headers) {
+            return input;
+        }
+        ObjectNode copy = ((ObjectNode) input).deepCopy();
+        copy.set("headers", sealed);
+        return copy;
     }
 
     private static ObjectNode resultsForFirstSave(FlowExecution run) {
@@ -164,13 +189,23 @@ public final class FlowCheckpoints {
                 delta.clearState();
             }
             changes.removed().forEach(delta::removeState);
-            changes.written().forEach(key -> delta.setState(key, values.get(key))); // the builder copies
-            changes.appended().forEach((key, items) -> items.forEach(item -> delta.appendState(key, item)));
+            changes.written().forEach(key -> delta.setState(key, json.secrets().seal(key, values.get(key)))); // copied
+            changes.appended().forEach((key, items) -> {
+                if (json.secrets().isSecret(key)) {
+                    delta.setState(key, json.secrets().seal(key, values.get(key))); // a secret is sealed whole
+                } else {
+                    items.forEach(item -> delta.appendState(key, item));
+                }
+            });
         });
         StepResults.Pending steps = run.results().drain((pending, values) -> {
             pending.results().forEach(key -> delta.result(key, values.get(key))); // the builder copies
             pending.completed().forEach(delta::completedStep);
         });
+        java.util.List<String> resourceNames = run.resourceNames().isEmpty() ? null : run.resources().namesIfChanged();
+        if (resourceNames != null) {
+            delta.resourceNames(resourceNames);
+        }
         if (transition.status() != run.getStatus()) {
             delta.status(transition.status())
                     .waitingFor(transition.waitingFor())
@@ -184,6 +219,9 @@ public final class FlowCheckpoints {
         } catch (RuntimeException e) {
             run.state().requeue(drained);
             run.results().requeue(steps);
+            if (resourceNames != null) {
+                run.resources().namesNotSaved();
+            }
             throw e;
         }
     }

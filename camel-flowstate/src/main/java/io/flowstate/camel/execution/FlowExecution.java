@@ -11,6 +11,7 @@ import java.util.Optional;
 
 import io.flowstate.camel.FlowStateComponent;
 import io.flowstate.camel.FlowStateConstants;
+import io.flowstate.camel.resource.RunResources;
 import io.flowstate.camel.state.LocalStateStore;
 import io.flowstate.camel.state.StateSchema;
 import io.flowstate.camel.state.StateScope;
@@ -65,6 +66,10 @@ public final class FlowExecution {
     /** The exchange that started or restored the run: its end finishes the run once saved. */
     private Exchange carrier;
     private boolean completionRegistered;
+    /** What to do when the run ends on this node; null until something is registered. */
+    private Map<String, Runnable> endActions;
+    /** The run's live resources; created on first use (most runs have none). */
+    private volatile RunResources resources;
 
     FlowExecution(String executionId, String flowId, String routeId, Instant startedAt, LocalStateStore state,
                   FlowExecutions executions, RunInput input, StepResults results, FlowStatus status, long version,
@@ -182,8 +187,53 @@ public final class FlowExecution {
         view.put("status", getStatus().name());
         view.put("state", state.getAll());
         view.put("results", executions.json().toJava(results.tree()));
-        view.put("resourceNames", List.of());
+        view.put("resourceNames", resourceNames());
         return view;
+    }
+
+    // ------------------------------------------------------------------ resources
+
+    /**
+     * The live resource {@code name} as {@code type}: the run's own, else the flow's, else the registry's bean of that
+     * name.
+     *
+     * @throws io.flowstate.camel.resource.ResourceNotFoundException naming the resource, where it was looked for and
+     *                                                               the names available
+     * @throws io.flowstate.camel.resource.ResourceTypeException     when it is of another type
+     */
+    public <T> T requireResource(String name, Class<T> type) {
+        return resources().require(name, type, describe());
+    }
+
+    /** The live resource {@code name}, or {@code defaultValue} when no source has it. */
+    public Object getResource(String name, Object defaultValue) {
+        return resources().get(name, defaultValue);
+    }
+
+    /** The run's resources: lookup, and the names its snapshots record. */
+    public RunResources resources() {
+        RunResources r = resources;
+        if (r == null) {
+            synchronized (this) {
+                r = resources;
+                if (r == null) {
+                    r = new RunResources(executions.context(), Map.of(), Map.of());
+                    resources = r;
+                }
+            }
+        }
+        return r;
+    }
+
+    /** The names a snapshot records. */
+    List<String> resourceNames() {
+        RunResources r = resources;
+        return r == null ? List.of() : r.names();
+    }
+
+    /** "run X of flow 'f'", for messages. */
+    String describe() {
+        return "run " + executionId + " of flow '" + flowId + "'";
     }
 
     boolean isFromRepository() {
@@ -283,6 +333,53 @@ public final class FlowExecution {
         if (!completionRegistered && carrier != null) {
             carrier.getExchangeExtension().addOnCompletion(new RunCompletion(this, executions));
             completionRegistered = true;
+        }
+    }
+
+    /**
+     * Runs {@code action} once when the run ends on this node: when it is saved COMPLETED or FAILED, or when the
+     * exchange carrying it ends while the run is not suspended (a run never saved ends with its exchange). Not when it
+     * suspends: a suspended run keeps what it holds on this node until it is resumed and ends. Used for the run's
+     * scratch directory.
+     *
+     * @param name what the action is for: an action of the same name registered before is kept, this one dropped
+     */
+    public void whenEnded(String name, Runnable action) {
+        Exchange registerOn = null;
+        synchronized (this) {
+            if (endActions == null) {
+                endActions = new LinkedHashMap<>();
+                registerOn = carrier;
+            }
+            endActions.putIfAbsent(name, action);
+        }
+        if (registerOn != null) {
+            registerOn.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
+                @Override
+                public void onDone(Exchange exchange) {
+                    if (getStatus() != FlowStatus.SUSPENDED) {
+                        ended();
+                    }
+                }
+            });
+        }
+    }
+
+    /** The run ended on this node: runs the actions given to {@link #whenEnded} (once). */
+    void ended() {
+        Map<String, Runnable> actions;
+        synchronized (this) {
+            actions = endActions;
+            endActions = null;
+        }
+        if (actions != null) {
+            for (Runnable action : actions.values()) {
+                try {
+                    action.run();
+                } catch (RuntimeException e) {
+                    LOG.warn("Cleaning up after run {} failed: {}", executionId, e.getMessage(), e);
+                }
+            }
         }
     }
 

@@ -11,6 +11,8 @@ import java.util.function.Supplier;
 
 import io.flowstate.camel.FlowStateConstants;
 import io.flowstate.camel.FlowStateException;
+import io.flowstate.camel.resource.FlowResourceCatalog;
+import io.flowstate.camel.resource.RunResources;
 import io.flowstate.camel.snapshot.FlowSnapshot;
 import io.flowstate.camel.snapshot.FlowSnapshotRepository;
 import io.flowstate.camel.state.JsonValues;
@@ -21,6 +23,7 @@ import io.flowstate.camel.state.StateStore;
 import io.flowstate.camel.support.Identifiers;
 import io.flowstate.camel.support.ResumeTokens;
 import io.flowstate.camel.support.RunIds;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.support.ExchangeHelper;
@@ -41,9 +44,15 @@ public class FlowExecutions {
      * @param stateClass      the typed state's class, or null for free-form state
      * @param checkpoint      when the run saves itself, or null for the component's policy
      * @param unrecordedSteps ids of steps whose body is not recorded as their result
+     * @param resources       the flow's live resources (resource.NAME options), by name
      */
-    public record StartOptions(String flowId, Class<?> stateClass, CheckpointPolicy checkpoint, Set<String> unrecordedSteps) {
-        public static final StartOptions DEFAULTS = new StartOptions(null, null, null, Set.of());
+    public record StartOptions(String flowId, Class<?> stateClass, CheckpointPolicy checkpoint, Set<String> unrecordedSteps,
+                               Map<String, Object> resources) {
+        public static final StartOptions DEFAULTS = new StartOptions(null, null, null, Set.of(), Map.of());
+
+        public StartOptions(String flowId, Class<?> stateClass, CheckpointPolicy checkpoint, Set<String> unrecordedSteps) {
+            this(flowId, stateClass, checkpoint, unrecordedSteps, Map.of());
+        }
     }
 
     private final JsonValues json;
@@ -55,6 +64,8 @@ public class FlowExecutions {
     /** RUNNING runs this node saved and still carries: their leases are renewed while their steps run. */
     private final Set<FlowExecution> active = ConcurrentHashMap.newKeySet();
     private volatile CheckpointPolicy defaultCheckpoint = CheckpointPolicy.AFTER_EACH_STEP;
+    private volatile CamelContext context;
+    private volatile FlowResourceCatalog resourceCatalog;
 
     public FlowExecutions(JsonValues json, Supplier<FlowSnapshotRepository> repository, Clock clock) {
         this.json = json;
@@ -71,6 +82,21 @@ public class FlowExecutions {
     public void configure(String nodeId, Duration leaseDuration, CheckpointPolicy checkpoint) {
         checkpoints.configure(nodeId, leaseDuration);
         this.defaultCheckpoint = checkpoint;
+    }
+
+    /** The CamelContext whose registry resources fall back to; set when the component starts. */
+    public void useContext(CamelContext context) {
+        this.context = context;
+        this.resourceCatalog = new FlowResourceCatalog(context);
+    }
+
+    CamelContext context() {
+        return context;
+    }
+
+    /** The flows' declared resources and the check of a stored run's resources. */
+    public FlowResourceCatalog resourceCatalog() {
+        return resourceCatalog;
     }
 
     public JsonValues json() {
@@ -135,10 +161,14 @@ public class FlowExecutions {
                                          + ") is not valid: name the flow explicitly with flowstate:start:myFlow, using"
                                          + " letters, digits and _ . : -");
         }
+        Map<String, Object> own = takeResources(exchange);
         Instant now = clock.instant();
         FlowExecution execution = new FlowExecution(
                 RunIds.next(now), id, routeId, now, new LocalStateStore(json, schema(options.stateClass())), this,
                 RunInput.of(exchange.getMessage(), json), new StepResults(), FlowStatus.RUNNING, 0, null);
+        if (!own.isEmpty()) {
+            execution.resources().addOwn(own);
+        }
         applyFlowOptions(execution, options);
         attachTo(exchange, execution);
         return execution;
@@ -157,6 +187,7 @@ public class FlowExecutions {
         String childId = parent.nextChildId(options.flowId(), place(exchange));
         FlowSnapshot stored = repository.get().load(childId).orElse(null);
         FlowExecution child;
+        Map<String, Object> own = takeResources(exchange);
         if (stored == null) {
             Instant now = clock.instant();
             child = new FlowExecution(childId, options.flowId(), ExchangeHelper.getAtRouteId(exchange), now,
@@ -177,6 +208,11 @@ public class FlowExecutions {
             child.setResumeSignal(signal);
         }
         child.setParentRun(parent);
+        Map<String, Object> inherited = parent.resources().own();
+        if (!inherited.isEmpty() || !own.isEmpty()) {
+            child.resources().addOwn(inherited);
+            child.resources().addOwn(own);
+        }
         applyFlowOptions(child, options);
         exchange.setProperty(FlowStateConstants.EXECUTION, child);
         child.carriedBy(exchange);
@@ -244,7 +280,15 @@ public class FlowExecutions {
                                          + " as well. Restore runs on an exchange that carries none.");
         }
         FlowSnapshot stored = load(executionId);
+        Map<String, Object> own = RunResources.fromHeader(exchange.getMessage().getHeader(FlowStateConstants.RESOURCES));
+        if (!stored.status().isFinished()) {
+            // a run that may go on must find its resources again; a finished one is only read
+            resourceCatalog.check(stored.executionId(), stored.flowId(), stored.routeId(), stored.resourceNames(), own);
+        }
+        exchange.getMessage().removeHeader(FlowStateConstants.RESOURCES);
         FlowExecution execution = fromSnapshot(stored, stored.status(), stored.version(), stateClass);
+        execution.resources().addOwn(own);
+        execution.resources().setFlow(resourceCatalog.flowResources(stored.routeId(), stored.flowId()));
         attachTo(exchange, execution);
         if (stored.status() == FlowStatus.RUNNING) {
             carryOn(execution);
@@ -265,13 +309,33 @@ public class FlowExecutions {
     public long complete(FlowExecution run) {
         long version = checkpoints.save(run, FlowCheckpoints.Transition.finished(FlowStatus.COMPLETED, null));
         active.remove(run);
+        run.ended();
         return version;
+    }
+
+    /**
+     * Forgets a run that turned out to have nothing to do (e.g. a trigger that found no change): when it was never
+     * saved and is no inner run, it is taken off the exchange and leaves nothing anywhere. A saved run is kept.
+     *
+     * @return whether the run was forgotten
+     */
+    public boolean forget(Exchange exchange, FlowExecution run) {
+        if (run.getVersion() > 0 || run.getParentExecutionId() != null
+                || exchange.getProperty(FlowStateConstants.EXECUTION) != run) {
+            return false;
+        }
+        exchange.removeProperty(FlowStateConstants.EXECUTION);
+        exchange.getMessage().removeHeader(FlowStateConstants.EXECUTION_ID);
+        exchange.getMessage().removeHeader(FlowStateConstants.FLOW_ID);
+        run.ended();
+        return true;
     }
 
     /** Saves the run as finished when its carrier ends; see {@link RunCompletion}. */
     void finish(FlowExecution run, FlowStatus status, String failure) {
         try {
             checkpoints.save(run, FlowCheckpoints.Transition.finished(status, failure));
+            run.ended();
         } finally {
             active.remove(run);
         }
@@ -338,11 +402,14 @@ public class FlowExecutions {
     FlowExecution fromSnapshot(FlowSnapshot stored, FlowStatus status, long version, Class<?> stateClass) {
         FlowExecution execution = new FlowExecution(
                 stored.executionId(), stored.flowId(), stored.routeId(), stored.createdAt(),
-                LocalStateStore.restored(json, schema(stateClass), stored.state()), this,
+                LocalStateStore.restored(json, schema(stateClass), json.secrets().openAll(stored.state(), json)), this,
                 RunInput.of(stored.input()), StepResults.restored(stored.results(), stored.completedSteps()),
                 status, version, stored.parentExecutionId());
         execution.setCheckpointPolicy(defaultCheckpoint);
         execution.markFromRepository();
+        if (!stored.resourceNames().isEmpty()) {
+            execution.resources().restoreNames(stored.resourceNames());
+        }
         return execution;
     }
 
@@ -366,6 +433,23 @@ public class FlowExecutions {
         if (!options.unrecordedSteps().isEmpty()) {
             run.setUnrecordedSteps(options.unrecordedSteps());
         }
+        if (!options.resources().isEmpty()) {
+            run.resources().setFlow(options.resources());
+        }
+    }
+
+    /**
+     * The run's own resources from header CamelFlowStateResources, taken off the message so that they never travel
+     * further (nor into the recorded input).
+     */
+    private static Map<String, Object> takeResources(Exchange exchange) {
+        Object header = exchange.getMessage().getHeader(FlowStateConstants.RESOURCES);
+        if (header == null) {
+            return Map.of();
+        }
+        Map<String, Object> own = RunResources.fromHeader(header);
+        exchange.getMessage().removeHeader(FlowStateConstants.RESOURCES);
+        return own;
     }
 
     private static void checkSameShape(FlowExecution attached, StartOptions options) {

@@ -33,6 +33,8 @@ public final class FlowMaintenance extends ServiceSupport {
     private final Duration retention;
     private final int maxFinishedRuns;
     private ScheduledExecutorService executor;
+    /** More housekeeping of the component run on every pass (e.g. sweeping scratch directories). */
+    private final java.util.List<Runnable> tasks = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public FlowMaintenance(CamelContext context, FlowSnapshotRepository repository, FlowExecutions executions,
                            FlowReentry reentry, Clock clock, Duration interval, Duration leaseDuration,
@@ -64,7 +66,13 @@ public final class FlowMaintenance extends ServiceSupport {
         if (removed > 0) {
             LOG.debug("Removed {} finished runs past their retention", removed);
         }
+        tasks.forEach(Runnable::run);
         return removed;
+    }
+
+    /** Adds housekeeping to every pass (after retention); a task that throws ends that pass only. */
+    public void addTask(Runnable task) {
+        tasks.add(task);
     }
 
     @Override

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import io.flowstate.camel.FlowStateConstants;
 import io.flowstate.camel.FlowStateException;
+import io.flowstate.camel.resource.RunResources;
 import io.flowstate.camel.snapshot.FlowSnapshot;
 import io.flowstate.camel.snapshot.FlowSnapshotConflictException;
 import io.flowstate.camel.snapshot.FlowSnapshotSummary;
@@ -72,7 +73,9 @@ public final class FlowReentry {
             throw new ResumeException.InvalidToken("The resume token does not match run " + id
                                                    + ": use the token from the reply of its suspend step");
         }
-        proceed(stored, new ResumeSignal(stored.waitingFor(), payload, false), caller);
+        Map<String, Object> own = RunResources.fromHeader(caller.getMessage().getHeader(FlowStateConstants.RESOURCES));
+        caller.getMessage().removeHeader(FlowStateConstants.RESOURCES);
+        proceed(stored, new ResumeSignal(stored.waitingFor(), payload, false), caller, own);
     }
 
     /**
@@ -80,11 +83,20 @@ public final class FlowReentry {
      * and reaches the inner flow again, which picks up the inner run (with {@code signal}); every run on the way is
      * claimed first, the inner one before its parents.
      */
-    private void proceed(FlowSnapshot stored, ResumeSignal signal, Exchange caller) {
+    private void proceed(FlowSnapshot stored, ResumeSignal signal, Exchange caller, Map<String, Object> own) {
         Route route = checkRoute(stored);
+        checkResources(stored, own);
+        if (stored.parentExecutionId() != null) {
+            // every run on the way to the root must find its resources before any of them is claimed
+            FlowSnapshot ancestor = stored;
+            while (ancestor.parentExecutionId() != null) {
+                ancestor = executions.load(ancestor.parentExecutionId());
+                checkResources(ancestor, own);
+            }
+        }
         long version = claim(stored);
         if (stored.parentExecutionId() == null) {
-            reenter(route, stored, version, signal, caller, Map.of());
+            reenter(route, stored, version, signal, caller, Map.of(), own);
             return;
         }
         Map<String, ResumeSignal> innerSignals = new HashMap<>();
@@ -96,7 +108,7 @@ public final class FlowReentry {
             Route parentRoute = checkRoute(parent);
             long parentVersion = claim(parent);
             if (parent.parentExecutionId() == null) {
-                reenter(parentRoute, parent, parentVersion, null, caller, innerSignals);
+                reenter(parentRoute, parent, parentVersion, null, caller, innerSignals, own);
                 return;
             }
             parent = executions.load(parent.parentExecutionId());
@@ -130,7 +142,7 @@ public final class FlowReentry {
             ResumeSignal signal = timedOut ? new ResumeSignal(stored.waitingFor(), NullNode.getInstance(), true) : null;
             LOG.info("Continuing run {} of flow '{}' ({})", executionId, stored.flowId(),
                     timedOut ? "its suspend '" + stored.waitingFor() + "' timed out" : "its node's lease expired");
-            proceed(stored, signal, null);
+            proceed(stored, signal, null, Map.of());
             return 1;
         } catch (ResumeException.NotSuspended e) {
             return 0; // another node or a resume got there first
@@ -160,6 +172,17 @@ public final class FlowReentry {
         return route;
     }
 
+    /**
+     * Each resource the stored run recorded must be found again (given now, the flow's, or the registry) before the
+     * run is claimed: otherwise it fails clearly and stays as it is. A run's own resources given at its start are live
+     * objects of that JVM: after a restart the caller of resume must give them again, and recovery (which has no
+     * caller) can continue such a run only once the registry holds beans of those names.
+     */
+    private void checkResources(FlowSnapshot stored, Map<String, Object> own) {
+        executions.resourceCatalog().check(stored.executionId(), stored.flowId(), stored.routeId(),
+                stored.resourceNames(), own);
+    }
+
     private long claim(FlowSnapshot stored) {
         try {
             return executions.checkpoints().claim(stored);
@@ -171,18 +194,22 @@ public final class FlowReentry {
 
     private void reenter(
             Route route, FlowSnapshot stored, long version, ResumeSignal signal, Exchange caller,
-            Map<String, ResumeSignal> innerSignals) {
+            Map<String, ResumeSignal> innerSignals, Map<String, Object> own) {
         Exchange exchange = route.getEndpoint().createExchange();
         JsonNode input = stored.input();
         exchange.getMessage().setBody(executions.json().toJava(input.get("body")));
         JsonNode headers = input.get("headers");
-        if (headers != null) {
+        if (headers != null && headers.isObject()) {
+            headers = executions.json().secrets().openAll((com.fasterxml.jackson.databind.node.ObjectNode) headers,
+                    executions.json());
             headers.fields().forEachRemaining(
                     h -> exchange.getMessage().setHeader(h.getKey(), executions.json().toJava(h.getValue())));
         }
         FlowExecution run = executions.fromSnapshot(stored, FlowStatus.RUNNING, version, null);
         run.setResumeSignal(signal);
         run.childSignals().putAll(innerSignals);
+        run.resources().addOwn(own);
+        run.resources().setFlow(executions.resourceCatalog().flowResources(stored.routeId(), stored.flowId()));
         FlowExecutions.attachTo(exchange, run);
         executions.carryOn(run);
         try {

@@ -75,6 +75,8 @@ public final class JsonValues {
     private static final int MAX_PATH_SHOWN = 8;
 
     private final ObjectMapper mapper;
+    /** State keys whose values are never stored nor shown in clear. */
+    private volatile SecretValues secrets = SecretValues.NONE;
 
     public JsonValues() {
         this(createMapper());
@@ -110,6 +112,20 @@ public final class JsonValues {
 
     public ObjectMapper mapper() {
         return mapper;
+    }
+
+    /** The secret state keys and how their values are stored; set when the component starts. */
+    public SecretValues secrets() {
+        return secrets;
+    }
+
+    public void setSecrets(SecretValues secrets) {
+        this.secrets = secrets;
+    }
+
+    /** A value for a message: abbreviated, or hidden when {@code key} is secret. */
+    public String shown(String key, JsonNode value) {
+        return secrets.isSecret(key) ? "(a secret value)" : abbreviate(value);
     }
 
     /** Adds converters for the user's own value types; call before the first conversion (at component start). */

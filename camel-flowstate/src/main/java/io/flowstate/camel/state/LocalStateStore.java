@@ -87,7 +87,7 @@ public class LocalStateStore implements StateStore {
             if (current != null && !current.isArray() && !current.isNull()) {
                 throw new StateTypeException("Cannot append to state key '" + key + "': it holds "
                                              + current.getNodeType().name().toLowerCase() + " "
-                                             + JsonValues.abbreviate(current)
+                                             + json.shown(key, current)
                                              + ", not a list. Delete the key or append under another key.");
             }
             if (schema == null && current != null && current.isArray()) {
@@ -321,11 +321,11 @@ public class LocalStateStore implements StateStore {
         return merged;
     }
 
-    private static JsonNode add(String key, JsonNode current, JsonNode step) {
+    private JsonNode add(String key, JsonNode current, JsonNode step) {
         if (current != null && !current.isNull() && !current.isNumber()) {
             throw new StateTypeException("Cannot increment state key '" + key + "': it holds "
                                          + current.getNodeType().name().toLowerCase() + " "
-                                         + JsonValues.abbreviate(current)
+                                         + json.shown(key, current)
                                          + ", not a number. Delete the key or set a number first.");
         }
         return sum(current == null || current.isNull() ? LongNode.valueOf(0) : current, step);

@@ -60,7 +60,7 @@ public class RepositoryStateStore implements StateStore {
             if (current != null && !current.isArray() && !current.isNull()) {
                 throw new StateTypeException("Cannot append to persistent state key '" + key + "' of flow '"
                                              + namespace + "': it holds " + current.getNodeType().name().toLowerCase()
-                                             + " " + JsonValues.abbreviate(current)
+                                             + " " + json.shown(key, current)
                                              + ", not a list. Delete the key or append under another key.");
             }
             ArrayNode list = current != null && current.isArray()
@@ -76,7 +76,7 @@ public class RepositoryStateStore implements StateStore {
             if (current != null && !current.isNull() && !current.isNumber()) {
                 throw new StateTypeException("Cannot increment persistent state key '" + key + "' of flow '"
                                              + namespace + "': it holds " + current.getNodeType().name().toLowerCase()
-                                             + " " + JsonValues.abbreviate(current)
+                                             + " " + json.shown(key, current)
                                              + ", not a number. Delete the key or set a number first.");
             }
             return LocalStateStore.sum(current == null || current.isNull() ? LongNode.valueOf(0) : current, step);
@@ -104,7 +104,7 @@ public class RepositoryStateStore implements StateStore {
     @Override
     public Map<String, Object> getAll() {
         Map<String, Object> all = new LinkedHashMap<>();
-        repository.getValues(namespace).forEach((k, v) -> all.put(k, json.toJava(v.value())));
+        repository.getValues(namespace).forEach((k, v) -> all.put(k, json.toJava(opened(k, v))));
         return all;
     }
 
@@ -119,16 +119,31 @@ public class RepositoryStateStore implements StateStore {
     }
 
     private JsonNode read(String key) {
-        return repository.getValue(namespace, Identifiers.requireKey(key)).map(VersionedValue::value).orElse(null);
+        return repository.getValue(namespace, Identifiers.requireKey(key)).map(v -> opened(key, v)).orElse(null);
+    }
+
+    /** A stored value as callers see it: decrypted when the key is secret. */
+    private JsonNode opened(String key, VersionedValue stored) {
+        return json.secrets().open(key, stored.value(), json);
+    }
+
+    /** A value as it is stored: encrypted when the key is secret (redaction would lose it: refused). */
+    private JsonNode sealed(String key, JsonNode value) {
+        if (json.secrets().isSecret(key) && !json.secrets().encrypts()) {
+            throw new FlowStateException("State key '" + key + "' is secret and the persistent scope keeps values only"
+                                         + " in the repository: set the component option secretKey so that it is"
+                                         + " stored encrypted. Nothing was stored.");
+        }
+        return json.secrets().seal(key, value);
     }
 
     /** Read, compute, compare-and-set; again on conflict. {@code change} must not have side effects. */
     private JsonNode update(String key, UnaryOperator<JsonNode> change) {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             Optional<VersionedValue> stored = repository.getValue(namespace, key);
-            JsonNode next = change.apply(stored.map(VersionedValue::value).orElse(null));
+            JsonNode next = change.apply(stored.map(v -> opened(key, v)).orElse(null));
             try {
-                repository.putValue(namespace, key, next, stored.map(VersionedValue::version).orElse(0L));
+                repository.putValue(namespace, key, sealed(key, next), stored.map(VersionedValue::version).orElse(0L));
                 return next;
             } catch (FlowSnapshotConflictException e) {
                 // another thread or node wrote first: read again

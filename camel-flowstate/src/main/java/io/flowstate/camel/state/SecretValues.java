@@ -1,0 +1,196 @@
+package io.flowstate.camel.state;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.flowstate.camel.FlowStateException;
+
+/**
+ * Values under the state keys named by the component option {@code secretKeys} never reach a repository in clear.
+ * With the option {@code secretKey} (a base64 AES key, from Camel properties or a vault) they are encrypted with
+ * AES-GCM, a random IV per value and the state key as associated data (a value cannot be moved to another key), and
+ * decrypted when the run is read back. Without it they are redacted: the snapshot holds a marker, and a restored or
+ * resumed run no longer has the value (the route must set it again, e.g. from a property placeholder).
+ * <p>
+ * Stored forms are text: {@code flowstate:secret:v1:<base64url(iv || ciphertext)>} or {@code flowstate:secret:redacted}.
+ */
+public final class SecretValues {
+
+    /** No secret keys: every call passes values through unchanged. */
+    public static final SecretValues NONE = new SecretValues(Set.of(), null);
+
+    static final String ENCRYPTED_PREFIX = "flowstate:secret:v1:";
+    static final String REDACTED = "flowstate:secret:redacted";
+    private static final int IV_LENGTH = 12;
+    private static final int TAG_BITS = 128;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Set<String> keys;
+    private final SecretKeySpec key;
+
+    private SecretValues(Set<String> keys, SecretKeySpec key) {
+        this.keys = keys;
+        this.key = key;
+    }
+
+    /**
+     * @param  secretKeys               comma-separated state keys, may be null
+     * @param  base64Key                a base64 AES key of 16, 24 or 32 bytes, or null to redact instead
+     * @throws IllegalArgumentException when the key is not such a key (the message never shows it)
+     */
+    public static SecretValues of(String secretKeys, String base64Key) {
+        Set<String> keys = new java.util.LinkedHashSet<>();
+        if (secretKeys != null) {
+            for (String k : secretKeys.split(",")) {
+                if (!k.isBlank()) {
+                    keys.add(io.flowstate.camel.support.Identifiers.requireKey(k.trim()));
+                }
+            }
+        }
+        SecretKeySpec spec = null;
+        if (base64Key != null && !base64Key.isBlank()) {
+            byte[] bytes;
+            try {
+                bytes = Base64.getDecoder().decode(base64Key.trim());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("The flowstate component option secretKey is not base64 text");
+            }
+            if (bytes.length != 16 && bytes.length != 24 && bytes.length != 32) {
+                throw new IllegalArgumentException("The flowstate component option secretKey must be a base64 AES key of"
+                                                   + " 16, 24 or 32 bytes, but decodes to " + bytes.length + " bytes");
+            }
+            spec = new SecretKeySpec(bytes, "AES");
+        }
+        return keys.isEmpty() ? NONE : new SecretValues(Set.copyOf(keys), spec);
+    }
+
+    public boolean isSecret(String stateKey) {
+        return keys.contains(stateKey);
+    }
+
+    /** Whether secret values are encrypted (true) or redacted (false). */
+    public boolean encrypts() {
+        return key != null;
+    }
+
+    /** The form of a value to store: encrypted or redacted when the key is secret, else the value itself. */
+    public JsonNode seal(String stateKey, JsonNode value) {
+        if (value == null || !keys.contains(stateKey)) {
+            return value;
+        }
+        if (key == null) {
+            return TextNode.valueOf(REDACTED);
+        }
+        try {
+            byte[] iv = new byte[IV_LENGTH];
+            RANDOM.nextBytes(iv);
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv));
+            cipher.updateAAD(stateKey.getBytes(StandardCharsets.UTF_8));
+            byte[] sealed = cipher.doFinal(value.toString().getBytes(StandardCharsets.UTF_8));
+            byte[] out = ByteBuffer.allocate(iv.length + sealed.length).put(iv).put(sealed).array();
+            return TextNode.valueOf(ENCRYPTED_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(out));
+        } catch (GeneralSecurityException e) {
+            throw new FlowStateException("Could not encrypt the value of secret state key '" + stateKey + "': "
+                                         + e.getClass().getSimpleName());
+        }
+    }
+
+    /**
+     * A stored value as the run sees it: decrypted; null (the key is dropped) when it was redacted.
+     *
+     * @throws FlowStateException when it cannot be decrypted (another secretKey, or tampered with); the message names
+     *                            the key, never the value
+     */
+    public JsonNode open(String stateKey, JsonNode stored, JsonValues json) {
+        if (stored == null || !stored.isTextual() || !stored.textValue().startsWith("flowstate:secret:")) {
+            return stored;
+        }
+        String text = stored.textValue();
+        if (REDACTED.equals(text)) {
+            return null;
+        }
+        if (!text.startsWith(ENCRYPTED_PREFIX)) {
+            return stored;
+        }
+        if (key == null) {
+            throw new FlowStateException("The value of state key '" + stateKey + "' is stored encrypted, but the"
+                                         + " flowstate component has no secretKey to decrypt it: configure the key it"
+                                         + " was written with (camel.component.flowstate.secretKey)");
+        }
+        try {
+            byte[] in = Base64.getUrlDecoder().decode(text.substring(ENCRYPTED_PREFIX.length()));
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, in, 0, IV_LENGTH));
+            cipher.updateAAD(stateKey.getBytes(StandardCharsets.UTF_8));
+            byte[] plain = cipher.doFinal(in, IV_LENGTH, in.length - IV_LENGTH);
+            return json.mapper().readTree(plain);
+        } catch (GeneralSecurityException | IllegalArgumentException | java.io.IOException e) {
+            throw new FlowStateException("The encrypted value of state key '" + stateKey + "' cannot be decrypted: it"
+                                         + " was written with another secretKey, or changed since. Nothing was changed.");
+        }
+    }
+
+    /** A copy of a whole state with its secret values sealed; the state itself when nothing is secret. */
+    public ObjectNode sealAll(ObjectNode state) {
+        if (keys.isEmpty() || !hasAny(state)) {
+            return state;
+        }
+        ObjectNode copy = state.deepCopy();
+        for (String k : keys) {
+            if (copy.has(k)) {
+                copy.set(k, seal(k, copy.get(k)));
+            }
+        }
+        return copy;
+    }
+
+    /** A copy of a stored state with its secret values opened; redacted ones are left out. */
+    public ObjectNode openAll(ObjectNode stored, JsonValues json) {
+        if (keys.isEmpty() && !mayHoldSealed(stored)) {
+            return stored;
+        }
+        ObjectNode copy = stored.deepCopy();
+        for (Iterator<Map.Entry<String, JsonNode>> it = stored.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> field = it.next();
+            JsonNode opened = open(field.getKey(), field.getValue(), json);
+            if (opened == null) {
+                copy.remove(field.getKey());
+            } else if (opened != field.getValue()) {
+                copy.set(field.getKey(), opened);
+            }
+        }
+        return copy;
+    }
+
+    private boolean hasAny(ObjectNode state) {
+        for (String k : keys) {
+            if (state.has(k)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean mayHoldSealed(ObjectNode stored) {
+        for (JsonNode value : stored) {
+            if (value.isTextual() && value.textValue().startsWith("flowstate:secret:")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,230 @@
+package io.flowstate.camel.trigger;
+
+import java.lang.reflect.Array;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.flowstate.camel.FlowStateException;
+import io.flowstate.camel.snapshot.FlowSnapshotConflictException;
+import io.flowstate.camel.snapshot.FlowSnapshotRepository;
+import io.flowstate.camel.snapshot.VersionedValue;
+import io.flowstate.camel.state.JsonValues;
+import io.flowstate.camel.support.Identifiers;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.SynchronizationAdapter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code flowstate:changes:KEY}, Windmill's trigger pattern: the body (a collection the source gave) minus what the
+ * {@code persistent} KEY holds from last time becomes the body; the watermark (ids and content hashes of the items the
+ * source showed) is stored by compare-and-set on the key's version, at once or only when the exchange completes
+ * without error.
+ */
+public final class ChangeWatch {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChangeWatch.class);
+    /** Conflicting concurrent commits tolerated before giving up. */
+    private static final int MAX_ATTEMPTS = 100;
+
+    /** Which items go on. */
+    public enum Mode {
+        NEW,
+        NEW_OR_CHANGED;
+
+        public static Mode of(String text) {
+            if ("new".equals(text) || text == null) {
+                return NEW;
+            }
+            if ("newOrChanged".equals(text)) {
+                return NEW_OR_CHANGED;
+            }
+            throw new IllegalArgumentException("flowstate:changes mode must be new or newOrChanged, was '" + text + "'");
+        }
+    }
+
+    /** When the watermark is stored. */
+    public enum Commit {
+        ON_COMPLETION,
+        IMMEDIATE;
+
+        public static Commit of(String text) {
+            if ("onCompletion".equals(text) || text == null) {
+                return ON_COMPLETION;
+            }
+            if ("immediate".equals(text)) {
+                return IMMEDIATE;
+            }
+            throw new IllegalArgumentException("flowstate:changes commit must be onCompletion or immediate, was '" + text
+                                               + "'");
+        }
+    }
+
+    /** The options of one endpoint, checked when it is created. */
+    public record Options(IdPath idPath, Mode mode, Commit commit, boolean stopWhenEmpty) {
+        public static Options of(String idPath, String mode, String commit, boolean stopWhenEmpty) {
+            return new Options(IdPath.parse(idPath), Mode.of(mode), Commit.of(commit), stopWhenEmpty);
+        }
+    }
+
+    /** What a poll found: the new (or changed) items, in the body's order. */
+    public record Result(List<Object> items, int total) {
+    }
+
+    private final JsonValues json;
+    private final Supplier<FlowSnapshotRepository> repository;
+
+    public ChangeWatch(JsonValues json, Supplier<FlowSnapshotRepository> repository) {
+        this.json = json;
+        this.repository = repository;
+    }
+
+    /**
+     * Diffs the body against the watermark in {@code flowId}'s persistent {@code key}, and stores or schedules the new
+     * watermark.
+     *
+     * @throws FlowStateException when the body is not a collection, an item has no id or two items share an id with
+     *                            different content, or the key does not hold a watermark; nothing is stored then
+     */
+    public Result poll(Exchange exchange, String flowId, String key, Options options) {
+        Identifiers.requireKey(key);
+        String where = "persistent key '" + key + "' of flow '" + flowId + "'";
+        List<Object> items = items(exchange.getMessage().getBody(), key);
+        Map<String, Object> originals = new LinkedHashMap<>();
+        Map<String, Watermark.Entry> current = new LinkedHashMap<>();
+        for (int i = 0; i < items.size(); i++) {
+            Object item = items.get(i);
+            JsonNode node = json.toJson(key + "[" + i + "]", item);
+            JsonNode id = options.idPath().idOf(node);
+            if (id == null) {
+                throw new FlowStateException("Item " + i + " of the body given to flowstate:changes:" + key
+                                             + " has no id at idPath '" + options.idPath() + "'. Nothing was stored."
+                                             + " Set idPath to the field holding the id (e.g. idPath=id).");
+            }
+            String idKey = Canonical.key(id);
+            Watermark.Entry entry = new Watermark.Entry(id, Canonical.hash(node));
+            Watermark.Entry earlier = current.putIfAbsent(idKey, entry);
+            if (earlier == null) {
+                originals.put(idKey, item);
+            } else if (!earlier.hash().equals(entry.hash())) {
+                throw new FlowStateException("Items of the body given to flowstate:changes:" + key + " share the id "
+                                             + idKey + " but differ (the second is item " + i + "). Nothing was stored."
+                                             + " Choose an idPath that identifies items.");
+            }
+        }
+        Watermark view = new Watermark(current);
+        Watermark first = null;
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            Optional<VersionedValue> stored = repository.get().getValue(flowId, key);
+            Watermark base = Watermark.parse(stored.map(VersionedValue::value).orElse(null), where);
+            long version = stored.map(VersionedValue::version).orElse(0L);
+            if (first == null) {
+                first = base;
+            }
+            // after a conflict, keep what the concurrent commit added (merge), so it is not given out again
+            Watermark next = attempt == 0 ? view : view.mergedWith(first, base);
+            List<Object> fresh = new ArrayList<>();
+            view.entries().forEach((idKey, entry) -> {
+                Watermark.Entry before = base.entries().get(idKey);
+                if (before == null || options.mode() == Mode.NEW_OR_CHANGED && !before.hash().equals(entry.hash())) {
+                    fresh.add(originals.get(idKey));
+                }
+            });
+            if (options.commit() == Commit.ON_COMPLETION) {
+                if (!next.sameAs(base)) {
+                    exchange.getExchangeExtension().addOnCompletion(
+                            new CommitOnCompletion(flowId, key, where, base, version, next));
+                }
+                return new Result(fresh, items.size());
+            }
+            if (next.sameAs(base)) {
+                return new Result(fresh, items.size());
+            }
+            try {
+                repository.get().putValue(flowId, key, next.toJson(), version);
+                return new Result(fresh, items.size());
+            } catch (FlowSnapshotConflictException e) {
+                // another poll committed first: diff again against what it stored, so no item is given out twice
+            }
+        }
+        throw new FlowStateException("Gave up storing the watermark in " + where + " after " + MAX_ATTEMPTS
+                                     + " conflicting concurrent commits; nothing was stored by this exchange.");
+    }
+
+    private static List<Object> items(Object body, String key) {
+        if (body instanceof Collection<?> collection) {
+            return new ArrayList<>(collection);
+        }
+        if (body instanceof JsonNode node && node.isArray()) {
+            List<Object> list = new ArrayList<>();
+            node.elements().forEachRemaining(list::add);
+            return list;
+        }
+        if (body != null && body.getClass().isArray() && !(body instanceof byte[]) && !(body instanceof char[])) {
+            List<Object> list = new ArrayList<>();
+            for (int i = 0; i < Array.getLength(body); i++) {
+                list.add(Array.get(body, i));
+            }
+            return list;
+        }
+        throw new FlowStateException("flowstate:changes:" + key + " needs a collection in the body (a List, an array"
+                                     + " or a JSON array), but the body is "
+                                     + (body == null ? "null" : "a " + body.getClass().getName())
+                                     + ". Nothing was stored. Convert it first, e.g. unmarshal().json() for JSON text.");
+    }
+
+    /** Stores the watermark when the exchange completes without error; a failed exchange stores nothing. */
+    private final class CommitOnCompletion extends SynchronizationAdapter {
+        private final String flowId;
+        private final String key;
+        private final String where;
+        private final Watermark base;
+        private final long baseVersion;
+        private final Watermark next;
+
+        CommitOnCompletion(String flowId, String key, String where, Watermark base, long baseVersion, Watermark next) {
+            this.flowId = flowId;
+            this.key = key;
+            this.where = where;
+            this.base = base;
+            this.baseVersion = baseVersion;
+            this.next = next;
+        }
+
+        @Override
+        public void onComplete(Exchange exchange) {
+            try {
+                commit();
+            } catch (RuntimeException e) {
+                // the exchange is over: nobody to fail; the items come again with the next poll
+                LOG.warn("Could not store the watermark in {}: {}", where, e.getMessage(), e);
+            }
+        }
+
+        private void commit() {
+            Watermark theirs = base;
+            long version = baseVersion;
+            for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+                Watermark merged = attempt == 0 ? next : next.mergedWith(base, theirs);
+                if (merged.sameAs(theirs)) {
+                    return;
+                }
+                try {
+                    repository.get().putValue(flowId, key, merged.toJson(), version);
+                    return;
+                } catch (FlowSnapshotConflictException e) {
+                    Optional<VersionedValue> stored = repository.get().getValue(flowId, key);
+                    theirs = Watermark.parse(stored.map(VersionedValue::value).orElse(null), where);
+                    version = stored.map(VersionedValue::version).orElse(0L);
+                }
+            }
+            throw new FlowStateException("gave up after " + MAX_ATTEMPTS + " conflicting concurrent commits");
+        }
+    }
+}

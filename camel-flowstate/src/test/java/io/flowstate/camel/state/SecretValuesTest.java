@@ -1,0 +1,81 @@
+package io.flowstate.camel.state;
+
+import java.util.Base64;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.flowstate.camel.FlowStateException;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Secret values: encrypted with a fresh IV each time and bound to their key, unreadable with another key or after
+ * tampering (messages never show values), redacted without a key, and hidden from error messages.
+ */
+class SecretValuesTest {
+
+    private static final String KEY = Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes());
+    private static final String OTHER_KEY = Base64.getEncoder().encodeToString("fedcba9876543210fedcba9876543210".getBytes());
+    private final JsonValues json = new JsonValues();
+
+    @Test
+    void encryptedValuesDifferEachTimeAndOpenToTheValue() {
+        SecretValues secrets = SecretValues.of("password", KEY);
+        JsonNode value = json.toJson("password", java.util.Map.of("user", "ann", "pin", 1234));
+
+        JsonNode first = secrets.seal("password", value);
+        JsonNode second = secrets.seal("password", value);
+
+        assertThat(first.asText()).startsWith("flowstate:secret:v1:").doesNotContain("ann");
+        assertThat(first).isNotEqualTo(second);
+        assertThat(secrets.open("password", first, json)).isEqualTo(value);
+        assertThat(secrets.seal("other", value)).isSameAs(value);
+    }
+
+    @Test
+    void anotherKeyATamperedValueOrAValueMovedToAnotherStateKeyCannotBeOpened() {
+        SecretValues secrets = SecretValues.of("password,pin", KEY);
+        JsonNode sealed = secrets.seal("password", TextNode.valueOf("hunter2"));
+        String text = sealed.asText();
+        JsonNode tampered = TextNode.valueOf(text.substring(0, text.length() - 2) + (text.endsWith("A") ? "BB" : "AA"));
+
+        assertThatThrownBy(() -> SecretValues.of("password", OTHER_KEY).open("password", sealed, json))
+                .isInstanceOf(FlowStateException.class).hasMessageContaining("'password'")
+                .hasMessageContaining("another secretKey").hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> secrets.open("password", tampered, json)).isInstanceOf(FlowStateException.class);
+        assertThatThrownBy(() -> secrets.open("pin", sealed, json)).isInstanceOf(FlowStateException.class);
+        assertThatThrownBy(() -> SecretValues.of("password", null).open("password", sealed, json))
+                .hasMessageContaining("no secretKey to decrypt it");
+    }
+
+    @Test
+    void withoutAKeyValuesAreRedactedAndOpenToNothing() {
+        SecretValues secrets = SecretValues.of("password", null);
+
+        JsonNode sealed = secrets.seal("password", TextNode.valueOf("hunter2"));
+
+        assertThat(sealed.asText()).isEqualTo("flowstate:secret:redacted");
+        assertThat(secrets.open("password", sealed, json)).isNull();
+    }
+
+    @Test
+    void aKeyThatIsNotABase64AesKeyIsRefusedWithoutShowingIt() {
+        assertThatThrownBy(() -> SecretValues.of("password", "not base64 !!")).hasMessageContaining("not base64")
+                .hasMessageNotContaining("!!");
+        assertThatThrownBy(() -> SecretValues.of("password", Base64.getEncoder().encodeToString(new byte[10])))
+                .hasMessageContaining("16, 24 or 32 bytes, but decodes to 10 bytes");
+    }
+
+    @Test
+    void errorMessagesAboutASecretKeyDoNotShowItsValue() {
+        json.setSecrets(SecretValues.of("password", null));
+        LocalStateStore state = new LocalStateStore(json, null);
+        state.set("password", "hunter2");
+
+        assertThatThrownBy(() -> state.increment("password", 1)).isInstanceOf(StateTypeException.class)
+                .hasMessageContaining("'password'").hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> state.append("password", "x")).hasMessageNotContaining("hunter2");
+    }
+}
