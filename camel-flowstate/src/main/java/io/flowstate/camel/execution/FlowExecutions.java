@@ -289,10 +289,9 @@ public class FlowExecutions {
         FlowExecution execution = fromSnapshot(stored, stored.status(), stored.version(), stateClass);
         execution.resources().addOwn(own);
         execution.resources().setFlow(resourceCatalog.flowResources(stored.routeId(), stored.flowId()));
+        // read-only until this node saves it (flowstate:snapshot): another node may be running it, so no lease is
+        // taken and the end of this exchange does not finish it
         attachTo(exchange, execution);
-        if (stored.status() == FlowStatus.RUNNING) {
-            carryOn(execution);
-        }
         return execution;
     }
 
