@@ -469,6 +469,6 @@ public class FlowExecutions {
     }
 
     private StateSchema schema(Class<?> stateClass) {
-        return stateClass == null ? null : schemas.computeIfAbsent(stateClass, c -> new StateSchema(c, json.mapper()));
+        return stateClass == null ? null : schemas.computeIfAbsent(stateClass, c -> new StateSchema(c, json));
     }
 }
