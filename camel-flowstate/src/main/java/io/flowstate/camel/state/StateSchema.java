@@ -100,8 +100,9 @@ public final class StateSchema {
                                          + " must be " + describe(expected) + ", but "
                                          + (given == null ? "nothing" : given.getNodeType().name().toLowerCase() + " "
                                                                         + json.shown(field, given))
-                                         + " was given (" + e.getOriginalMessage() + ")",
-                    e);
+                                         + " was given"
+                                         + (json.secrets().isSecret(field) ? "" : " (" + e.getOriginalMessage() + ")"),
+                    json.secrets().isSecret(field) ? null : e); // Jackson's own message may quote the value
         } catch (java.io.IOException e) {
             throw new StateTypeException("The state of class " + type.getName() + " cannot be checked: " + e.getMessage(),
                     e);
