@@ -13,6 +13,12 @@ public final class FlowStateConstants {
      */
     public static final String EXECUTION = "CamelFlowStateExecution";
 
+    /**
+     * Exchange property (internal): the index of every split/loop iteration or multicast branch the exchange is in,
+     * by iteration node. Replaced, never changed, as copies share it.
+     */
+    public static final String ITERATIONS = "CamelFlowStateIterations";
+
     /** Every header of the component starts with this. */
     public static final String HEADER_PREFIX = "CamelFlowState";
 

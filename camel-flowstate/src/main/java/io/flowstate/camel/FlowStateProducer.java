@@ -14,7 +14,6 @@ import io.flowstate.camel.execution.ResumeSignal;
 import io.flowstate.camel.state.MissingStateException;
 import io.flowstate.camel.state.StateStore;
 import org.apache.camel.Exchange;
-import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Message;
 import org.apache.camel.spi.InvokeOnHeader;
 import org.apache.camel.support.HeaderSelectorProducer;
@@ -78,24 +77,14 @@ public class FlowStateProducer extends HeaderSelectorProducer {
     @InvokeOnHeader("set")
     public Object onSet(Exchange exchange) {
         String key = key(exchange, "set");
-        Message message = exchange.getMessage();
-        Object header = message.getHeader(FlowStateConstants.VALUE);
-        store(exchange).set(key, header != null ? header : message.getBody());
-        if (header != null) {
-            message.removeHeader(FlowStateConstants.VALUE);
-        }
+        withValue(exchange, value -> store(exchange).set(key, value));
         return DONE;
     }
 
     @InvokeOnHeader("append")
     public Object onAppend(Exchange exchange) {
         String key = key(exchange, "append");
-        Message message = exchange.getMessage();
-        Object header = message.getHeader(FlowStateConstants.VALUE);
-        store(exchange).append(key, header != null ? header : message.getBody());
-        if (header != null) {
-            message.removeHeader(FlowStateConstants.VALUE);
-        }
+        withValue(exchange, value -> store(exchange).append(key, value));
         return DONE;
     }
 
@@ -151,7 +140,7 @@ public class FlowStateProducer extends HeaderSelectorProducer {
             message.setBody(executions.json().toJava(run.results().result(name)));
             return DONE;
         }
-        if (exchange.getProperty(ExchangePropertyKey.CORRELATION_ID) != null) {
+        if (!run.isCarriedBy(exchange)) {
             throw new FlowStateException("flowstate:suspend:" + name + " is inside a split, multicast or similar EIP:"
                                          + " a suspend there would stop only that copy. Suspend before or after it.");
         }
@@ -225,6 +214,16 @@ public class FlowStateProducer extends HeaderSelectorProducer {
                                          + FlowStateConstants.KEY);
         }
         return key;
+    }
+
+    /** Uses header CamelFlowStateValue, or else the body; the header is removed once used, so it cannot leak on. */
+    private static void withValue(Exchange exchange, java.util.function.Consumer<Object> use) {
+        Message message = exchange.getMessage();
+        Object header = message.getHeader(FlowStateConstants.VALUE);
+        use.accept(header != null ? header : message.getBody());
+        if (header != null) {
+            message.removeHeader(FlowStateConstants.VALUE);
+        }
     }
 
     private static StartOptions startOptions(FlowStateEndpoint endpoint) {

@@ -56,6 +56,12 @@ public final class FlowExecution {
     private CheckpointPolicy checkpointPolicy = CheckpointPolicy.AFTER_EACH_STEP;
     private java.util.Set<String> unrecordedSteps = java.util.Set.of();
     private ResumeSignal resumeSignal;
+    /** The run this one is an inner flow of (in memory, while the inner flow's route runs), or null. */
+    private FlowExecution parentRun;
+    /** Inner runs started so far, by flow and iteration: the n-th start gets the same id on every re-entry. */
+    private Map<String, Integer> childStarts;
+    /** Signals for inner runs resumed through this (root) run, by inner run id; shared down the chain. */
+    private Map<String, ResumeSignal> childSignals;
     /** The exchange that started or restored the run: its end finishes the run once saved. */
     private Exchange carrier;
     private boolean completionRegistered;
@@ -226,6 +232,45 @@ public final class FlowExecution {
 
     synchronized void setResumeSignal(ResumeSignal signal) {
         this.resumeSignal = signal;
+    }
+
+    synchronized FlowExecution getParentRun() {
+        return parentRun;
+    }
+
+    synchronized void setParentRun(FlowExecution parent) {
+        this.parentRun = parent;
+        this.childSignals = parent.childSignals();
+    }
+
+    synchronized Map<String, ResumeSignal> childSignals() {
+        if (childSignals == null) {
+            childSignals = new java.util.concurrent.ConcurrentHashMap<>(); // most runs have no inner flow
+        }
+        return childSignals;
+    }
+
+    /**
+     * The id of the next inner run of flow {@code childFlowId} started from this run at {@code place} (the iterations
+     * the exchange is in): derived from this run's id, so re-entering the route after a crash or a resume finds the
+     * same inner run again instead of starting another.
+     */
+    synchronized String nextChildId(String childFlowId, String place) {
+        String slot = childFlowId + "/" + place;
+        if (childStarts == null) {
+            childStarts = new java.util.HashMap<>();
+        }
+        int n = childStarts.merge(slot, 1, Integer::sum);
+        byte[] name = (executionId + "/" + slot + "/" + n).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return java.util.UUID.nameUUIDFromBytes(name).toString();
+    }
+
+    /**
+     * Whether {@code exchange} is the one that carries the run (started or restored it), not a copy a split or
+     * multicast made of it. The original exchange object goes on after those EIPs, so this holds after them too.
+     */
+    public synchronized boolean isCarriedBy(Exchange exchange) {
+        return carrier == exchange;
     }
 
     synchronized void carriedBy(Exchange exchange) {

@@ -23,6 +23,7 @@ import io.flowstate.camel.support.ResumeTokens;
 import io.flowstate.camel.support.RunIds;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
+import org.apache.camel.support.ExchangeHelper;
 
 /**
  * Starts, attaches, saves, suspends and finishes runs, and holds what the runs of one flow share in this CamelContext
@@ -99,7 +100,7 @@ public class FlowExecutions {
         if (attached != null) {
             return attached;
         }
-        if (exchange.getProperty(ExchangePropertyKey.CORRELATION_ID) != null) {
+        if (isCopy(exchange)) {
             throw new FlowStateException("This exchange is a copy made by a split, multicast or similar EIP and carries"
                                          + " no flow run. Start the run before the split (flowstate:start) so that"
                                          + " every copy shares it, or start one run per copy with flowstate:start"
@@ -115,6 +116,9 @@ public class FlowExecutions {
      */
     public FlowExecution start(Exchange exchange, StartOptions options) {
         FlowExecution attached = exchange.getProperty(FlowStateConstants.EXECUTION, FlowExecution.class);
+        if (attached != null && options.flowId() != null && !options.flowId().equals(attached.getFlowId())) {
+            return startInner(exchange, attached, options);
+        }
         if (attached != null) {
             if (attached.isFromRepository() && attached.state().schema() == null && options.stateClass() != null) {
                 attached.adoptStateClass(schema(options.stateClass()));
@@ -138,6 +142,87 @@ public class FlowExecutions {
         applyFlowOptions(execution, options);
         attachTo(exchange, execution);
         return execution;
+    }
+
+    /**
+     * An inner flow: {@code flowstate:start:CHILD} reached from a step of another run (e.g. through to("direct:…"))
+     * starts a child run linked to it, attached while the inner flow's route runs (then the parent is attached again,
+     * see {@link #endInner}). Its id is derived from the parent's, so when the parent's route is re-entered (resume,
+     * recovery) the same inner run is found and continued instead of starting another.
+     */
+    private FlowExecution startInner(Exchange exchange, FlowExecution parent, StartOptions options) {
+        if (!Identifiers.isName(options.flowId())) {
+            throw new FlowStateException("The flow id '" + options.flowId() + "' is not valid");
+        }
+        String childId = parent.nextChildId(options.flowId(), place(exchange));
+        FlowSnapshot stored = repository.get().load(childId).orElse(null);
+        FlowExecution child;
+        if (stored == null) {
+            Instant now = clock.instant();
+            child = new FlowExecution(childId, options.flowId(), ExchangeHelper.getAtRouteId(exchange), now,
+                    new LocalStateStore(json, schema(options.stateClass())), this,
+                    RunInput.of(exchange.getMessage(), json), new StepResults(), FlowStatus.RUNNING, 0,
+                    parent.getExecutionId());
+        } else if (stored.status().isFinished()) {
+            // the parent is re-entered after its inner run finished: every step of it is completed and replays
+            child = fromSnapshot(stored, stored.status(), stored.version(), options.stateClass());
+        } else {
+            ResumeSignal signal = parent.childSignals().remove(childId);
+            if (stored.status() == FlowStatus.SUSPENDED && signal == null) {
+                throw new FlowStateException("The inner run " + childId + " of flow '" + options.flowId()
+                                             + "' is suspended at '" + stored.waitingFor()
+                                             + "': resume that run with its own token");
+            }
+            child = fromSnapshot(stored, FlowStatus.RUNNING, checkpoints.claim(stored), options.stateClass());
+            child.setResumeSignal(signal);
+        }
+        child.setParentRun(parent);
+        applyFlowOptions(child, options);
+        exchange.setProperty(FlowStateConstants.EXECUTION, child);
+        child.carriedBy(exchange);
+        if (child.getVersion() > 0 && child.getStatus() == FlowStatus.RUNNING) {
+            carryOn(child);
+        }
+        return child;
+    }
+
+    /**
+     * The route of an inner run ended: finish the inner run (COMPLETED or FAILED once saved) and attach its parent
+     * again; if the inner run suspended, the parent is saved SUSPENDED waiting for it.
+     */
+    public void endInner(Exchange exchange, FlowExecution child) {
+        FlowExecution parent = child.getParentRun();
+        try {
+            if (child.getStatus() == FlowStatus.SUSPENDED) {
+                checkpoints.save(parent, FlowCheckpoints.Transition.suspended(
+                        INNER_PREFIX + child.getExecutionId(), null, null));
+                active.remove(parent);
+            } else if (child.getStatus() == FlowStatus.RUNNING && child.getVersion() > 0) {
+                Exception failure = exchange.getException();
+                finish(child, failure == null ? FlowStatus.COMPLETED : FlowStatus.FAILED,
+                        failure == null ? null : failure.getClass().getName() + ": " + failure.getMessage());
+            }
+        } finally {
+            exchange.setProperty(FlowStateConstants.EXECUTION, parent);
+        }
+    }
+
+    /**
+     * A copy made by split, multicast or recipientList: it carries the id of the exchange it was copied from. After
+     * such an EIP the original exchange goes on with the copies' properties, so its own id there does not count.
+     */
+    private static boolean isCopy(Exchange exchange) {
+        String correlationId = exchange.getProperty(ExchangePropertyKey.CORRELATION_ID, String.class);
+        return correlationId != null && !correlationId.equals(exchange.getExchangeId());
+    }
+
+    /** What a parent waits for while its inner run is suspended: this prefix and the inner run's id. */
+    public static final String INNER_PREFIX = "inner:";
+
+    /** Where in the parent an inner flow starts: the iterations (split, loop, multicast branch) the exchange is in. */
+    private static String place(Exchange exchange) {
+        Map<?, ?> iterations = exchange.getProperty(FlowStateConstants.ITERATIONS, Map.class);
+        return iterations == null ? "" : new java.util.TreeMap<>(iterations).toString();
     }
 
     /**

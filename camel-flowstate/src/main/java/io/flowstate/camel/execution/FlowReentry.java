@@ -1,5 +1,7 @@
 package io.flowstate.camel.execution;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -61,13 +63,44 @@ public final class FlowReentry {
                                                    + stored.status() + ", not SUSPENDED: only a suspended run can be"
                                                    + " resumed, once (it may have been resumed already).");
         }
+        if (stored.waitingFor() != null && stored.waitingFor().startsWith(FlowExecutions.INNER_PREFIX)) {
+            throw new ResumeException.InvalidToken("Run " + id + " waits for its inner run "
+                                                   + stored.waitingFor().substring(FlowExecutions.INNER_PREFIX.length())
+                                                   + ": resume that run with its own token");
+        }
         if (!ResumeTokens.matches(token, stored.resumeTokenHash())) {
             throw new ResumeException.InvalidToken("The resume token does not match run " + id
                                                    + ": use the token from the reply of its suspend step");
         }
+        proceed(stored, new ResumeSignal(stored.waitingFor(), payload, false), caller);
+    }
+
+    /**
+     * Claims the run and continues it. An inner run is continued through its root run: the root's route is re-entered
+     * and reaches the inner flow again, which picks up the inner run (with {@code signal}); every run on the way is
+     * claimed first, the inner one before its parents.
+     */
+    private void proceed(FlowSnapshot stored, ResumeSignal signal, Exchange caller) {
         Route route = checkRoute(stored);
         long version = claim(stored);
-        reenter(route, stored, version, new ResumeSignal(stored.waitingFor(), payload, false), caller);
+        if (stored.parentExecutionId() == null) {
+            reenter(route, stored, version, signal, caller, Map.of());
+            return;
+        }
+        Map<String, ResumeSignal> innerSignals = new HashMap<>();
+        if (signal != null) {
+            innerSignals.put(stored.executionId(), signal);
+        }
+        FlowSnapshot parent = executions.load(stored.parentExecutionId());
+        while (true) {
+            Route parentRoute = checkRoute(parent);
+            long parentVersion = claim(parent);
+            if (parent.parentExecutionId() == null) {
+                reenter(parentRoute, parent, parentVersion, null, caller, innerSignals);
+                return;
+            }
+            parent = executions.load(parent.parentExecutionId());
+        }
     }
 
     /** Continues SUSPENDED runs whose timeout passed: their suspend step yields null and CamelFlowStateTimedOut. */
@@ -94,12 +127,10 @@ public final class FlowReentry {
             if (stored == null) {
                 return 0;
             }
-            Route route = checkRoute(stored);
-            long version = claim(stored);
             ResumeSignal signal = timedOut ? new ResumeSignal(stored.waitingFor(), NullNode.getInstance(), true) : null;
             LOG.info("Continuing run {} of flow '{}' ({})", executionId, stored.flowId(),
                     timedOut ? "its suspend '" + stored.waitingFor() + "' timed out" : "its node's lease expired");
-            reenter(route, stored, version, signal, null);
+            proceed(stored, signal, null);
             return 1;
         } catch (ResumeException.NotSuspended e) {
             return 0; // another node or a resume got there first
@@ -138,7 +169,9 @@ public final class FlowReentry {
         }
     }
 
-    private void reenter(Route route, FlowSnapshot stored, long version, ResumeSignal signal, Exchange caller) {
+    private void reenter(
+            Route route, FlowSnapshot stored, long version, ResumeSignal signal, Exchange caller,
+            Map<String, ResumeSignal> innerSignals) {
         Exchange exchange = route.getEndpoint().createExchange();
         JsonNode input = stored.input();
         exchange.getMessage().setBody(executions.json().toJava(input.get("body")));
@@ -149,6 +182,7 @@ public final class FlowReentry {
         }
         FlowExecution run = executions.fromSnapshot(stored, FlowStatus.RUNNING, version, null);
         run.setResumeSignal(signal);
+        run.childSignals().putAll(innerSignals);
         FlowExecutions.attachTo(exchange, run);
         executions.carryOn(run);
         try {

@@ -17,12 +17,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 public final class StepResults {
 
-    private final Map<String, JsonNode> results = new LinkedHashMap<>();
-    private final Set<String> completed = new LinkedHashSet<>();
-    private Pending pending = new Pending();
+    private final Map<String, JsonNode> results = new LinkedHashMap<>(4);
+    private final Set<String> completed = new LinkedHashSet<>(4);
+    private Pending pending = Pending.NONE;
 
     /** What the next checkpoint must write: results written and steps newly completed since the last one. */
     record Pending(Set<String> results, List<String> completed) {
+        /** Nothing pending (shared, never changed: replaced by a fresh one on the first completed step). */
+        static final Pending NONE = new Pending(Set.of(), List.of());
+
         Pending() {
             this(new LinkedHashSet<>(), new ArrayList<>());
         }
@@ -38,6 +41,9 @@ public final class StepResults {
 
     /** Records a step as completed with its result (already a JSON copy owned by this object). */
     public synchronized void complete(String stepKey, JsonNode result) {
+        if (pending == Pending.NONE) {
+            pending = new Pending();
+        }
         results.put(stepKey, result);
         pending.results().add(stepKey); // also when a step ran again (at-least-once): its new result is written
         if (completed.add(stepKey)) {
@@ -72,7 +78,7 @@ public final class StepResults {
     synchronized Pending drain(java.util.function.BiConsumer<Pending, Map<String, JsonNode>> writer) {
         Pending drained = pending;
         writer.accept(drained, results);
-        pending = new Pending();
+        pending = Pending.NONE;
         return drained;
     }
 
@@ -88,6 +94,6 @@ public final class StepResults {
 
     /** Everything is being written whole (the run's first save): nothing stays pending. */
     synchronized void markAllSaved() {
-        pending = new Pending();
+        pending = Pending.NONE;
     }
 }

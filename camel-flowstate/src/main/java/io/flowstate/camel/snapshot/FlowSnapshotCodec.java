@@ -30,8 +30,13 @@ import io.flowstate.camel.execution.FlowStatus;
  * <p>
  * A snapshot document (format 1) has the fields of {@link FlowSnapshot}; null fields are left out. A delta is one
  * object: {@code formatVersion}, {@code version}, {@code updatedAt}, then only what changed ({@code clearState},
- * {@code stateRemoved}, {@code stateSet}, {@code results}, {@code completedSteps}, and each replaced field under its
- * snapshot name, null meaning cleared). Numbers read back as the smallest fitting node type (int, long, big integer;
+ * {@code stateRemoved}, {@code stateSet}, {@code stateAppended} (key to the array of items appended), {@code results},
+ * {@code completedSteps}, and each replaced field under its snapshot name, null meaning cleared).
+ * <p>
+ * Delta format: a delta without appends is written in format 1, exactly as before appends existed, and a delta with
+ * appends in format {@value #DELTA_FORMAT_VERSION}, so a camel-flowstate that does not know appends refuses it with a
+ * clear "newer format" error instead of silently dropping the items. Deltas of format 1 and 2 are both read; a
+ * missing {@code stateAppended} means none. Numbers read back as the smallest fitting node type (int, long, big integer;
  * decimals as double).
  * <p>
  * Thread-safe.
@@ -40,6 +45,9 @@ public final class FlowSnapshotCodec {
 
     /** Default {@code maxSnapshotSize}: 16 MiB. */
     public static final int DEFAULT_MAX_SNAPSHOT_SIZE = 16 * 1024 * 1024;
+
+    /** The newest delta format read and written: 2 adds {@code stateAppended}. Snapshots stay in format 1. */
+    public static final int DELTA_FORMAT_VERSION = 2;
 
     /** Deepest JSON nesting accepted in a stored document. */
     public static final int MAX_NESTING_DEPTH = 500;
@@ -126,7 +134,7 @@ public final class FlowSnapshotCodec {
     public FlowSnapshot decode(byte[] data, int offset, int length, String executionId, String source) {
         String what = "The snapshot of run " + (executionId == null ? "?" : executionId) + " in " + source;
         ObjectNode doc = readObject(data, offset, length, what);
-        checkFormat(doc, what);
+        checkFormat(doc, what, FlowSnapshot.FORMAT_VERSION);
         try {
             String storedId = requiredText(doc, "executionId", what);
             if (executionId != null && !executionId.equals(storedId)) {
@@ -176,7 +184,8 @@ public final class FlowSnapshotCodec {
     public byte[] encodeDelta(String executionId, FlowSnapshotDelta d, long version) {
         return write("delta of run " + executionId, g -> {
             g.writeStartObject();
-            g.writeNumberField("formatVersion", FlowSnapshot.FORMAT_VERSION);
+            g.writeNumberField("formatVersion",
+                    d.stateAppended().isEmpty() ? FlowSnapshot.FORMAT_VERSION : DELTA_FORMAT_VERSION);
             g.writeNumberField("version", version);
             g.writeStringField("updatedAt", d.updatedAt().toString());
             if (d.clearState()) {
@@ -187,6 +196,17 @@ public final class FlowSnapshotCodec {
             }
             if (!d.stateSet().isEmpty()) {
                 writeMap(g, "stateSet", d.stateSet());
+            }
+            if (!d.stateAppended().isEmpty()) {
+                g.writeObjectFieldStart("stateAppended");
+                for (Map.Entry<String, List<JsonNode>> e : d.stateAppended().entrySet()) {
+                    g.writeArrayFieldStart(e.getKey());
+                    for (JsonNode item : e.getValue()) {
+                        g.writeTree(item);
+                    }
+                    g.writeEndArray();
+                }
+                g.writeEndObject();
             }
             if (!d.results().isEmpty()) {
                 writeMap(g, "results", d.results());
@@ -220,7 +240,7 @@ public final class FlowSnapshotCodec {
     public StoredDelta decodeDelta(byte[] data, int offset, int length, String executionId, String source) {
         String what = "A delta of run " + executionId + " in " + source;
         ObjectNode doc = readObject(data, offset, length, what);
-        checkFormat(doc, what);
+        checkFormat(doc, what, DELTA_FORMAT_VERSION);
         try {
             long version = requiredLong(doc, "version", what);
             FlowSnapshotDelta.Builder b = FlowSnapshotDelta.builder().updatedAt(instant(doc, "updatedAt", what, true));
@@ -235,6 +255,19 @@ public final class FlowSnapshotCodec {
                 for (Iterator<Map.Entry<String, JsonNode>> it = set.fields(); it.hasNext();) {
                     Map.Entry<String, JsonNode> e = it.next();
                     b.setState(e.getKey(), e.getValue());
+                }
+            }
+            ObjectNode appended = object(doc, "stateAppended", what);
+            if (appended != null) {
+                for (Iterator<Map.Entry<String, JsonNode>> it = appended.fields(); it.hasNext();) {
+                    Map.Entry<String, JsonNode> e = it.next();
+                    if (!e.getValue().isArray()) {
+                        throw new FlowSnapshotFormatException(
+                                what + ": field stateAppended." + e.getKey() + " is not a JSON array");
+                    }
+                    for (JsonNode item : e.getValue()) {
+                        b.appendState(e.getKey(), item);
+                    }
                 }
             }
             ObjectNode results = object(doc, "results", what);
@@ -331,15 +364,15 @@ public final class FlowSnapshotCodec {
         return e instanceof com.fasterxml.jackson.core.JacksonException je ? je.getOriginalMessage() : e.getMessage();
     }
 
-    private static void checkFormat(ObjectNode doc, String what) {
+    private static void checkFormat(ObjectNode doc, String what, int newest) {
         JsonNode format = doc.get("formatVersion");
         if (format == null || !format.canConvertToInt()) {
             throw new FlowSnapshotFormatException(what + " has no valid formatVersion: the stored data is corrupt");
         }
         int version = format.intValue();
-        if (version > FlowSnapshot.FORMAT_VERSION) {
+        if (version > newest) {
             throw new FlowSnapshotFormatException(
-                    what + " is in snapshot format " + version + ", newer than format " + FlowSnapshot.FORMAT_VERSION
+                    what + " is in format " + version + ", newer than format " + newest
                                                   + " which this camel-flowstate reads: run the newer camel-flowstate that wrote it."
                                                   + " Nothing was changed");
         }

@@ -8,11 +8,14 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import io.flowstate.camel.execution.FlowStatus;
 import io.flowstate.camel.support.Identifiers;
@@ -21,9 +24,21 @@ import io.flowstate.camel.support.Identifiers;
  * What changed in a run since its last save: the per-step checkpoint. Its cost is proportional to the change, not to
  * the run's age; repositories append it (file log, delta table) and fold deltas into a full snapshot now and then.
  * <p>
- * Applied in this order: {@linkplain Builder#clearState() clear the state}, remove state keys, set state keys, put
- * results, append completed steps, then replace the changed fields (status, waiting-for, wake-at, resume-token hash,
- * resource names, lease, failure). A field not mentioned stays as it was; a field set to null is cleared.
+ * Applied in this order: {@linkplain Builder#clearState() clear the state}, remove state keys, set state keys,
+ * {@linkplain Builder#appendState(String, JsonNode) append items to state lists}, put results, append completed steps,
+ * then replace the changed fields (status, waiting-for, wake-at, resume-token hash, resource names, lease, failure). A
+ * field not mentioned stays as it was; a field set to null is cleared.
+ * <p>
+ * Appends: a state key holding a list that grows by a few items per step is checkpointed by its new items only, so a
+ * checkpoint costs (and stores) what changed, not the whole list again. Appending to an absent key (or one holding
+ * JSON null) creates the list. Appending to a key that holds anything but a list is a faulty delta: the repositories
+ * that fold deltas when they are saved (memory) refuse it, the others fail the load of that run with a
+ * {@link FlowSnapshotFormatException} naming the run and the key (file and JDBC never read the state on a checkpoint,
+ * so the writer must append only to keys it knows hold a list or nothing).
+ * <p>
+ * Within one builder, later calls for a key win: {@code setState} or {@code removeState} drops the key's earlier
+ * appends of this delta; an append after a {@code setState} of a list is added to that set value (and is refused if
+ * the set value is not a list); an append after {@code removeState} starts a new list.
  * <p>
  * Immutable: the builder copies the JSON values it is given; never mutate the nodes the accessors return.
  */
@@ -45,6 +60,7 @@ public final class FlowSnapshotDelta {
     private final boolean clearState;
     private final Set<String> stateRemoved;
     private final Map<String, JsonNode> stateSet;
+    private final Map<String, List<JsonNode>> stateAppended;
     private final Map<String, JsonNode> results;
     private final List<String> completedSteps;
     private final Set<Field> changed;
@@ -62,6 +78,9 @@ public final class FlowSnapshotDelta {
         this.clearState = b.clearState;
         this.stateRemoved = Collections.unmodifiableSet(new LinkedHashSet<>(b.stateRemoved));
         this.stateSet = Collections.unmodifiableMap(new LinkedHashMap<>(b.stateSet));
+        Map<String, List<JsonNode>> appended = new LinkedHashMap<>();
+        b.stateAppended.forEach((key, items) -> appended.put(key, List.copyOf(items)));
+        this.stateAppended = Collections.unmodifiableMap(appended);
         this.results = Collections.unmodifiableMap(new LinkedHashMap<>(b.results));
         this.completedSteps = List.copyOf(b.completedSteps);
         this.changed = Collections.unmodifiableSet(b.changed.isEmpty() ? EnumSet.noneOf(Field.class)
@@ -110,7 +129,7 @@ public final class FlowSnapshotDelta {
         return updatedAt;
     }
 
-    /** Whether the whole state is emptied before the keys are removed and set. */
+    /** Whether the whole state is emptied before the keys are removed, set and appended to. */
     public boolean clearState() {
         return clearState;
     }
@@ -121,6 +140,14 @@ public final class FlowSnapshotDelta {
 
     public Map<String, JsonNode> stateSet() {
         return stateSet;
+    }
+
+    /**
+     * Items appended to state lists, key to items in the order they were appended; applied after the sets. Never
+     * holds an empty list.
+     */
+    public Map<String, List<JsonNode>> stateAppended() {
+        return stateAppended;
     }
 
     /** Step results added or replaced, step key to value. */
@@ -184,7 +211,7 @@ public final class FlowSnapshotDelta {
         }
         FlowSnapshotDelta d = (FlowSnapshotDelta) o;
         return clearState == d.clearState && updatedAt.equals(d.updatedAt) && stateRemoved.equals(d.stateRemoved)
-                && stateSet.equals(d.stateSet) && results.equals(d.results) && completedSteps.equals(d.completedSteps)
+                && stateSet.equals(d.stateSet) && stateAppended.equals(d.stateAppended) && results.equals(d.results) && completedSteps.equals(d.completedSteps)
                 && changed.equals(d.changed) && status == d.status && Objects.equals(waitingFor, d.waitingFor)
                 && Objects.equals(wakeAt, d.wakeAt) && Objects.equals(resumeTokenHash, d.resumeTokenHash)
                 && Objects.equals(resourceNames, d.resourceNames) && Objects.equals(leaseOwner, d.leaseOwner)
@@ -193,22 +220,30 @@ public final class FlowSnapshotDelta {
 
     @Override
     public int hashCode() {
-        return Objects.hash(updatedAt, stateSet.keySet(), results.keySet(), completedSteps, changed);
+        return Objects.hash(updatedAt, stateSet.keySet(), stateAppended.keySet(), results.keySet(), completedSteps, changed);
     }
 
     /** Names only: values may hold personal or secret data. */
     @Override
     public String toString() {
-        return "FlowSnapshotDelta[set=" + stateSet.keySet() + ", removed=" + stateRemoved + ", results="
+        return "FlowSnapshotDelta[set=" + stateSet.keySet() + ", appended=" + appendedCounts() + ", removed="
+               + stateRemoved + ", results="
                + results.keySet() + ", completed=" + completedSteps + ", changed=" + changed + "]";
     }
 
-    /** Collects one checkpoint's changes. Later calls for the same key win. */
+    private Map<String, Integer> appendedCounts() {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        stateAppended.forEach((key, items) -> counts.put(key, items.size()));
+        return counts;
+    }
+
+    /** Collects one checkpoint's changes. Later calls for the same key win (see the class comment for appends). */
     public static final class Builder {
         private Instant updatedAt;
         private boolean clearState;
         private final Set<String> stateRemoved = new LinkedHashSet<>();
         private final Map<String, JsonNode> stateSet = new LinkedHashMap<>();
+        private final Map<String, List<JsonNode>> stateAppended = new LinkedHashMap<>();
         private final Map<String, JsonNode> results = new LinkedHashMap<>();
         private final List<String> completedSteps = new ArrayList<>();
         private final Set<Field> changed = EnumSet.noneOf(Field.class);
@@ -230,26 +265,63 @@ public final class FlowSnapshotDelta {
             return this;
         }
 
-        /** Sets a state key; the value is copied (a Java null becomes JSON null). */
+        /**
+         * Sets a state key; the value is copied (a Java null becomes JSON null). Drops this delta's earlier appends to
+         * the key.
+         */
         public Builder setState(String key, JsonNode value) {
             Identifiers.requireKey(key);
             stateRemoved.remove(key);
+            stateAppended.remove(key);
             stateSet.put(key, value == null ? NullNode.instance : value.deepCopy());
             return this;
         }
 
+        /** Removes a state key; drops this delta's earlier sets of and appends to the key. */
         public Builder removeState(String key) {
             Identifiers.requireKey(key);
             stateSet.remove(key);
+            stateAppended.remove(key);
             stateRemoved.add(key);
             return this;
         }
 
-        /** Empties the state before this delta's removals and sets; forgets the changes collected so far. */
+        /**
+         * Appends one item to the list under a state key; the item is copied (a Java null becomes JSON null). Several
+         * appends to one key keep their order. When this delta already sets the key, the item is added to the set
+         * value instead (a JSON null set value becomes a list).
+         *
+         * @throws IllegalArgumentException when this delta sets the key to a value that is not a list
+         */
+        public Builder appendState(String key, JsonNode item) {
+            Identifiers.requireKey(key);
+            JsonNode copy = item == null ? NullNode.instance : item.deepCopy();
+            JsonNode set = stateSet.get(key);
+            if (set != null) {
+                if (set.isNull()) {
+                    set = JsonNodeFactory.instance.arrayNode();
+                    stateSet.put(key, set);
+                }
+                if (!set.isArray()) {
+                    throw new IllegalArgumentException("Cannot append to state key '" + key + "': this delta sets it to "
+                                                       + "a " + set.getNodeType().name().toLowerCase(Locale.ROOT)
+                                                       + ", not a list");
+                }
+                ((ArrayNode) set).add(copy);
+            } else {
+                stateAppended.computeIfAbsent(key, k -> new ArrayList<>()).add(copy);
+            }
+            return this;
+        }
+
+        /**
+         * Empties the state before this delta's removals, sets and appends; forgets the state changes collected so far.
+         */
         public Builder clearState() {
             clearState = true;
             stateSet.clear();
             stateRemoved.clear();
+            stateAppended.clear();
             return this;
         }
 

@@ -3,6 +3,7 @@ package io.flowstate.camel.step;
 import java.util.HashMap;
 import java.util.Map;
 
+import io.flowstate.camel.FlowStateConstants;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -14,8 +15,7 @@ import org.apache.camel.support.processor.DelegateAsyncProcessor;
  */
 final class IterationIndexProcessor extends DelegateAsyncProcessor {
 
-    /** Exchange property: iteration node token → index, of the iterations the exchange is in. */
-    static final String ITERATIONS = "CamelFlowStateIterations";
+    static final String ITERATIONS = FlowStateConstants.ITERATIONS;
 
     private final String token;
     private final String indexProperty;

@@ -63,6 +63,19 @@ public abstract class AbstractFlowSnapshotRepositoryTest {
         return null;
     }
 
+    /**
+     * The bytes the store holds for the last delta of a run (a file's last log line, a delta row), or -1 when it holds
+     * none or the implementation keeps no encoded deltas (memory).
+     */
+    protected long lastDeltaBytes(String executionId) throws Exception {
+        return -1;
+    }
+
+    /** All bytes the store holds for a run (snapshot and deltas), or -1 when the implementation cannot tell (memory). */
+    protected long storedBytes(String executionId) throws Exception {
+        return -1;
+    }
+
     @BeforeEach
     void startRepository() throws Exception {
         repository = createRepository();
@@ -531,6 +544,183 @@ public abstract class AbstractFlowSnapshotRepositoryTest {
             FlowSnapshot s = loaded("d8");
             assertThat(s.version()).isEqualTo(32);
             assertThat(s.completedSteps()).hasSize(31).endsWith("s30", "after");
+        }
+    }
+
+    @Nested
+    class Appends {
+
+        private ObjectNode stateWith(String key, JsonNode value) {
+            ObjectNode state = JSON.objectNode();
+            state.set(key, value);
+            return state;
+        }
+
+        @Test
+        void aThousandSingleItemAppendsLoadAsTheFullListInOrderWithBoundedDeltas() throws Exception {
+            repository.save(run("a1").build(), 0);
+            String pad = "x".repeat(90);
+            ArrayNode expected = JSON.arrayNode();
+            long firstDelta = -1;
+            int measured = 0;
+            for (int i = 1; i <= 1000; i++) {
+                JsonNode item = JSON.textNode(String.format("%04d", i) + pad);
+                expected.add(item);
+                repository.saveDelta("a1", delta().updatedAt(T0.plusSeconds(i)).appendState("items", item)
+                        .result("step", JSON.numberNode(i)).build(), i);
+                long bytes = lastDeltaBytes("a1");
+                if (bytes >= 0) {
+                    measured++;
+                    if (firstDelta < 0) {
+                        firstDelta = bytes;
+                    }
+                    // the list grows to 100 KB; a delta stays the size of one item (plus a few digits of version)
+                    assertThat(bytes).as("delta %d", i).isLessThanOrEqualTo(firstDelta + 8);
+                }
+            }
+
+            FlowSnapshot s = loaded("a1");
+            assertThat(s.version()).isEqualTo(1001);
+            assertThat(s.state().get("items")).isEqualTo(expected);
+            assertThat(s.state().get("count").intValue()).isEqualTo(1);
+            long stored = storedBytes("a1");
+            if (stored >= 0) {
+                assertThat(measured).as("deltas whose stored size was checked").isGreaterThan(500);
+                long snapshotBytes = new FlowSnapshotCodec().encode(s, s.version()).length;
+                // stored bytes grow with what changed: the list plus at most about one more snapshot's worth of deltas
+                assertThat(stored).isLessThan(3 * snapshotBytes);
+            }
+        }
+
+        @Test
+        void appendingToAnAbsentOrNullKeyCreatesTheList() {
+            repository.save(run("a2").state(stateWith("empty", JSON.nullNode())).build(), 0);
+
+            repository.saveDelta("a2", delta().appendState("new", JSON.numberNode(1)).appendState("new", JSON.numberNode(2))
+                    .appendState("empty", JSON.textNode("e")).build(), 1);
+
+            FlowSnapshot s = loaded("a2");
+            assertThat(s.state().get("new")).isEqualTo(JSON.arrayNode().add(1).add(2));
+            assertThat(s.state().get("empty")).isEqualTo(JSON.arrayNode().add("e"));
+        }
+
+        @Test
+        void appendsOfSeveralKeysAndDeltasKeepTheirOrder() {
+            repository.save(run("a3").state(stateWith("a", JSON.arrayNode().add(0))).build(), 0);
+
+            repository.saveDelta("a3", delta().appendState("a", JSON.numberNode(1)).appendState("b", JSON.numberNode(10))
+                    .appendState("a", JSON.numberNode(2)).build(), 1);
+            repository.saveDelta("a3", delta().appendState("b", JSON.numberNode(11)).appendState("a", JSON.numberNode(3))
+                    .setState("other", JSON.textNode("x")).build(), 2);
+
+            FlowSnapshot s = loaded("a3");
+            assertThat(s.state().get("a")).isEqualTo(JSON.arrayNode().add(0).add(1).add(2).add(3));
+            assertThat(s.state().get("b")).isEqualTo(JSON.arrayNode().add(10).add(11));
+            assertThat(s.state().get("other").textValue()).isEqualTo("x");
+        }
+
+        @Test
+        void clearThenAppendLeavesOnlyTheNewList() {
+            repository.save(run("a4").state(JSON.objectNode().put("n", 1).set("a", JSON.arrayNode().add(1).add(2)))
+                    .build(), 0);
+
+            repository.saveDelta("a4", delta().clearState().appendState("a", JSON.numberNode(3)).build(), 1);
+
+            assertThat(loaded("a4").state()).isEqualTo(stateWith("a", JSON.arrayNode().add(3)));
+        }
+
+        @Test
+        void removeThenAppendStartsANewList() {
+            repository.save(run("a5").state(stateWith("a", JSON.arrayNode().add(1))).build(), 0);
+
+            repository.saveDelta("a5", delta().removeState("a").appendState("a", JSON.numberNode(2)).build(), 1);
+
+            assertThat(loaded("a5").state().get("a")).isEqualTo(JSON.arrayNode().add(2));
+        }
+
+        @Test
+        void aSetAfterAppendsInOneDeltaReplacesThem() {
+            repository.save(run("a6").state(stateWith("a", JSON.arrayNode().add(1))).build(), 0);
+
+            repository.saveDelta("a6", delta().appendState("a", JSON.numberNode(2))
+                    .setState("a", JSON.arrayNode().add(9)).build(), 1);
+
+            assertThat(loaded("a6").state().get("a")).isEqualTo(JSON.arrayNode().add(9));
+        }
+
+        @Test
+        void appendsAfterASetInOneDeltaApplyToTheSetValue() {
+            repository.save(run("a7").state(stateWith("a", JSON.arrayNode().add(1))).build(), 0);
+
+            repository.saveDelta("a7", delta().setState("a", JSON.arrayNode().add(7))
+                    .appendState("a", JSON.numberNode(8)).appendState("a", JSON.numberNode(9)).build(), 1);
+
+            assertThat(loaded("a7").state().get("a")).isEqualTo(JSON.arrayNode().add(7).add(8).add(9));
+        }
+
+        @Test
+        void appendedItemsAreCopied() {
+            repository.save(run("a8").build(), 0);
+            ObjectNode item = JSON.objectNode().put("v", 1);
+            FlowSnapshotDelta d = delta().appendState("a", item).build();
+            item.put("v", 2);
+
+            repository.saveDelta("a8", d, 1);
+            item.put("v", 3);
+
+            assertThat(loaded("a8").state().get("a")).isEqualTo(JSON.arrayNode().add(JSON.objectNode().put("v", 1)));
+        }
+
+        @Test
+        void aLoadedListIsNotChangedByLaterAppends() {
+            repository.save(run("a9").state(stateWith("a", JSON.arrayNode().add(1))).build(), 0);
+            repository.saveDelta("a9", delta().appendState("a", JSON.numberNode(2)).build(), 1);
+            FlowSnapshot first = loaded("a9");
+
+            repository.saveDelta("a9", delta().appendState("a", JSON.numberNode(3)).build(), 2);
+
+            assertThat(first.state().get("a")).isEqualTo(JSON.arrayNode().add(1).add(2));
+            assertThat(loaded("a9").state().get("a")).isEqualTo(JSON.arrayNode().add(1).add(2).add(3));
+        }
+
+        @Test
+        void appendsSurviveARestartAndCompactions() throws Exception {
+            FlowSnapshot base = run("a10").build();
+            repository.save(base, 0);
+            List<FlowSnapshotDelta> deltas = new ArrayList<>();
+            for (int i = 1; i <= 40; i++) {
+                FlowSnapshotDelta.Builder d = delta().updatedAt(T0.plusSeconds(i)).appendState("log", JSON.numberNode(i))
+                        .completedStep("s" + i);
+                if (i % 9 == 0) {
+                    d.setState("log", JSON.arrayNode().add(-i));
+                }
+                if (i % 13 == 0) {
+                    d.appendState("other", JSON.textNode("o" + i));
+                }
+                deltas.add(d.build());
+                repository.saveDelta("a10", deltas.get(i - 1), i);
+                if (i == 20) {
+                    repository.stop();
+                    repository.start();
+                }
+            }
+
+            FlowSnapshot expected = FlowSnapshotDelta.merge(base.withVersion(1), deltas, 41, true);
+            assertThat(loaded("a10")).isEqualTo(expected);
+            assertThat(expected.state().get("log")).isEqualTo(JSON.arrayNode().add(-36).add(37).add(38).add(39).add(40));
+        }
+
+        @Test
+        void appendingToAKeyThatHoldsNoListFailsNamingRunAndKeyWhileOtherRunsLoad() {
+            repository.save(run("a11").state(JSON.objectNode().put("n", 1)).build(), 0);
+            repository.save(run("a12").build(), 0);
+
+            // memory folds deltas on save and refuses it there; file and JDBC store it and refuse the load
+            assertThatThrownBy(() -> {
+                repository.saveDelta("a11", delta().appendState("n", JSON.numberNode(2)).build(), 1);
+                repository.load("a11");
+            }).isInstanceOf(FlowSnapshotFormatException.class).hasMessageContaining("a11").hasMessageContaining("'n'");
+            assertThat(loaded("a12").version()).isEqualTo(1);
         }
     }
 

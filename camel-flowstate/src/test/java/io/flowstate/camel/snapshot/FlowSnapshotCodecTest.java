@@ -53,6 +53,66 @@ class FlowSnapshotCodecTest {
     }
 
     @Test
+    void aDeltaWithAppendsRoundTripsInFormatTwo() {
+        FlowSnapshotDelta d = FlowSnapshotDelta.builder().updatedAt(Instant.parse("2026-01-01T00:00:01Z"))
+                .setState("a", JSON.numberNode(1)).appendState("log", JSON.objectNode().put("n", 1))
+                .appendState("log", JSON.textNode("two")).appendState("other", JSON.nullNode()).build();
+
+        byte[] data = codec.encodeDelta("run-1", d, 5);
+        FlowSnapshotCodec.StoredDelta back = codec.decodeDelta(data, 0, data.length, "run-1", "test.log");
+
+        assertThat(new String(data, StandardCharsets.UTF_8)).startsWith("{\"formatVersion\":2,")
+                .contains("\"stateAppended\":{\"log\":[{\"n\":1},\"two\"],\"other\":[null]}");
+        assertThat(back.delta()).isEqualTo(d);
+        assertThat(back.delta().stateAppended().get("log")).hasSize(2);
+    }
+
+    @Test
+    void aDeltaWithoutAppendsIsWrittenAsBeforeAppendsExisted() {
+        FlowSnapshotDelta d = FlowSnapshotDelta.builder().updatedAt(Instant.parse("2026-01-01T00:00:01Z"))
+                .setState("a", JSON.numberNode(1)).build();
+
+        String json = new String(codec.encodeDelta("run-1", d, 2), StandardCharsets.UTF_8);
+
+        assertThat(json).isEqualTo("{\"formatVersion\":1,\"version\":2,\"updatedAt\":\"2026-01-01T00:00:01Z\","
+                                   + "\"stateSet\":{\"a\":1}}");
+    }
+
+    @Test
+    void anOlderDeltaLineWithoutAppendsIsRead() {
+        String old = "{\"formatVersion\":1,\"version\":3,\"updatedAt\":\"2026-01-01T00:00:01Z\","
+                     + "\"stateRemoved\":[\"b\"],\"stateSet\":{\"a\":[1,2]},\"completedSteps\":[\"s1\"]}";
+        byte[] data = old.getBytes(StandardCharsets.UTF_8);
+
+        FlowSnapshotDelta d = codec.decodeDelta(data, 0, data.length, "run-1", "test.log").delta();
+
+        assertThat(d.stateAppended()).isEmpty();
+        assertThat(d.stateSet().get("a")).isEqualTo(JSON.arrayNode().add(1).add(2));
+        assertThat(d.stateRemoved()).containsExactly("b");
+    }
+
+    @Test
+    void aDeltaOfANewerFormatIsRefusedNamingTheRun() {
+        String json = "{\"formatVersion\":3,\"version\":3,\"updatedAt\":\"2026-01-01T00:00:01Z\"}";
+        byte[] data = json.getBytes(StandardCharsets.UTF_8);
+
+        assertThatThrownBy(() -> codec.decodeDelta(data, 0, data.length, "run-1", "test.log"))
+                .isInstanceOf(FlowSnapshotFormatException.class)
+                .hasMessageContaining("run-1").hasMessageContaining("format 3");
+    }
+
+    @Test
+    void appendedItemsThatAreNotAnArrayAreRefused() {
+        String json = "{\"formatVersion\":2,\"version\":3,\"updatedAt\":\"2026-01-01T00:00:01Z\","
+                      + "\"stateAppended\":{\"log\":5}}";
+        byte[] data = json.getBytes(StandardCharsets.UTF_8);
+
+        assertThatThrownBy(() -> codec.decodeDelta(data, 0, data.length, "run-1", "test.log"))
+                .isInstanceOf(FlowSnapshotFormatException.class)
+                .hasMessageContaining("run-1").hasMessageContaining("stateAppended.log");
+    }
+
+    @Test
     void classNamesInTheDataAreJustData() {
         ObjectNode state = JSON.objectNode();
         state.putArray("evil").add("java.lang.ProcessBuilder").addArray().add("touch").add("/tmp/pwned");

@@ -349,6 +349,10 @@ public class JdbcFlowSnapshotRepository extends ServiceSupport implements FlowSn
                     ? withConnection(c -> appendInOneStatement(c, update, id, expectedVersion, data.length, json))
                     : inTransaction(c -> appendInTwoStatements(c, update, id, expectedVersion, data.length, json));
         } catch (SQLException e) {
+            if (DUPLICATE_KEY.equals(e.getSQLState())) {
+                // H2 lets two racing updates through; the second delta row then collides: the same conflict
+                throw RepositoryChecks.runConflict(id, expectedVersion, null);
+            }
             throw failed("save a checkpoint of run " + id, e);
         }
         long deltaCount = counts[0];

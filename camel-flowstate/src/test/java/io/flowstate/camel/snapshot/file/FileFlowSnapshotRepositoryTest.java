@@ -53,6 +53,29 @@ class FileFlowSnapshotRepositoryTest extends AbstractFlowSnapshotRepositoryTest 
         return fileRepository().runDirectory(id).resolve(id + ".log");
     }
 
+    @Override
+    protected long lastDeltaBytes(String executionId) throws Exception {
+        Path log = logOf(executionId);
+        if (!Files.exists(log)) {
+            return -1;
+        }
+        byte[] data = Files.readAllBytes(log);
+        if (data.length == 0) {
+            return -1;
+        }
+        int start = data.length - 1; // the last line's newline
+        while (start > 0 && data[start - 1] != '\n') {
+            start--;
+        }
+        return data.length - start;
+    }
+
+    @Override
+    protected long storedBytes(String executionId) throws Exception {
+        Path log = logOf(executionId);
+        return Files.size(jsonOf(executionId)) + (Files.exists(log) ? Files.size(log) : 0);
+    }
+
     private void restart() throws Exception {
         repository.stop();
         repository.start();

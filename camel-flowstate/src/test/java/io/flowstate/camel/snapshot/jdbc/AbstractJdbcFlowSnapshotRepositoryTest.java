@@ -1,5 +1,6 @@
 package io.flowstate.camel.snapshot.jdbc;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -75,6 +76,38 @@ abstract class AbstractJdbcFlowSnapshotRepositoryTest extends AbstractFlowSnapsh
 
     protected DataSource dataSource() {
         return ((JdbcFlowSnapshotRepository) repository).getDataSource();
+    }
+
+    @Override
+    protected long lastDeltaBytes(String executionId) throws Exception {
+        try (Connection c = dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT delta FROM " + tablePrefix + "run_deltas WHERE execution_id = ? ORDER BY version DESC"
+                                                                 + " FETCH FIRST 1 ROWS ONLY")) {
+            ps.setString(1, executionId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1).getBytes(StandardCharsets.UTF_8).length : -1;
+            }
+        }
+    }
+
+    @Override
+    protected long storedBytes(String executionId) throws Exception {
+        long bytes = 0;
+        try (Connection c = dataSource().getConnection()) {
+            for (String sql : new String[] {
+                    "SELECT snapshot FROM " + tablePrefix + "runs WHERE execution_id = ?",
+                    "SELECT delta FROM " + tablePrefix + "run_deltas WHERE execution_id = ?" }) {
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    ps.setString(1, executionId);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            bytes += rs.getString(1).getBytes(StandardCharsets.UTF_8).length;
+                        }
+                    }
+                }
+            }
+        }
+        return bytes;
     }
 
     protected long count(String sql, String id) throws Exception {

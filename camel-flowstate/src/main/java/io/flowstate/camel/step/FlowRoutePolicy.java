@@ -1,0 +1,23 @@
+package io.flowstate.camel.step;
+
+import io.flowstate.camel.FlowStateComponent;
+import io.flowstate.camel.execution.FlowExecution;
+import org.apache.camel.Exchange;
+import org.apache.camel.Route;
+import org.apache.camel.support.RoutePolicySupport;
+
+/**
+ * Ends inner runs: when the route an inner run was started in is done with the exchange (an inner flow reached
+ * through to("direct:…") returns to its caller), the inner run is finished and its parent attached again.
+ */
+final class FlowRoutePolicy extends RoutePolicySupport {
+
+    @Override
+    public void onExchangeDone(Route route, Exchange exchange) {
+        FlowExecution run = FlowExecution.find(exchange).orElse(null);
+        if (run != null && run.getParentExecutionId() != null && route.getRouteId().equals(run.getRouteId())) {
+            exchange.getContext().getComponent("flowstate", FlowStateComponent.class).getExecutions()
+                    .endInner(exchange, run);
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package io.flowstate.camel.step;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.flowstate.camel.FlowStateConstants;
+import io.flowstate.camel.execution.FlowStatus;
+import io.flowstate.camel.execution.ResumeException;
+import io.flowstate.camel.snapshot.FlowSnapshot;
+import io.flowstate.camel.snapshot.memory.MemoryFlowSnapshotRepository;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.test.junit5.CamelTestSupport;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A step that calls another flow (to("direct:…") into a route with its own flowstate:start) runs it as a child run
+ * linked to the parent; a suspend inside the child suspends both, and resuming the child continues both.
+ */
+class InnerFlowTest extends CamelTestSupport {
+
+    private final MemoryFlowSnapshotRepository repository = new MemoryFlowSnapshotRepository();
+    private final Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+
+    @Override
+    protected void bindToRegistry(Registry registry) {
+        registry.bind("flowRepository", repository);
+    }
+
+    @Test
+    void theInnerFlowIsAChildRunAndItsResultIsTheCallingStepsResult() {
+        Exchange out = template.request("direct:order", e -> e.getMessage().setBody("order-1"));
+        assertThat(out.getException()).isNull();
+        assertThat(out.getMessage().getBody()).isEqualTo("finished: charged order-1 (receipt)");
+
+        FlowSnapshot parent = stored(out.getMessage().getHeader(FlowStateConstants.EXECUTION_ID, String.class));
+        assertThat(parent.flowId()).isEqualTo("order");
+        assertThat(parent.status()).isEqualTo(FlowStatus.COMPLETED);
+        assertThat(parent.completedSteps()).containsExactly("prepare", "pay", "finish");
+        assertThat(parent.results().get("pay").asText()).isEqualTo("charged order-1 (receipt)");
+
+        FlowSnapshot child = repository.find(io.flowstate.camel.snapshot.FlowSnapshotQuery.builder().flowId("payment")
+                .build()).items().stream().map(s -> stored(s.executionId()))
+                .filter(c -> parent.executionId().equals(c.parentExecutionId())).findFirst().orElseThrow();
+        assertThat(child.status()).isEqualTo(FlowStatus.COMPLETED);
+        assertThat(child.completedSteps()).containsExactly("charge", "receipt");
+    }
+
+    @Test
+    void aSuspendInTheChildSuspendsBothAndResumingTheChildFinishesBoth() {
+        Exchange suspended = template.request("direct:approvedOrder", e -> e.getMessage().setBody("order-2"));
+        assertThat(suspended.getException()).isNull();
+        Map<?, ?> reply = suspended.getMessage().getBody(Map.class);
+        String childId = (String) reply.get("executionId");
+        FlowSnapshot child = stored(childId);
+        assertThat(child.status()).isEqualTo(FlowStatus.SUSPENDED);
+        FlowSnapshot parent = stored(child.parentExecutionId());
+        assertThat(parent.status()).isEqualTo(FlowStatus.SUSPENDED);
+        assertThat(parent.waitingFor()).isEqualTo("inner:" + childId);
+
+        // the parent cannot be resumed by itself
+        Exchange direct = resume(parent.executionId(), (String) reply.get("resumeToken"), "yes");
+        assertThat(direct.getException()).isInstanceOf(ResumeException.class).hasMessageContaining("inner run " + childId);
+
+        Exchange resumed = resume(childId, (String) reply.get("resumeToken"), "yes");
+        assertThat(resumed.getException()).isNull();
+        assertThat(resumed.getMessage().getBody()).isEqualTo("finished: yes for order-2");
+        assertThat(stored(childId).status()).isEqualTo(FlowStatus.COMPLETED);
+        assertThat(stored(parent.executionId()).status()).isEqualTo(FlowStatus.COMPLETED);
+        assertThat(runs.get("prepare").get()).isEqualTo(1);
+        assertThat(runs.get("approve").get()).isEqualTo(1);
+    }
+
+    private Exchange resume(String id, String token, Object payload) {
+        return template.request("direct:resume", e -> {
+            e.getMessage().setHeader(FlowStateConstants.EXECUTION_ID, id);
+            e.getMessage().setHeader(FlowStateConstants.RESUME_TOKEN, token);
+            e.getMessage().setBody(payload);
+        });
+    }
+
+    private FlowSnapshot stored(String id) {
+        return repository.load(id).orElseThrow();
+    }
+
+    private void count(String step) {
+        runs.computeIfAbsent(step, s -> new AtomicInteger()).incrementAndGet();
+    }
+
+    @Override
+    protected RouteBuilder createRouteBuilder() {
+        return new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:resume").to("flowstate:resume");
+
+                from("direct:order").routeId("order")
+                        .to("flowstate:start:order")
+                        .step("prepare").process(e -> count("prepare")).end()
+                        .step("pay").to("direct:payment").end()
+                        .step("finish").setBody(simple("finished: ${body}")).end();
+                from("direct:payment").routeId("payment")
+                        .to("flowstate:start:payment")
+                        .step("charge").setBody(simple("charged ${body}")).end()
+                        .step("receipt").setBody(simple("${body} (receipt)")).end();
+
+                from("direct:approvedOrder").routeId("approvedOrder")
+                        .to("flowstate:start:approvedOrder")
+                        .step("prepare2").process(e -> count("prepare")).end()
+                        .step("approveStep").to("direct:approval").end()
+                        .step("finish2").setBody(simple("finished: ${body}")).end();
+                from("direct:approval").routeId("approval")
+                        .to("flowstate:start:approval")
+                        .step("approve").process(e -> count("approve")).end()
+                        .to("flowstate:set:order")
+                        .to("flowstate:suspend:manager")
+                        .setHeader("decision", body())
+                        .to("flowstate:get:order")
+                        .setBody(simple("${header.decision} for ${body}"));
+            }
+        };
+    }
+}
