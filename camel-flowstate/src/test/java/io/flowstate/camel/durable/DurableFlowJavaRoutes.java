@@ -2,6 +2,8 @@ package io.flowstate.camel.durable;
 
 import org.apache.camel.builder.RouteBuilder;
 
+import static io.flowstate.camel.language.FlowStateLanguage.flowstate;
+
 /**
  * The durable flows of {@code durable/durable-flows.yaml} and {@code durable/durable-flows.xml} in Java DSL. Each
  * flow starts its run with {@code flowstate:start}; every {@code step} with an id is a flow step (its body recorded as
@@ -187,13 +189,58 @@ class DurableFlowJavaRoutes extends RouteBuilder {
                         .setBody(simple("legB after ${body} rounds"))
                     .end()
                 .end()
-                // workaround: multicast and aggregated split leave CamelCorrelationId on the exchange, which
-                // flowstate:suspend takes for "inside a split" (see DurableFlowDslTest#aSuspendRightAfterAMulticast...)
-                .removeProperty("CamelCorrelationId")
                 .to("flowstate:suspend:replayApproval")
                 .step("replayDone")
                     .bean("counter", "hit('replayDone')")
                     .setBody(simple("done, approved by ${body[by]}"))
+                .end();
+
+        // inner flow with its own flowstate:start:NAME: a child run linked to the caller's run; its suspend suspends both
+        from("direct:checkout").routeId("checkout")
+                .to("flowstate:start:checkout")
+                .step("basket")
+                    .bean("counter", "hit('basket')")
+                    .setBody(simple("basket of ${body}"))
+                .end()
+                .step("payment")
+                    .to("direct:payment")
+                .end()
+                .step("confirmation")
+                    .bean("counter", "hit('confirmation')")
+                    .setBody(simple("confirmed: ${body}"))
+                .end();
+
+        from("direct:payment").routeId("paymentFlow")
+                .to("flowstate:start:payment")
+                .step("charge")
+                    .bean("counter", "hit('charge')")
+                    .setBody(simple("charged ${body}"))
+                .end()
+                .to("flowstate:suspend:secureCode")
+                .step("receipt")
+                    .bean("counter", "hit('receipt')")
+                    .setBody(simple("receipt (code ${body[code]})"))
+                .end();
+
+        // branch-one on an earlier step's result by id with the flowstate language, after the body changed
+        from("direct:scoring").routeId("scoring")
+                .to("flowstate:start")
+                .step("score")
+                    .bean("counter", "hit('score')")
+                    .setBody(simple("${body}"))
+                .end()
+                .setBody(constant("something else"))
+                .choice()
+                    .when(flowstate(".results.score.amount > 100 and .input.body.vip"))
+                        .step("priority")
+                            .setBody(flowstate("\"priority \" + .results.score.id"))
+                        .end()
+                    .endChoice()
+                    .otherwise()
+                        .step("standard")
+                            .setBody(flowstate("\"standard \" + .results.score.id"))
+                        .end()
+                    .endChoice()
                 .end();
 
         // timeout: nobody answers within 50 ms, the run continues with a null body and CamelFlowStateTimedOut=true
