@@ -25,7 +25,10 @@ import io.flowstate.camel.snapshot.file.FileFlowSnapshotRepository;
 import io.flowstate.camel.snapshot.jdbc.JdbcFlowSnapshotRepository;
 import io.flowstate.camel.state.JsonValues;
 import io.flowstate.camel.state.SecretValues;
+import io.flowstate.camel.step.FlowStateContextPlugin;
 import io.flowstate.camel.step.FlowStepInterceptStrategy;
+import org.apache.camel.CamelContext;
+import org.apache.camel.StartupListener;
 import io.flowstate.camel.support.Identifiers;
 import org.apache.camel.Endpoint;
 import org.apache.camel.spi.Metadata;
@@ -174,6 +177,20 @@ public class FlowStateComponent extends DefaultComponent {
             requirePositive("timeout of " + uri, configuration.getTimeout());
         }
         return endpoint;
+    }
+
+    @Override
+    protected void doInit() throws Exception {
+        super.doInit();
+        // normally loaded by Camel before any route is built; some launchers hide it from Camel's class loader
+        FlowStateContextPlugin.ensureInstalled(getCamelContext());
+        getCamelContext().addStartupListener(new StartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+                // every route is built by now
+                FlowStateContextPlugin.warnAboutUnwrappedSteps(context);
+            }
+        });
     }
 
     @Override
