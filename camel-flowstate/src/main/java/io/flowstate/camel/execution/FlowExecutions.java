@@ -367,7 +367,7 @@ public class FlowExecutions {
             Instant until = run.getLeaseUntil();
             if (run.getStatus() != FlowStatus.RUNNING) {
                 active.remove(run);
-            } else if (until != null && until.isBefore(limit)) {
+            } else if (until == null || until.isBefore(limit)) { // null: claimed from the repository, not yet known
                 checkpoints.renewLease(run);
                 renewed++;
             }

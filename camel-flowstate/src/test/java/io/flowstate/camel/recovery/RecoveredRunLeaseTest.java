@@ -17,7 +17,6 @@ import io.flowstate.camel.snapshot.jdbc.JdbcFlowSnapshotRepository;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,11 +28,9 @@ import static org.awaitility.Awaitility.await;
  * take it over and run the step a second time at once. Two CamelContexts share one H2 database (lease PT2S, recovery
  * every PT0.5S); node A recovers an orphaned run whose step blocks for longer than the lease; node B must leave it.
  * <p>
- * Fails today: FlowMaintenance continues recovered runs on its single thread, the same thread that renews leases, so
- * while the recovered run's step blocks, no lease of node A is renewed (not this run's, nor those of node A's other
- * running runs); node B takes the run over after PT2S and runs the step again while A still runs it.
+ * Guards that leases are renewed on their own thread: recovered runs are continued on the maintenance thread, and a
+ * step blocking there must not stop node A's leases from being renewed.
  */
-@Disabled("FlowMaintenance renews leases on the thread that runs recovered runs: see the class comment")
 class RecoveredRunLeaseTest {
 
     @TempDir
