@@ -68,6 +68,8 @@ public final class FlowExecution {
     private boolean completionRegistered;
     /** What to do when the run ends on this node; null until something is registered. */
     private Map<String, Runnable> endActions;
+    /** The context the run belongs to (header CamelFlowStateContextId at its start), or null. */
+    private volatile String contextId;
     /** The run's live resources; created on first use (most runs have none). */
     private volatile RunResources resources;
 
@@ -169,6 +171,15 @@ public final class FlowExecution {
     /** When this node's lease on the run ends, or null when it holds none. */
     synchronized Instant getLeaseUntil() {
         return leaseUntil;
+    }
+
+    /** The context reused across runs this run belongs to (header CamelFlowStateContextId), or null. */
+    public String getContextId() {
+        return contextId;
+    }
+
+    void setContextId(String contextId) {
+        this.contextId = contextId;
     }
 
     /** The run that called this one as an inner flow, or null. */

@@ -9,6 +9,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import io.flowstate.camel.FlowStateConstants;
 import io.flowstate.camel.FlowStateException;
 import io.flowstate.camel.resource.FlowResourceCatalog;
@@ -61,6 +63,7 @@ public class FlowExecutions {
     private final Map<String, LocalStateStore> flowStates = new ConcurrentHashMap<>();
     private final Map<Class<?>, StateSchema> schemas = new ConcurrentHashMap<>();
     private final FlowCheckpoints checkpoints;
+    private final FlowContexts contexts;
     /** RUNNING runs this node saved and still carries: their leases are renewed while their steps run. */
     private final Set<FlowExecution> active = ConcurrentHashMap.newKeySet();
     private volatile CheckpointPolicy defaultCheckpoint = CheckpointPolicy.AFTER_EACH_STEP;
@@ -72,6 +75,7 @@ public class FlowExecutions {
         this.repository = repository;
         this.clock = clock;
         this.checkpoints = new FlowCheckpoints(json, repository, clock);
+        this.contexts = new FlowContexts(json, repository, checkpoints, clock);
     }
 
     /**
@@ -111,6 +115,11 @@ public class FlowExecutions {
         return checkpoints;
     }
 
+    /** Contexts reused across runs (header CamelFlowStateContextId): their state and active run. */
+    public FlowContexts contexts() {
+        return contexts;
+    }
+
     Clock clock() {
         return clock;
     }
@@ -145,7 +154,15 @@ public class FlowExecutions {
         if (attached != null && options.flowId() != null && !options.flowId().equals(attached.getFlowId())) {
             return startInner(exchange, attached, options);
         }
+        String contextId = exchange.getMessage().getHeader(FlowStateConstants.CONTEXT_ID, String.class);
         if (attached != null) {
+            if (contextId != null && !contextId.equals(attached.getContextId())) {
+                throw new FlowStateException("This exchange already carries run " + attached.getExecutionId()
+                                             + (attached.getContextId() == null ? ", which belongs to no context"
+                                                     : " of context '" + attached.getContextId() + "'")
+                                             + "; header " + FlowStateConstants.CONTEXT_ID + " '" + contextId
+                                             + "' cannot move it into another. Set the header before the run starts.");
+            }
             if (attached.isFromRepository() && attached.state().schema() == null && options.stateClass() != null) {
                 attached.adoptStateClass(schema(options.stateClass()));
             }
@@ -155,22 +172,52 @@ public class FlowExecutions {
         }
         String routeId = exchange.getFromRouteId();
         String id = options.flowId() != null ? options.flowId() : routeId != null ? routeId : DEFAULT_FLOW_ID;
-        if (!Identifiers.isName(id)) {
+        if (!Identifiers.isFlowId(id)) {
             throw new FlowStateException("The flow id '" + id + "' (from "
                                          + (options.flowId() != null ? "flowstate:start" : "the route id")
                                          + ") is not valid: name the flow explicitly with flowstate:start:myFlow, using"
                                          + " letters, digits and _ . : -");
         }
+        if (contextId != null) {
+            Identifiers.requireContextId(contextId);
+        }
+        StateSchema schema = schema(options.stateClass());
         Map<String, Object> own = takeResources(exchange);
+        exchange.getMessage().removeHeader(FlowStateConstants.CONTEXT_ID);
         Instant now = clock.instant();
+        String executionId = RunIds.next(now);
+        LocalStateStore state = new LocalStateStore(json, schema);
+        if (contextId != null) {
+            ObjectNode stored = contexts.claim(contextId, executionId, id);
+            try {
+                if (!stored.isEmpty()) {
+                    state = LocalStateStore.restored(json, schema, json.secrets().openAll(stored, json));
+                }
+            } catch (RuntimeException e) {
+                contexts.released(executionId, id, contextId);
+                throw new FlowStateException("The state of context '" + contextId + "' does not fit flow '" + id
+                                             + "': " + e.getMessage(), e);
+            }
+        }
         FlowExecution execution = new FlowExecution(
-                RunIds.next(now), id, routeId, now, new LocalStateStore(json, schema(options.stateClass())), this,
+                executionId, id, routeId, now, state, this,
                 RunInput.of(exchange.getMessage(), json), new StepResults(), FlowStatus.RUNNING, 0, null);
         if (!own.isEmpty()) {
             execution.resources().addOwn(own);
         }
         applyFlowOptions(execution, options);
         attachTo(exchange, execution);
+        if (contextId != null) {
+            execution.setContextId(contextId);
+            try {
+                // saved at once: whether the context is in use is read from the repository, on any node
+                snapshot(execution);
+            } catch (RuntimeException e) {
+                contexts.released(execution);
+                exchange.removeProperty(FlowStateConstants.EXECUTION);
+                throw e;
+            }
+        }
         return execution;
     }
 
@@ -181,7 +228,7 @@ public class FlowExecutions {
      * recovery) the same inner run is found and continued instead of starting another.
      */
     private FlowExecution startInner(Exchange exchange, FlowExecution parent, StartOptions options) {
-        if (!Identifiers.isName(options.flowId())) {
+        if (!Identifiers.isFlowId(options.flowId())) {
             throw new FlowStateException("The flow id '" + options.flowId() + "' is not valid");
         }
         String childId = parent.nextChildId(options.flowId(), place(exchange));
@@ -308,6 +355,9 @@ public class FlowExecutions {
     public long complete(FlowExecution run) {
         long version = checkpoints.save(run, FlowCheckpoints.Transition.finished(FlowStatus.COMPLETED, null));
         active.remove(run);
+        if (run.getContextId() != null) {
+            contexts.completed(run);
+        }
         run.ended();
         return version;
     }
@@ -334,6 +384,13 @@ public class FlowExecutions {
     void finish(FlowExecution run, FlowStatus status, String failure) {
         try {
             checkpoints.save(run, FlowCheckpoints.Transition.finished(status, failure));
+            if (run.getContextId() != null) {
+                if (status == FlowStatus.COMPLETED) {
+                    contexts.completed(run);
+                } else {
+                    contexts.released(run);
+                }
+            }
             run.ended();
         } finally {
             active.remove(run);
@@ -405,6 +462,7 @@ public class FlowExecutions {
                 RunInput.of(stored.input()), StepResults.restored(stored.results(), stored.completedSteps()),
                 status, version, stored.parentExecutionId());
         execution.setCheckpointPolicy(defaultCheckpoint);
+        execution.setContextId(stored.contextId());
         execution.markFromRepository();
         if (!stored.resourceNames().isEmpty()) {
             execution.resources().restoreNames(stored.resourceNames());
