@@ -25,6 +25,7 @@ import io.flowstate.camel.snapshot.file.FileFlowSnapshotRepository;
 import io.flowstate.camel.snapshot.jdbc.JdbcFlowSnapshotRepository;
 import io.flowstate.camel.state.JsonValues;
 import io.flowstate.camel.state.SecretValues;
+import io.flowstate.camel.state.StateScope;
 import io.flowstate.camel.step.FlowStepInterceptStrategy;
 import io.flowstate.camel.support.Identifiers;
 import org.apache.camel.Endpoint;
@@ -142,7 +143,7 @@ public class FlowStateComponent extends DefaultComponent {
             if ("start".equals(operation)) {
                 Identifiers.requireFlowId(key);
             } else if (FlowStateEndpoint.KEYED_OPERATIONS.contains(operation)) {
-                Identifiers.requireKey(key);
+                Identifiers.requireKeyOrPath(key); // a path only in the global scope: checked once the scope is set
             } else {
                 throw new IllegalArgumentException("flowstate:" + operation + " takes no key, but " + uri + " gives '"
                                                    + key + "'");
@@ -163,6 +164,13 @@ public class FlowStateComponent extends DefaultComponent {
         }
         setProperties(endpoint, parameters);
         FlowStateConfiguration configuration = endpoint.getConfiguration();
+        if (endpoint.getKey() != null && FlowStateEndpoint.KEYED_OPERATIONS.contains(operation)) {
+            if (configuration.getScope() == StateScope.GLOBAL && !"changes".equals(operation)) {
+                Identifiers.requirePath(endpoint.getKey());
+            } else {
+                Identifiers.requireKey(endpoint.getKey());
+            }
+        }
         if (configuration.getCheckpoint() != null) {
             CheckpointPolicy.of(configuration.getCheckpoint());
         }

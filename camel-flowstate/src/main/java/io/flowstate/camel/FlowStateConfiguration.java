@@ -13,11 +13,12 @@ import org.apache.camel.spi.UriParams;
 @UriParams
 public class FlowStateConfiguration {
 
-    @UriParam(defaultValue = "execution", enums = "execution,flow,persistent",
+    @UriParam(defaultValue = "execution", enums = "execution,flow,persistent,global",
               description = "Where the value lives: execution (this run, saved in its snapshots), flow (every run of"
                             + " the flow in this CamelContext, memory only, logs a WARN on every use unless"
-                            + " noWarning=true) or persistent (every run of the flow, kept in the repository across"
-                            + " runs, restarts and nodes).")
+                            + " noWarning=true), persistent (every run of the flow, kept in the repository across"
+                            + " runs, restarts and nodes) or global (every flow, kept in the repository; keys are"
+                            + " paths such as team/crm/config).")
     private StateScope scope = StateScope.EXECUTION;
 
     @UriParam(label = "get", description = "For get: the body to use when the key is absent.")

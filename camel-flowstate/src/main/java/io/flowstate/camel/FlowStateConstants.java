@@ -45,7 +45,7 @@ public final class FlowStateConstants {
     public static final String CONTEXT_ID = "CamelFlowStateContextId";
 
     @Metadata(description = "The state key to use; overrides the key of the endpoint URI, for keys computed at run time"
-                            + " (e.g. one persistent key per customer). Validated like URI keys. Kept on the message"
+                            + " (e.g. one persistent key per customer, or a global path). Validated like URI keys. Kept on the message"
                             + " so that several operations can use it.",
               javaType = "String")
     public static final String KEY = "CamelFlowStateKey";

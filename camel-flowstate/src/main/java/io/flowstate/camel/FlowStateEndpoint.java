@@ -40,8 +40,8 @@ public class FlowStateEndpoint extends DefaultEndpoint {
     @Metadata(required = true)
     private String operation;
 
-    @UriPath(description = "The state key of get, set, append, increment and delete (header CamelFlowStateKey"
-                           + " overrides it); for start, the flow id (the route id when omitted); for suspend, the"
+    @UriPath(description = "The state key of get, set, append, increment and delete (with scope=global a path such as"
+                           + " team/crm/config; header CamelFlowStateKey overrides it); for start, the flow id (the route id when omitted); for suspend, the"
                            + " name of the approval step (required); for resource, the resource name (required); for"
                            + " changes, the persistent key holding the watermark (required, or header"
                            + " CamelFlowStateKey).")

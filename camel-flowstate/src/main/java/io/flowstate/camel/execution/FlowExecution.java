@@ -424,6 +424,8 @@ public final class FlowExecution {
                 return executions.flowScope(flowId);
             case PERSISTENT:
                 return executions.persistentScope(flowId);
+            case GLOBAL:
+                return executions.globalScope();
             default:
                 throw new IllegalArgumentException("Unknown scope " + scope);
         }

@@ -444,6 +444,11 @@ public class FlowExecutions {
         return new RepositoryStateStore(repository.get(), flowId, json);
     }
 
+    /** The {@code global} scope: values shared by all flows in the repository, keys are paths. */
+    public StateStore globalScope() {
+        return RepositoryStateStore.global(repository.get(), json);
+    }
+
     // ------------------------------------------------------------------ helpers
 
     FlowSnapshot load(String executionId) {
