@@ -14,6 +14,7 @@ import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.Module;
 import io.flowstate.camel.execution.CheckpointPolicy;
+import io.flowstate.camel.execution.FlowExecution;
 import io.flowstate.camel.execution.FlowExecutions;
 import io.flowstate.camel.execution.FlowReentry;
 import io.flowstate.camel.execution.FlowMaintenance;
@@ -116,6 +117,10 @@ public class FlowStateComponent extends DefaultComponent {
     private FlowReentry reentry;
     /** Names of the suspend steps of this context's routes: steps a resumed run may have completed. */
     private final Set<String> suspendNames = ConcurrentHashMap.newKeySet();
+    /** Names of the named sleep steps of this context's routes (flowstate:sleep:NAME). */
+    private final Set<String> sleepNames = ConcurrentHashMap.newKeySet();
+    /** Whether some route has a sleep without name: its steps are named sleep-1, sleep-2 … by the run. */
+    private volatile boolean anonymousSleeps;
     private final FlowExecutions executions = new FlowExecutions(new JsonValues(), this::getRepository, Clock.systemUTC());
     private final ChangeWatch changeWatch = new ChangeWatch(executions.json(), this::getRepository);
 
@@ -133,6 +138,12 @@ public class FlowStateComponent extends DefaultComponent {
                 throw new IllegalArgumentException("flowstate:suspend needs the name of the step: flowstate:suspend:approval");
             }
             suspendNames.add(Identifiers.requireKey(key));
+        } else if ("sleep".equals(operation)) {
+            if (key == null || key.isEmpty()) {
+                anonymousSleeps = true;
+            } else {
+                sleepNames.add(Identifiers.requireKey(key));
+            }
         } else if ("resource".equals(operation)) {
             if (key == null || key.isEmpty()) {
                 throw new IllegalArgumentException("flowstate:resource needs the name of the resource:"
@@ -181,6 +192,15 @@ public class FlowStateComponent extends DefaultComponent {
         if (configuration.getTimeout() != null) {
             requirePositive("timeout of " + uri, configuration.getTimeout());
         }
+        if ("sleep".equals(operation)) {
+            if (configuration.getDuration() == null) {
+                throw new IllegalArgumentException(uri + " needs the duration of the sleep:"
+                                                   + " flowstate:sleep?duration=PT10M (an ISO-8601 duration)");
+            }
+            requirePositive("duration of " + uri, configuration.getDuration());
+        } else if (configuration.getDuration() != null) {
+            throw new IllegalArgumentException("The duration option of " + uri + " belongs on flowstate:sleep");
+        }
         return endpoint;
     }
 
@@ -214,7 +234,8 @@ public class FlowStateComponent extends DefaultComponent {
         FlowStepInterceptStrategy steps
                 = getCamelContext().getCamelContextExtension().getContextPlugin(FlowStepInterceptStrategy.class);
         reentry = new FlowReentry(getCamelContext(), executions,
-                name -> suspendNames.contains(name) || steps != null && steps.isKnownStep(name));
+                name -> suspendNames.contains(name) || sleepNames.contains(name)
+                        || anonymousSleeps && FlowExecution.isSleepName(name) || steps != null && steps.isKnownStep(name));
         maintenance = new FlowMaintenance(getCamelContext(), repository, executions, reentry, Clock.systemUTC(),
                 recoveryInterval, leaseDuration, retention, maxFinishedRuns);
         workDirectories = new WorkDirectories(workDirectory);

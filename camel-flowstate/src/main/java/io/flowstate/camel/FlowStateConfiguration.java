@@ -54,6 +54,14 @@ public class FlowStateConfiguration {
                             + " header CamelFlowStateTimedOut=true. No timeout when omitted.")
     private Duration timeout;
 
+    @UriParam(label = "sleep", javaType = "java.time.Duration",
+              description = "For sleep (required): how long the run sleeps, an ISO-8601 duration such as PT10M or P1D."
+                            + " The run is saved SUSPENDED until then, its exchange stops, and the recovery task of any"
+                            + " node continues it once the time has passed (so it wakes up at most recoveryInterval"
+                            + " late); the sleep step then gives the body it had when it went to sleep. Zero, negative"
+                            + " or missing durations fail when the route starts.")
+    private Duration duration;
+
     @UriParam(label = "start", enums = "afterEachStep,onSuspend,manual",
               description = "For start: when this flow's runs save themselves, overriding the component's checkpoint"
                             + " option: afterEachStep, onSuspend or manual.")
@@ -132,6 +140,14 @@ public class FlowStateConfiguration {
 
     public void setStopWhenEmpty(boolean stopWhenEmpty) {
         this.stopWhenEmpty = stopWhenEmpty;
+    }
+
+    public Duration getDuration() {
+        return duration;
+    }
+
+    public void setDuration(Duration duration) {
+        this.duration = duration;
     }
 
     public Duration getTimeout() {

@@ -25,7 +25,7 @@ public final class FlowStateConstants {
     @Metadata(description = "The operation to perform; overrides the operation of the endpoint URI when present.",
               javaType = "String",
               enums = "get,set,append,increment,delete,getAll,clear,start,snapshot,restore,complete,suspend,resume,resource,"
-                      + "workdir,changes")
+                      + "workdir,changes,sleep")
     public static final String OPERATION = "CamelFlowStateOperation";
 
     @Metadata(description = "The id of the run. Set when a run starts; read by restore and resume to find the run.",

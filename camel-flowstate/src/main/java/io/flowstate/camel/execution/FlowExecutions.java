@@ -299,6 +299,9 @@ public class FlowExecutions {
         return correlationId != null && !correlationId.equals(exchange.getExchangeId());
     }
 
+    /** What a sleeping run waits for: this prefix and the name of its sleep step. */
+    public static final String SLEEP_PREFIX = "sleep:";
+
     /** What a parent waits for while its inner run is suspended: this prefix and the inner run's id. */
     public static final String INNER_PREFIX = "inner:";
 
@@ -413,6 +416,27 @@ public class FlowExecutions {
         reply.put("executionId", run.getExecutionId());
         reply.put("resumeToken", token);
         reply.put("waitingFor", name);
+        return reply;
+    }
+
+    /**
+     * Durable sleep: records {@code body} as the result of the sleep step {@code name} (what the step gives when the
+     * run wakes up), saves the run SUSPENDED until now + {@code duration} without a resume token (no caller can resume
+     * it), and forgets it on this node. The recovery task of any node continues it once the time has passed. The caller
+     * stops the exchange.
+     *
+     * @return the reply: execution id, the sleep's name and when the run wakes up
+     */
+    public Map<String, Object> sleep(FlowExecution run, String name, com.fasterxml.jackson.databind.JsonNode body,
+                                     Duration duration) {
+        Instant wakeAt = clock.instant().plus(duration);
+        run.results().complete(name, body);
+        checkpoints.save(run, FlowCheckpoints.Transition.suspended(SLEEP_PREFIX + name, wakeAt, null));
+        active.remove(run);
+        Map<String, Object> reply = new LinkedHashMap<>();
+        reply.put("executionId", run.getExecutionId());
+        reply.put("waitingFor", SLEEP_PREFIX + name);
+        reply.put("wakeAt", wakeAt.toString());
         return reply;
     }
 
