@@ -254,12 +254,20 @@ public final class FlowExecution {
             synchronized (this) {
                 r = resources;
                 if (r == null) {
-                    r = new RunResources(executions.context(), Map.of(), Map.of());
+                    r = new RunResources(executions.context(), Map.of(), Map.of(), this);
                     resources = r;
                 }
             }
         }
         return r;
+    }
+
+    /** Closes the run's managed resources (it suspends, sleeps or ends); the next use creates them again. */
+    void closeManagedResources() {
+        RunResources r = resources;
+        if (r != null) {
+            r.closeManaged();
+        }
     }
 
     /** The names a snapshot records. */

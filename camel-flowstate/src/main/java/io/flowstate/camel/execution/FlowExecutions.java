@@ -280,6 +280,7 @@ public class FlowExecutions {
                 checkpoints.save(parent, FlowCheckpoints.Transition.suspended(
                         INNER_PREFIX + child.getExecutionId(), null, null));
                 active.remove(parent);
+                parent.closeManagedResources();
             } else if (child.getStatus() == FlowStatus.RUNNING && child.getVersion() > 0) {
                 Exception failure = exchange.getException();
                 finish(child, failure == null ? FlowStatus.COMPLETED : FlowStatus.FAILED,
@@ -412,6 +413,7 @@ public class FlowExecutions {
         Instant wakeAt = timeout == null ? null : clock.instant().plus(timeout);
         checkpoints.save(run, FlowCheckpoints.Transition.suspended(name, wakeAt, ResumeTokens.hash(token)));
         active.remove(run);
+        run.closeManagedResources();
         Map<String, Object> reply = new LinkedHashMap<>();
         reply.put("executionId", run.getExecutionId());
         reply.put("resumeToken", token);
@@ -433,6 +435,7 @@ public class FlowExecutions {
         run.results().complete(name, body);
         checkpoints.save(run, FlowCheckpoints.Transition.suspended(SLEEP_PREFIX + name, wakeAt, null));
         active.remove(run);
+        run.closeManagedResources();
         Map<String, Object> reply = new LinkedHashMap<>();
         reply.put("executionId", run.getExecutionId());
         reply.put("waitingFor", SLEEP_PREFIX + name);
