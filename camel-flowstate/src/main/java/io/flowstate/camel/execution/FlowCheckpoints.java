@@ -148,6 +148,7 @@ public final class FlowCheckpoints {
                 .leaseOwner(leaseOwner)
                 .leaseExpiresAt(leaseUntil)
                 .parentExecutionId(run.getParentExecutionId())
+                .contextId(run.getContextId())
                 .failure(transition.failure())
                 .build();
         return repository.get().save(snapshot, 0);
