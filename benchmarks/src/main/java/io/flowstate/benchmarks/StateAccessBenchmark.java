@@ -38,6 +38,7 @@ public class StateAccessBenchmark {
     private Endpoint property;
     private Endpoint flowstate;
     private Endpoint noop;
+    private Endpoint startOnly;
 
     @Setup
     public void start() throws Exception {
@@ -50,6 +51,10 @@ public class StateAccessBenchmark {
                         .setProperty("order", body())
                         .setBody(constant("other"))
                         .setBody(exchangeProperty("order"));
+                from("direct:startOnly")
+                        .to("flowstate:start")
+                        .setBody(constant("other"))
+                        .setBody(constant("order-42"));
                 from("direct:noop")
                         .to("noop:set")
                         .setBody(constant("other"))
@@ -66,6 +71,7 @@ public class StateAccessBenchmark {
         property = context.getEndpoint("direct:property");
         flowstate = context.getEndpoint("direct:flowstate");
         noop = context.getEndpoint("direct:noop");
+        startOnly = context.getEndpoint("direct:startOnly");
     }
 
     @TearDown
@@ -82,6 +88,12 @@ public class StateAccessBenchmark {
     @Benchmark
     public Object noopProducers() {
         return template.requestBody(noop, "order-42");
+    }
+
+    /** Decomposition: only the run's start (its id, its two headers, the property), no state operation. */
+    @Benchmark
+    public Object flowstateStartOnly() {
+        return template.requestBody(startOnly, "order-42");
     }
 
     @Benchmark

@@ -46,7 +46,8 @@ public final class FlowExecution {
     private volatile boolean fromRepository;
     private final FlowExecutions executions;
     private final RunInput input;
-    private final StepResults results;
+    /** Created on first use: most runs that are never saved have no steps. */
+    private volatile StepResults results;
 
     // guarded by "this": what the repository holds of the run
     private FlowStatus status;
@@ -146,7 +147,16 @@ public final class FlowExecution {
 
     /** The run's completed steps and their results. */
     public StepResults results() {
-        return results;
+        StepResults known = results;
+        if (known == null) {
+            synchronized (this) {
+                if (results == null) {
+                    results = new StepResults();
+                }
+                known = results;
+            }
+        }
+        return known;
     }
 
     /**
@@ -156,7 +166,7 @@ public final class FlowExecution {
     public ObjectNode document() {
         ObjectNode doc = JsonNodeFactory.instance.objectNode();
         doc.set("state", state.tree());
-        doc.set("results", results.tree());
+        doc.set("results", results().tree());
         doc.set("input", input.toJson(executions.json()).deepCopy());
         doc.put("executionId", executionId);
         doc.put("flowId", flowId);
@@ -223,7 +233,7 @@ public final class FlowExecution {
         view.put("flowId", flowId);
         view.put("status", getStatus().name());
         view.put("state", state.getAll());
-        view.put("results", executions.json().toJava(results.tree()));
+        view.put("results", executions.json().toJava(results().tree()));
         view.put("resourceNames", resourceNames());
         return view;
     }

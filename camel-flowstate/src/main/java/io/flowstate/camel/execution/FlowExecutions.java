@@ -201,7 +201,7 @@ public class FlowExecutions {
         }
         FlowExecution execution = new FlowExecution(
                 executionId, id, routeId, now, state, this,
-                RunInput.of(exchange.getMessage(), json), new StepResults(), FlowStatus.RUNNING, 0, null);
+                RunInput.of(exchange.getMessage(), json), null, FlowStatus.RUNNING, 0, null);
         if (!own.isEmpty()) {
             execution.resources().addOwn(own);
         }
