@@ -28,6 +28,7 @@ public class FlowStateEndpointConfigurer extends PropertyConfigurerSupport imple
         case "commit": target.getConfiguration().setCommit(property(camelContext, java.lang.String.class, value)); return true;
         case "defaultvalue":
         case "defaultValue": target.getConfiguration().setDefaultValue(property(camelContext, java.lang.String.class, value)); return true;
+        case "duration": target.getConfiguration().setDuration(property(camelContext, java.time.Duration.class, value)); return true;
         case "idpath":
         case "idPath": target.getConfiguration().setIdPath(property(camelContext, java.lang.String.class, value)); return true;
         case "lazystartproducer":
@@ -57,6 +58,7 @@ public class FlowStateEndpointConfigurer extends PropertyConfigurerSupport imple
         case "commit": return java.lang.String.class;
         case "defaultvalue":
         case "defaultValue": return java.lang.String.class;
+        case "duration": return java.time.Duration.class;
         case "idpath":
         case "idPath": return java.lang.String.class;
         case "lazystartproducer":
@@ -87,6 +89,7 @@ public class FlowStateEndpointConfigurer extends PropertyConfigurerSupport imple
         case "commit": return target.getConfiguration().getCommit();
         case "defaultvalue":
         case "defaultValue": return target.getConfiguration().getDefaultValue();
+        case "duration": return target.getConfiguration().getDuration();
         case "idpath":
         case "idPath": return target.getConfiguration().getIdPath();
         case "lazystartproducer":

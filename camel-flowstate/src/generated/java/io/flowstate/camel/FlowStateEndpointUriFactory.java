@@ -23,11 +23,12 @@ public class FlowStateEndpointUriFactory extends org.apache.camel.support.compon
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(17);
+        Set<String> props = new HashSet<>(18);
         props.add("by");
         props.add("checkpoint");
         props.add("commit");
         props.add("defaultValue");
+        props.add("duration");
         props.add("idPath");
         props.add("key");
         props.add("lazyStartProducer");

@@ -32,6 +32,7 @@ public class FlowStateProducerInvokeOnHeaderFactory implements InvokeOnHeaderStr
         case "restore": return target.onRestore(exchange);
         case "resume": return target.onResume(exchange);
         case "set": return target.onSet(exchange);
+        case "sleep": return target.onSleep(exchange);
         case "snapshot": return target.onSnapshot(exchange);
         case "start": return target.onStart(exchange);
         case "suspend": return target.onSuspend(exchange);

@@ -14,6 +14,7 @@ import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.Module;
 import io.flowstate.camel.execution.CheckpointPolicy;
+import io.flowstate.camel.execution.FlowExecution;
 import io.flowstate.camel.execution.FlowExecutions;
 import io.flowstate.camel.execution.FlowReentry;
 import io.flowstate.camel.execution.FlowMaintenance;
@@ -25,7 +26,11 @@ import io.flowstate.camel.snapshot.file.FileFlowSnapshotRepository;
 import io.flowstate.camel.snapshot.jdbc.JdbcFlowSnapshotRepository;
 import io.flowstate.camel.state.JsonValues;
 import io.flowstate.camel.state.SecretValues;
+import io.flowstate.camel.state.StateScope;
+import io.flowstate.camel.step.FlowStateContextPlugin;
 import io.flowstate.camel.step.FlowStepInterceptStrategy;
+import org.apache.camel.CamelContext;
+import org.apache.camel.StartupListener;
 import io.flowstate.camel.support.Identifiers;
 import org.apache.camel.Endpoint;
 import org.apache.camel.spi.Metadata;
@@ -115,6 +120,10 @@ public class FlowStateComponent extends DefaultComponent {
     private FlowReentry reentry;
     /** Names of the suspend steps of this context's routes: steps a resumed run may have completed. */
     private final Set<String> suspendNames = ConcurrentHashMap.newKeySet();
+    /** Names of the named sleep steps of this context's routes (flowstate:sleep:NAME). */
+    private final Set<String> sleepNames = ConcurrentHashMap.newKeySet();
+    /** Whether some route has a sleep without name: its steps are named sleep-1, sleep-2 … by the run. */
+    private volatile boolean anonymousSleeps;
     private final FlowExecutions executions = new FlowExecutions(new JsonValues(), this::getRepository, Clock.systemUTC());
     private final ChangeWatch changeWatch = new ChangeWatch(executions.json(), this::getRepository);
 
@@ -132,6 +141,12 @@ public class FlowStateComponent extends DefaultComponent {
                 throw new IllegalArgumentException("flowstate:suspend needs the name of the step: flowstate:suspend:approval");
             }
             suspendNames.add(Identifiers.requireKey(key));
+        } else if ("sleep".equals(operation)) {
+            if (key == null || key.isEmpty()) {
+                anonymousSleeps = true;
+            } else {
+                sleepNames.add(Identifiers.requireKey(key));
+            }
         } else if ("resource".equals(operation)) {
             if (key == null || key.isEmpty()) {
                 throw new IllegalArgumentException("flowstate:resource needs the name of the resource:"
@@ -142,7 +157,7 @@ public class FlowStateComponent extends DefaultComponent {
             if ("start".equals(operation)) {
                 Identifiers.requireFlowId(key);
             } else if (FlowStateEndpoint.KEYED_OPERATIONS.contains(operation)) {
-                Identifiers.requireKey(key);
+                Identifiers.requireKeyOrPath(key); // a path only in the global scope: checked once the scope is set
             } else {
                 throw new IllegalArgumentException("flowstate:" + operation + " takes no key, but " + uri + " gives '"
                                                    + key + "'");
@@ -163,6 +178,13 @@ public class FlowStateComponent extends DefaultComponent {
         }
         setProperties(endpoint, parameters);
         FlowStateConfiguration configuration = endpoint.getConfiguration();
+        if (endpoint.getKey() != null && FlowStateEndpoint.KEYED_OPERATIONS.contains(operation)) {
+            if (configuration.getScope() == StateScope.GLOBAL && !"changes".equals(operation)) {
+                Identifiers.requirePath(endpoint.getKey());
+            } else {
+                Identifiers.requireKey(endpoint.getKey());
+            }
+        }
         if (configuration.getCheckpoint() != null) {
             CheckpointPolicy.of(configuration.getCheckpoint());
         }
@@ -171,17 +193,40 @@ public class FlowStateComponent extends DefaultComponent {
                     configuration.getCommit(), configuration.isStopWhenEmpty()));
         }
         if (configuration.getTimeout() != null) {
-            requirePositive("timeout of " + uri, configuration.getTimeout());
+            requirePositive("The option timeout of " + uri, configuration.getTimeout());
+        }
+        if ("sleep".equals(operation)) {
+            if (configuration.getDuration() == null) {
+                throw new IllegalArgumentException(uri + " needs the duration of the sleep:"
+                                                   + " flowstate:sleep?duration=PT10M (an ISO-8601 duration)");
+            }
+            requirePositive("The option duration of " + uri, configuration.getDuration());
+        } else if (configuration.getDuration() != null) {
+            throw new IllegalArgumentException("The duration option of " + uri + " belongs on flowstate:sleep");
         }
         return endpoint;
     }
 
     @Override
+    protected void doInit() throws Exception {
+        super.doInit();
+        // normally loaded by Camel before any route is built; some launchers hide it from Camel's class loader
+        FlowStateContextPlugin.ensureInstalled(getCamelContext());
+        getCamelContext().addStartupListener(new StartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+                // every route is built by now
+                FlowStateContextPlugin.warnAboutUnwrappedSteps(context);
+            }
+        });
+    }
+
+    @Override
     protected void doStart() throws Exception {
         super.doStart();
-        requirePositive("leaseDuration", leaseDuration);
-        requirePositive("recoveryInterval", recoveryInterval);
-        requirePositive("retention", retention);
+        requirePositive("The flowstate component option leaseDuration", leaseDuration);
+        requirePositive("The flowstate component option recoveryInterval", recoveryInterval);
+        requirePositive("The flowstate component option retention", retention);
         if (recoveryInterval.multipliedBy(2).compareTo(leaseDuration) >= 0) {
             throw new IllegalArgumentException("The flowstate component option recoveryInterval (" + recoveryInterval
                                                + ") must be less than half the leaseDuration (" + leaseDuration
@@ -206,7 +251,8 @@ public class FlowStateComponent extends DefaultComponent {
         FlowStepInterceptStrategy steps
                 = getCamelContext().getCamelContextExtension().getContextPlugin(FlowStepInterceptStrategy.class);
         reentry = new FlowReentry(getCamelContext(), executions,
-                name -> suspendNames.contains(name) || steps != null && steps.isKnownStep(name));
+                name -> suspendNames.contains(name) || sleepNames.contains(name)
+                        || anonymousSleeps && FlowExecution.isSleepName(name) || steps != null && steps.isKnownStep(name));
         maintenance = new FlowMaintenance(getCamelContext(), repository, executions, reentry, Clock.systemUTC(),
                 recoveryInterval, leaseDuration, retention, maxFinishedRuns);
         workDirectories = new WorkDirectories(workDirectory);
@@ -248,10 +294,10 @@ public class FlowStateComponent extends DefaultComponent {
         return getCamelContext().getName() + "@" + ManagementFactory.getRuntimeMXBean().getName();
     }
 
-    private static void requirePositive(String option, Duration value) {
+    /** @param what the option, as the error names it ("The option timeout of flowstate:suspend:x") */
+    private static void requirePositive(String what, Duration value) {
         if (value == null || value.isZero() || value.isNegative()) {
-            throw new IllegalArgumentException("The flowstate component option " + option
-                                               + " must be a positive ISO-8601 duration such as PT30S, was " + value);
+            throw new IllegalArgumentException(what + " must be a positive ISO-8601 duration such as PT30S, was " + value);
         }
     }
 

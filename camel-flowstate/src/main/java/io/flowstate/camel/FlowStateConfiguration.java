@@ -13,11 +13,12 @@ import org.apache.camel.spi.UriParams;
 @UriParams
 public class FlowStateConfiguration {
 
-    @UriParam(defaultValue = "execution", enums = "execution,flow,persistent",
+    @UriParam(defaultValue = "execution", enums = "execution,flow,persistent,global",
               description = "Where the value lives: execution (this run, saved in its snapshots), flow (every run of"
                             + " the flow in this CamelContext, memory only, logs a WARN on every use unless"
-                            + " noWarning=true) or persistent (every run of the flow, kept in the repository across"
-                            + " runs, restarts and nodes).")
+                            + " noWarning=true), persistent (every run of the flow, kept in the repository across"
+                            + " runs, restarts and nodes) or global (every flow, kept in the repository; keys are"
+                            + " paths such as team/crm/config).")
     private StateScope scope = StateScope.EXECUTION;
 
     @UriParam(label = "get", description = "For get: the body to use when the key is absent.")
@@ -52,6 +53,14 @@ public class FlowStateConfiguration {
                             + " passes, the recovery task continues the run: the suspend step yields a null body and"
                             + " header CamelFlowStateTimedOut=true. No timeout when omitted.")
     private Duration timeout;
+
+    @UriParam(label = "sleep", javaType = "java.time.Duration",
+              description = "For sleep (required): how long the run sleeps, an ISO-8601 duration such as PT10M or P1D."
+                            + " The run is saved SUSPENDED until then, its exchange stops, and the recovery task of any"
+                            + " node continues it once the time has passed (so it wakes up at most recoveryInterval"
+                            + " late); the sleep step then gives the body it had when it went to sleep. Zero, negative"
+                            + " or missing durations fail when the route starts.")
+    private Duration duration;
 
     @UriParam(label = "start", enums = "afterEachStep,onSuspend,manual",
               description = "For start: when this flow's runs save themselves, overriding the component's checkpoint"
@@ -131,6 +140,14 @@ public class FlowStateConfiguration {
 
     public void setStopWhenEmpty(boolean stopWhenEmpty) {
         this.stopWhenEmpty = stopWhenEmpty;
+    }
+
+    public Duration getDuration() {
+        return duration;
+    }
+
+    public void setDuration(Duration duration) {
+        this.duration = duration;
     }
 
     public Duration getTimeout() {

@@ -25,7 +25,7 @@ public final class FlowStateConstants {
     @Metadata(description = "The operation to perform; overrides the operation of the endpoint URI when present.",
               javaType = "String",
               enums = "get,set,append,increment,delete,getAll,clear,start,snapshot,restore,complete,suspend,resume,resource,"
-                      + "workdir,changes")
+                      + "workdir,changes,sleep")
     public static final String OPERATION = "CamelFlowStateOperation";
 
     @Metadata(description = "The id of the run. Set when a run starts; read by restore and resume to find the run.",
@@ -36,8 +36,16 @@ public final class FlowStateConstants {
               javaType = "String")
     public static final String FLOW_ID = "CamelFlowStateFlowId";
 
+    @Metadata(description = "On flowstate:start (or the operation that starts a run): the id of a context reused across"
+                            + " runs. The run begins with the execution state the last completed run of that context"
+                            + " ended with, and its final state becomes the context's state when it completes; a second"
+                            + " run of the context while one is running or suspended fails. Validated like state keys;"
+                            + " taken off the message when the run starts.",
+              javaType = "String")
+    public static final String CONTEXT_ID = "CamelFlowStateContextId";
+
     @Metadata(description = "The state key to use; overrides the key of the endpoint URI, for keys computed at run time"
-                            + " (e.g. one persistent key per customer). Validated like URI keys. Kept on the message"
+                            + " (e.g. one persistent key per customer, or a global path). Validated like URI keys. Kept on the message"
                             + " so that several operations can use it.",
               javaType = "String")
     public static final String KEY = "CamelFlowStateKey";

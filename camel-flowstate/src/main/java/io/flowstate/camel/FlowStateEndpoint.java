@@ -24,27 +24,30 @@ public class FlowStateEndpoint extends DefaultEndpoint {
     /** The operations, as written in URIs. */
     public static final List<String> OPERATIONS
             = List.of("get", "set", "append", "increment", "delete", "getAll", "clear", "start", "snapshot", "restore",
-                    "complete", "suspend", "resume", "resource", "workdir", "changes");
+                    "complete", "suspend", "resume", "resource", "workdir", "changes", "sleep");
 
     /** Operations that work on one key. */
     static final List<String> KEYED_OPERATIONS = List.of("get", "set", "append", "increment", "delete", "changes");
 
     @UriPath(enums = "get,set,append,increment,delete,getAll,clear,start,snapshot,restore,complete,suspend,resume,"
-                     + "resource,workdir,changes",
+                     + "resource,workdir,changes,sleep",
              description = "The operation: get, set, append, increment, delete, getAll, clear, start, snapshot"
                            + " (save the run now), restore (attach a stored run), complete (final snapshot), suspend"
                            + " (an approval step: save the run and stop until resumed), resume (continue a"
                            + " suspended run), resource (the live resource NAME into the body), workdir (the run's"
                            + " scratch directory into header CamelFlowStateWorkDir) or changes (only the new or"
-                           + " changed items of the body, against the watermark in persistent key KEY).")
+                           + " changed items of the body, against the watermark in persistent key KEY) or sleep (a"
+                           + " durable sleep of the given duration: the run is saved and continued by the recovery"
+                           + " task once the time has passed).")
     @Metadata(required = true)
     private String operation;
 
-    @UriPath(description = "The state key of get, set, append, increment and delete (header CamelFlowStateKey"
-                           + " overrides it); for start, the flow id (the route id when omitted); for suspend, the"
+    @UriPath(description = "The state key of get, set, append, increment and delete (with scope=global a path such as"
+                           + " team/crm/config; header CamelFlowStateKey overrides it); for start, the flow id (the route id when omitted); for suspend, the"
                            + " name of the approval step (required); for resource, the resource name (required); for"
                            + " changes, the persistent key holding the watermark (required, or header"
-                           + " CamelFlowStateKey).")
+                           + " CamelFlowStateKey); for sleep, an optional name of the sleep step (sleep-1, sleep-2 … in"
+                           + " the order the run reaches them when omitted).")
     private String key;
 
     @UriParam

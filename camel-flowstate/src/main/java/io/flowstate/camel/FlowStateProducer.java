@@ -14,7 +14,9 @@ import io.flowstate.camel.execution.FlowStatus;
 import io.flowstate.camel.execution.ResumeSignal;
 import io.flowstate.camel.resource.WorkDirectories;
 import io.flowstate.camel.trigger.ChangeWatch;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.flowstate.camel.state.MissingStateException;
+import io.flowstate.camel.state.UnsupportedValueException;
 import io.flowstate.camel.state.StateStore;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -151,6 +153,40 @@ public class FlowStateProducer extends HeaderSelectorProducer {
         message.setHeader(FlowStateConstants.EXECUTION_ID, run.getExecutionId());
         message.setHeader(FlowStateConstants.RESUME_TOKEN, reply.get("resumeToken"));
         message.setHeader(FlowStateConstants.WAITING_FOR, name);
+        message.setHeader(FlowStateConstants.STATUS, FlowStatus.SUSPENDED);
+        message.setBody(reply);
+        exchange.setRouteStop(true);
+        return DONE;
+    }
+
+    @InvokeOnHeader("sleep")
+    public Object onSleep(Exchange exchange) {
+        FlowExecution run = run(exchange);
+        String name = endpoint.getKey() != null ? endpoint.getKey() : run.nextSleepName();
+        Message message = exchange.getMessage();
+        ResumeSignal wakeUp = run.takeResumeSignal(FlowExecutions.SLEEP_PREFIX + name);
+        if (wakeUp != null || run.results().isCompleted(name)) {
+            // woken up (or re-entered after a later suspend): the step gives the body it had when it went to sleep
+            message.setBody(executions.json().toJava(run.results().result(name)));
+            return DONE;
+        }
+        if (!run.isCarriedBy(exchange)) {
+            throw new FlowStateException("flowstate:sleep" + (endpoint.getKey() == null ? "" : ":" + name)
+                                         + " is inside a split, multicast or similar EIP: a sleep there would stop only"
+                                         + " that copy. Sleep before or after it.");
+        }
+        JsonNode body;
+        try {
+            body = executions.json().toJson("body", message.getBody());
+        } catch (UnsupportedValueException e) {
+            throw new FlowStateException("flowstate:sleep (step '" + name + "') keeps the body to give it back when"
+                                         + " run " + run.getExecutionId() + " wakes up, but it is not a JSON value: "
+                                         + e.getMessage() + ". Set a JSON body (or null) before the sleep. The run was"
+                                         + " not saved.", e);
+        }
+        Map<String, Object> reply = executions.sleep(run, name, body, configuration.getDuration());
+        message.setHeader(FlowStateConstants.EXECUTION_ID, run.getExecutionId());
+        message.setHeader(FlowStateConstants.WAITING_FOR, reply.get("waitingFor"));
         message.setHeader(FlowStateConstants.STATUS, FlowStatus.SUSPENDED);
         message.setBody(reply);
         exchange.setRouteStop(true);

@@ -118,7 +118,8 @@ public final class FlowCheckpoints {
         FlowSnapshotDelta.Builder delta = FlowSnapshotDelta.builder().updatedAt(now)
                 .lease(nodeId, now.plus(leaseDuration));
         if (stored.status() != FlowStatus.RUNNING) {
-            delta.status(FlowStatus.RUNNING).waitingFor(null).wakeAt(null).resumeTokenHash(null);
+            // the token's hash stays: a later resume with it is told the run was resumed already
+            delta.status(FlowStatus.RUNNING).waitingFor(null).wakeAt(null);
         }
         return repository.get().saveDelta(stored.executionId(), delta.build(), stored.version());
     }
@@ -147,6 +148,7 @@ public final class FlowCheckpoints {
                 .leaseOwner(leaseOwner)
                 .leaseExpiresAt(leaseUntil)
                 .parentExecutionId(run.getParentExecutionId())
+                .contextId(run.getContextId())
                 .failure(transition.failure())
                 .build();
         return repository.get().save(snapshot, 0);
@@ -210,8 +212,10 @@ public final class FlowCheckpoints {
             delta.status(transition.status())
                     .waitingFor(transition.waitingFor())
                     .wakeAt(transition.wakeAt())
-                    .resumeTokenHash(transition.resumeTokenHash())
                     .failure(transition.failure());
+            if (transition.status() == FlowStatus.SUSPENDED) {
+                delta.resumeTokenHash(transition.resumeTokenHash()); // other moves keep the last token's hash
+            }
         }
         delta.lease(leaseOwner, leaseUntil);
         try {

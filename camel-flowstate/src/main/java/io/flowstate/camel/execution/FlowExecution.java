@@ -68,6 +68,10 @@ public final class FlowExecution {
     private boolean completionRegistered;
     /** What to do when the run ends on this node; null until something is registered. */
     private Map<String, Runnable> endActions;
+    /** Sleeps without a name reached so far on this node: the n-th is step sleep-n (the same on every re-entry). */
+    private int sleepsReached;
+    /** The context the run belongs to (header CamelFlowStateContextId at its start), or null. */
+    private volatile String contextId;
     /** The run's live resources; created on first use (most runs have none). */
     private volatile RunResources resources;
 
@@ -171,6 +175,39 @@ public final class FlowExecution {
         return leaseUntil;
     }
 
+    /** The prefix of the step names of sleeps without a name. */
+    private static final String SLEEP_NAME_PREFIX = "sleep-";
+
+    /**
+     * The step name of the next sleep without a name this run reaches: sleep-1, sleep-2 … in the order reached. A route
+     * re-entered after a wake-up reaches them again in the same order, so each finds its own step.
+     */
+    public synchronized String nextSleepName() {
+        return SLEEP_NAME_PREFIX + (++sleepsReached);
+    }
+
+    /** Whether {@code stepName} is the name {@link #nextSleepName()} gives. */
+    public static boolean isSleepName(String stepName) {
+        if (!stepName.startsWith(SLEEP_NAME_PREFIX) || stepName.length() == SLEEP_NAME_PREFIX.length()) {
+            return false;
+        }
+        for (int i = SLEEP_NAME_PREFIX.length(); i < stepName.length(); i++) {
+            if (!Character.isDigit(stepName.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The context reused across runs this run belongs to (header CamelFlowStateContextId), or null. */
+    public String getContextId() {
+        return contextId;
+    }
+
+    void setContextId(String contextId) {
+        this.contextId = contextId;
+    }
+
     /** The run that called this one as an inner flow, or null. */
     public String getParentExecutionId() {
         return parentExecutionId;
@@ -217,12 +254,20 @@ public final class FlowExecution {
             synchronized (this) {
                 r = resources;
                 if (r == null) {
-                    r = new RunResources(executions.context(), Map.of(), Map.of());
+                    r = new RunResources(executions.context(), Map.of(), Map.of(), this);
                     resources = r;
                 }
             }
         }
         return r;
+    }
+
+    /** Closes the run's managed resources (it suspends, sleeps or ends); the next use creates them again. */
+    void closeManagedResources() {
+        RunResources r = resources;
+        if (r != null) {
+            r.closeManaged();
+        }
     }
 
     /** The names a snapshot records. */
@@ -413,6 +458,8 @@ public final class FlowExecution {
                 return executions.flowScope(flowId);
             case PERSISTENT:
                 return executions.persistentScope(flowId);
+            case GLOBAL:
+                return executions.globalScope();
             default:
                 throw new IllegalArgumentException("Unknown scope " + scope);
         }

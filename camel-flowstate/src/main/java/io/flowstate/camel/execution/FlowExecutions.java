@@ -9,6 +9,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import io.flowstate.camel.FlowStateConstants;
 import io.flowstate.camel.FlowStateException;
 import io.flowstate.camel.resource.FlowResourceCatalog;
@@ -61,6 +63,7 @@ public class FlowExecutions {
     private final Map<String, LocalStateStore> flowStates = new ConcurrentHashMap<>();
     private final Map<Class<?>, StateSchema> schemas = new ConcurrentHashMap<>();
     private final FlowCheckpoints checkpoints;
+    private final FlowContexts contexts;
     /** RUNNING runs this node saved and still carries: their leases are renewed while their steps run. */
     private final Set<FlowExecution> active = ConcurrentHashMap.newKeySet();
     private volatile CheckpointPolicy defaultCheckpoint = CheckpointPolicy.AFTER_EACH_STEP;
@@ -72,6 +75,7 @@ public class FlowExecutions {
         this.repository = repository;
         this.clock = clock;
         this.checkpoints = new FlowCheckpoints(json, repository, clock);
+        this.contexts = new FlowContexts(json, repository, checkpoints, clock);
     }
 
     /**
@@ -111,6 +115,11 @@ public class FlowExecutions {
         return checkpoints;
     }
 
+    /** Contexts reused across runs (header CamelFlowStateContextId): their state and active run. */
+    public FlowContexts contexts() {
+        return contexts;
+    }
+
     Clock clock() {
         return clock;
     }
@@ -145,7 +154,15 @@ public class FlowExecutions {
         if (attached != null && options.flowId() != null && !options.flowId().equals(attached.getFlowId())) {
             return startInner(exchange, attached, options);
         }
+        String contextId = exchange.getMessage().getHeader(FlowStateConstants.CONTEXT_ID, String.class);
         if (attached != null) {
+            if (contextId != null && !contextId.equals(attached.getContextId())) {
+                throw new FlowStateException("This exchange already carries run " + attached.getExecutionId()
+                                             + (attached.getContextId() == null ? ", which belongs to no context"
+                                                     : " of context '" + attached.getContextId() + "'")
+                                             + "; header " + FlowStateConstants.CONTEXT_ID + " '" + contextId
+                                             + "' cannot move it into another. Set the header before the run starts.");
+            }
             if (attached.isFromRepository() && attached.state().schema() == null && options.stateClass() != null) {
                 attached.adoptStateClass(schema(options.stateClass()));
             }
@@ -155,22 +172,52 @@ public class FlowExecutions {
         }
         String routeId = exchange.getFromRouteId();
         String id = options.flowId() != null ? options.flowId() : routeId != null ? routeId : DEFAULT_FLOW_ID;
-        if (!Identifiers.isName(id)) {
+        if (!Identifiers.isFlowId(id)) {
             throw new FlowStateException("The flow id '" + id + "' (from "
                                          + (options.flowId() != null ? "flowstate:start" : "the route id")
                                          + ") is not valid: name the flow explicitly with flowstate:start:myFlow, using"
                                          + " letters, digits and _ . : -");
         }
+        if (contextId != null) {
+            Identifiers.requireContextId(contextId);
+        }
+        StateSchema schema = schema(options.stateClass());
         Map<String, Object> own = takeResources(exchange);
+        exchange.getMessage().removeHeader(FlowStateConstants.CONTEXT_ID);
         Instant now = clock.instant();
+        String executionId = RunIds.next(now);
+        LocalStateStore state = new LocalStateStore(json, schema);
+        if (contextId != null) {
+            ObjectNode stored = contexts.claim(contextId, executionId, id);
+            try {
+                if (!stored.isEmpty()) {
+                    state = LocalStateStore.restored(json, schema, json.secrets().openAll(stored, json));
+                }
+            } catch (RuntimeException e) {
+                contexts.released(executionId, id, contextId);
+                throw new FlowStateException("The state of context '" + contextId + "' does not fit flow '" + id
+                                             + "': " + e.getMessage(), e);
+            }
+        }
         FlowExecution execution = new FlowExecution(
-                RunIds.next(now), id, routeId, now, new LocalStateStore(json, schema(options.stateClass())), this,
+                executionId, id, routeId, now, state, this,
                 RunInput.of(exchange.getMessage(), json), new StepResults(), FlowStatus.RUNNING, 0, null);
         if (!own.isEmpty()) {
             execution.resources().addOwn(own);
         }
         applyFlowOptions(execution, options);
         attachTo(exchange, execution);
+        if (contextId != null) {
+            execution.setContextId(contextId);
+            try {
+                // saved at once: whether the context is in use is read from the repository, on any node
+                snapshot(execution);
+            } catch (RuntimeException e) {
+                contexts.released(execution);
+                exchange.removeProperty(FlowStateConstants.EXECUTION);
+                throw e;
+            }
+        }
         return execution;
     }
 
@@ -181,7 +228,7 @@ public class FlowExecutions {
      * recovery) the same inner run is found and continued instead of starting another.
      */
     private FlowExecution startInner(Exchange exchange, FlowExecution parent, StartOptions options) {
-        if (!Identifiers.isName(options.flowId())) {
+        if (!Identifiers.isFlowId(options.flowId())) {
             throw new FlowStateException("The flow id '" + options.flowId() + "' is not valid");
         }
         String childId = parent.nextChildId(options.flowId(), place(exchange));
@@ -233,6 +280,7 @@ public class FlowExecutions {
                 checkpoints.save(parent, FlowCheckpoints.Transition.suspended(
                         INNER_PREFIX + child.getExecutionId(), null, null));
                 active.remove(parent);
+                parent.closeManagedResources();
             } else if (child.getStatus() == FlowStatus.RUNNING && child.getVersion() > 0) {
                 Exception failure = exchange.getException();
                 finish(child, failure == null ? FlowStatus.COMPLETED : FlowStatus.FAILED,
@@ -251,6 +299,9 @@ public class FlowExecutions {
         String correlationId = exchange.getProperty(ExchangePropertyKey.CORRELATION_ID, String.class);
         return correlationId != null && !correlationId.equals(exchange.getExchangeId());
     }
+
+    /** What a sleeping run waits for: this prefix and the name of its sleep step. */
+    public static final String SLEEP_PREFIX = "sleep:";
 
     /** What a parent waits for while its inner run is suspended: this prefix and the inner run's id. */
     public static final String INNER_PREFIX = "inner:";
@@ -308,6 +359,9 @@ public class FlowExecutions {
     public long complete(FlowExecution run) {
         long version = checkpoints.save(run, FlowCheckpoints.Transition.finished(FlowStatus.COMPLETED, null));
         active.remove(run);
+        if (run.getContextId() != null) {
+            contexts.completed(run);
+        }
         run.ended();
         return version;
     }
@@ -334,8 +388,15 @@ public class FlowExecutions {
     void finish(FlowExecution run, FlowStatus status, String failure) {
         try {
             checkpoints.save(run, FlowCheckpoints.Transition.finished(status, failure));
-            run.ended();
+            if (run.getContextId() != null) {
+                if (status == FlowStatus.COMPLETED) {
+                    contexts.completed(run);
+                } else {
+                    contexts.released(run);
+                }
+            }
         } finally {
+            run.ended(); // close managed resources and the scratch directory even when the final save failed
             active.remove(run);
         }
     }
@@ -352,10 +413,33 @@ public class FlowExecutions {
         Instant wakeAt = timeout == null ? null : clock.instant().plus(timeout);
         checkpoints.save(run, FlowCheckpoints.Transition.suspended(name, wakeAt, ResumeTokens.hash(token)));
         active.remove(run);
+        run.closeManagedResources();
         Map<String, Object> reply = new LinkedHashMap<>();
         reply.put("executionId", run.getExecutionId());
         reply.put("resumeToken", token);
         reply.put("waitingFor", name);
+        return reply;
+    }
+
+    /**
+     * Durable sleep: records {@code body} as the result of the sleep step {@code name} (what the step gives when the
+     * run wakes up), saves the run SUSPENDED until now + {@code duration} without a resume token (no caller can resume
+     * it), and forgets it on this node. The recovery task of any node continues it once the time has passed. The caller
+     * stops the exchange.
+     *
+     * @return the reply: execution id, the sleep's name and when the run wakes up
+     */
+    public Map<String, Object> sleep(FlowExecution run, String name, com.fasterxml.jackson.databind.JsonNode body,
+                                     Duration duration) {
+        Instant wakeAt = clock.instant().plus(duration);
+        run.results().complete(name, body);
+        checkpoints.save(run, FlowCheckpoints.Transition.suspended(SLEEP_PREFIX + name, wakeAt, null));
+        active.remove(run);
+        run.closeManagedResources();
+        Map<String, Object> reply = new LinkedHashMap<>();
+        reply.put("executionId", run.getExecutionId());
+        reply.put("waitingFor", SLEEP_PREFIX + name);
+        reply.put("wakeAt", wakeAt.toString());
         return reply;
     }
 
@@ -367,7 +451,7 @@ public class FlowExecutions {
             Instant until = run.getLeaseUntil();
             if (run.getStatus() != FlowStatus.RUNNING) {
                 active.remove(run);
-            } else if (until != null && until.isBefore(limit)) {
+            } else if (until == null || until.isBefore(limit)) { // null: claimed from the repository, not yet known
                 checkpoints.renewLease(run);
                 renewed++;
             }
@@ -385,6 +469,11 @@ public class FlowExecutions {
     /** The {@code persistent} scope of a flow, in the repository. */
     public StateStore persistentScope(String flowId) {
         return new RepositoryStateStore(repository.get(), flowId, json);
+    }
+
+    /** The {@code global} scope: values shared by all flows in the repository, keys are paths. */
+    public StateStore globalScope() {
+        return RepositoryStateStore.global(repository.get(), json);
     }
 
     // ------------------------------------------------------------------ helpers
@@ -405,6 +494,7 @@ public class FlowExecutions {
                 RunInput.of(stored.input()), StepResults.restored(stored.results(), stored.completedSteps()),
                 status, version, stored.parentExecutionId());
         execution.setCheckpointPolicy(defaultCheckpoint);
+        execution.setContextId(stored.contextId());
         execution.markFromRepository();
         if (!stored.resourceNames().isEmpty()) {
             execution.resources().restoreNames(stored.resourceNames());
@@ -469,6 +559,6 @@ public class FlowExecutions {
     }
 
     private StateSchema schema(Class<?> stateClass) {
-        return stateClass == null ? null : schemas.computeIfAbsent(stateClass, c -> new StateSchema(c, json.mapper()));
+        return stateClass == null ? null : schemas.computeIfAbsent(stateClass, c -> new StateSchema(c, json));
     }
 }

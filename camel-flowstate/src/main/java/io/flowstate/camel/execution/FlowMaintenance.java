@@ -12,8 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The component's background pass, once at start and then every {@code recoveryInterval}: renews the leases of this
- * node's running runs, continues runs whose node died (expired lease) and suspended runs whose timeout passed, and
+ * The component's background work, once at start and then every {@code recoveryInterval}: on one thread it renews
+ * the leases of this node's running runs; on another it continues runs whose node died (expired lease) and suspended runs whose timeout passed, and
  * removes finished runs past their retention (and beyond the cap on finished runs). Runs are continued only once the
  * CamelContext has started (their routes must be running).
  */
@@ -22,6 +22,7 @@ public final class FlowMaintenance extends ServiceSupport {
     private static final Logger LOG = LoggerFactory.getLogger(FlowMaintenance.class);
     /** Runs continued per pass at most, so one pass cannot hold the thread for long. */
     private static final int BATCH = 100;
+    private static final long STOP_TIMEOUT_MILLIS = 10_000;
 
     private final CamelContext context;
     private final FlowSnapshotRepository repository;
@@ -33,6 +34,8 @@ public final class FlowMaintenance extends ServiceSupport {
     private final Duration retention;
     private final int maxFinishedRuns;
     private ScheduledExecutorService executor;
+    /** Leases are renewed on their own thread: a recovered run re-entered by a pass may hold the other for long. */
+    private ScheduledExecutorService leaseRenewer;
     /** More housekeeping of the component run on every pass (e.g. sweeping scratch directories). */
     private final java.util.List<Runnable> tasks = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -52,7 +55,6 @@ public final class FlowMaintenance extends ServiceSupport {
 
     /** One pass; public so that tests and operators can run it on demand. Returns the runs removed. */
     public int runOnce() {
-        executions.renewLeases(leaseDuration.dividedBy(2));
         if (context.isStarted()) {
             int continued = reentry.recoverExpired(BATCH) + reentry.wakeDue(BATCH);
             if (continued > 0) {
@@ -77,15 +79,31 @@ public final class FlowMaintenance extends ServiceSupport {
 
     @Override
     protected void doStart() {
+        leaseRenewer = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "FlowStateLeases");
+        leaseRenewer.scheduleWithFixedDelay(this::renewSafely, interval.toMillis(), interval.toMillis(),
+                TimeUnit.MILLISECONDS);
         executor = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "FlowStateMaintenance");
         executor.scheduleWithFixedDelay(this::runSafely, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override
     protected void doStop() {
+        // wait (bounded) for a pass under way: the repository is stopped right after this
         if (executor != null) {
-            context.getExecutorServiceManager().shutdownNow(executor);
+            context.getExecutorServiceManager().shutdownGraceful(executor, STOP_TIMEOUT_MILLIS);
             executor = null;
+        }
+        if (leaseRenewer != null) {
+            context.getExecutorServiceManager().shutdownGraceful(leaseRenewer, STOP_TIMEOUT_MILLIS);
+            leaseRenewer = null;
+        }
+    }
+
+    private void renewSafely() {
+        try {
+            executions.renewLeases(leaseDuration.dividedBy(2));
+        } catch (RuntimeException e) {
+            LOG.warn("Renewing the leases of running runs failed, will try again in {}: {}", interval, e.getMessage(), e);
         }
     }
 

@@ -59,19 +59,26 @@ public final class FlowReentry {
                                       + e.getMessage(), e);
         }
         FlowSnapshot stored = executions.load(id);
-        if (stored.status() != FlowStatus.SUSPENDED) {
-            throw new ResumeException.NotSuspended("Run " + id + " of flow '" + stored.flowId() + "' is "
-                                                   + stored.status() + ", not SUSPENDED: only a suspended run can be"
-                                                   + " resumed, once (it may have been resumed already).");
-        }
         if (stored.waitingFor() != null && stored.waitingFor().startsWith(FlowExecutions.INNER_PREFIX)) {
             throw new ResumeException.InvalidToken("Run " + id + " waits for its inner run "
                                                    + stored.waitingFor().substring(FlowExecutions.INNER_PREFIX.length())
                                                    + ": resume that run with its own token");
         }
+        if (stored.waitingFor() != null && stored.waitingFor().startsWith(FlowExecutions.SLEEP_PREFIX)) {
+            throw new ResumeException.InvalidToken("Run " + id + " of flow '" + stored.flowId() + "' sleeps at '"
+                                                   + stored.waitingFor().substring(FlowExecutions.SLEEP_PREFIX.length())
+                                                   + "' until " + stored.wakeAt() + ": a sleep cannot be resumed, the"
+                                                   + " run continues by itself once the time has passed.");
+        }
+        // the token first: whether the run was resumed already is told only to whoever holds its token
         if (!ResumeTokens.matches(token, stored.resumeTokenHash())) {
             throw new ResumeException.InvalidToken("The resume token does not match run " + id
                                                    + ": use the token from the reply of its suspend step");
+        }
+        if (stored.status() != FlowStatus.SUSPENDED) {
+            throw new ResumeException.NotSuspended("Run " + id + " of flow '" + stored.flowId() + "' is "
+                                                   + stored.status() + ", not SUSPENDED: only a suspended run can be"
+                                                   + " resumed, once (it may have been resumed already).");
         }
         Map<String, Object> own = RunResources.fromHeader(caller.getMessage().getHeader(FlowStateConstants.RESOURCES));
         caller.getMessage().removeHeader(FlowStateConstants.RESOURCES);
@@ -141,7 +148,10 @@ public final class FlowReentry {
             }
             ResumeSignal signal = timedOut ? new ResumeSignal(stored.waitingFor(), NullNode.getInstance(), true) : null;
             LOG.info("Continuing run {} of flow '{}' ({})", executionId, stored.flowId(),
-                    timedOut ? "its suspend '" + stored.waitingFor() + "' timed out" : "its node's lease expired");
+                    !timedOut ? "its node's lease expired"
+                            : stored.waitingFor() != null && stored.waitingFor().startsWith(FlowExecutions.SLEEP_PREFIX)
+                                    ? "its " + stored.waitingFor() + " is over"
+                                    : "its suspend '" + stored.waitingFor() + "' timed out");
             proceed(stored, signal, null, Map.of());
             return 1;
         } catch (ResumeException.NotSuspended e) {

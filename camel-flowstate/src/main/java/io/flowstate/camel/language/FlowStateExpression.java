@@ -13,7 +13,9 @@ import io.flowstate.camel.FlowStateComponent;
 import io.flowstate.camel.FlowStateException;
 import io.flowstate.camel.execution.FlowExecution;
 import io.flowstate.camel.state.JsonValues;
+import io.flowstate.camel.state.RepositoryStateStore;
 import net.thisptr.jackson.jq.BuiltinFunctionLoader;
+import net.thisptr.jackson.jq.Function;
 import net.thisptr.jackson.jq.JsonQuery;
 import net.thisptr.jackson.jq.Scope;
 import net.thisptr.jackson.jq.Versions;
@@ -141,6 +143,7 @@ final class FlowStateExpression extends ExpressionSupport implements Predicate {
         Message message = exchange.getMessage();
         scope.setValue("body", () -> bodyJson(message, json));
         scope.setValue("headers", () -> headersJson(message, json));
+        scope.addFunction("global", 1, globalFunction(exchange));
         List<JsonNode> outputs = new ArrayList<>(1);
         try {
             query.apply(scope, document, outputs::add);
@@ -150,6 +153,26 @@ final class FlowStateExpression extends ExpressionSupport implements Predicate {
             throw failure(exchange, execution, String.valueOf(e.getMessage()), e);
         }
         return outputs;
+    }
+
+    /**
+     * jq {@code global("team/crm/config")}: the value of the global scope at that path (null when absent), read from
+     * the repository of the exchange's flowstate component.
+     */
+    private static Function globalFunction(Exchange exchange) {
+        return (scope, args, in, path, output, version) -> args.get(0).apply(scope, in, name -> {
+            if (!name.isTextual()) {
+                throw new JsonQueryException("global(path) takes a path string such as \"team/crm/config\", not "
+                                             + name.getNodeType().name().toLowerCase());
+            }
+            Component component = exchange.getContext().hasComponent(FlowStateLanguage.NAME);
+            if (!(component instanceof FlowStateComponent flowstate) || flowstate.getRepository() == null) {
+                throw new JsonQueryException("global(\"" + name.asText() + "\") needs a started flowstate component,"
+                                             + " whose repository holds the global values");
+            }
+            JsonNode value = ((RepositoryStateStore) flowstate.getExecutions().globalScope()).getJson(name.asText());
+            output.emit(value == null ? NullNode.getInstance() : value, null);
+        });
     }
 
     private static Object toJava(JsonValues json, List<JsonNode> outputs) {

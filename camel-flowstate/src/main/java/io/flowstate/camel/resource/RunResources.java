@@ -8,9 +8,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.flowstate.camel.execution.FlowExecution;
 import io.flowstate.camel.support.Identifiers;
 import io.flowstate.camel.support.InvalidIdentifierException;
 import org.apache.camel.CamelContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The live resources of one run (a DataSource, an HTTP client, a callback), looked up by name in this order: the run's
@@ -40,7 +45,13 @@ public final class RunResources {
         }
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(RunResources.class);
+
     private final CamelContext context;
+    /** The run these resources belong to: what factories of managed resources are given; null outside a run. */
+    private final FlowExecution run;
+    /** Managed resources by name: created on first use, closed when the run ends or waits. */
+    private final Map<String, Managed> managed = new ConcurrentHashMap<>();
     private volatile Map<String, Object> own;
     private volatile Map<String, Object> flow;
     /** Guarded by this: the names a snapshot records, in the order they became known. */
@@ -52,7 +63,15 @@ public final class RunResources {
      * @param flow the flow's resources (copied), may be empty
      */
     public RunResources(CamelContext context, Map<String, Object> own, Map<String, Object> flow) {
+        this(context, own, flow, null);
+    }
+
+    /**
+     * @param run the run the resources belong to, given to the factories of managed resources
+     */
+    public RunResources(CamelContext context, Map<String, Object> own, Map<String, Object> flow, FlowExecution run) {
         this.context = context;
+        this.run = run;
         this.own = copy(own);
         this.flow = copy(flow);
         record(this.own.keySet());
@@ -87,7 +106,12 @@ public final class RunResources {
         return resources;
     }
 
-    /** The resource, or null when no source has it. A resource found in the registry is recorded by name. */
+    /**
+     * The resource, or null when no source has it. A resource found in the registry is recorded by name. When the source
+     * holds a {@link FlowResourceFactory}, the run's managed instance is given (created now on first use).
+     *
+     * @throws ResourceCreationException when the factory of a managed resource fails
+     */
     public Object find(String name) {
         Object value = own.get(name);
         if (value == null) {
@@ -99,7 +123,77 @@ public final class RunResources {
                 record(List.of(name));
             }
         }
+        if (value instanceof FlowResourceFactory<?> factory && run != null) {
+            return managed(name, factory);
+        }
         return value;
+    }
+
+    /** The run's instance of managed resource {@code name}: created once, by one caller, while others wait. */
+    private Object managed(String name, FlowResourceFactory<?> factory) {
+        Managed holder = managed.computeIfAbsent(name, n -> new Managed());
+        boolean created = false;
+        Object instance;
+        synchronized (holder) {
+            if (holder.instance == null) {
+                AutoCloseable made;
+                try {
+                    made = factory.create(run);
+                } catch (Exception e) {
+                    throw new ResourceCreationException("Managed resource '" + name + "' of run " + run.getExecutionId()
+                                                        + " of flow '" + run.getFlowId() + "' could not be created: its"
+                                                        + " factory " + factory.getClass().getName() + " failed with "
+                                                        + e.getClass().getName() + ": " + e.getMessage(), e);
+                }
+                if (made == null) {
+                    throw new ResourceCreationException("Managed resource '" + name + "' of run " + run.getExecutionId()
+                                                        + " of flow '" + run.getFlowId() + "' could not be created: its"
+                                                        + " factory " + factory.getClass().getName()
+                                                        + " returned null", null);
+                }
+                holder.instance = made;
+                created = true;
+            }
+            instance = holder.instance;
+        }
+        if (created) {
+            LOG.debug("Created managed resource '{}' of run {}", name, run.getExecutionId());
+            run.whenEnded("managedResources", this::closeManaged);
+        }
+        return instance;
+    }
+
+    /**
+     * Closes the managed resources created so far (each once); the next use creates them again. Called when the run
+     * completes, fails, suspends or sleeps. A close that throws is logged; the others are closed still.
+     *
+     * @return how many were closed
+     */
+    public int closeManaged() {
+        int closed = 0;
+        for (Map.Entry<String, Managed> entry : managed.entrySet()) {
+            AutoCloseable instance;
+            Managed holder = entry.getValue();
+            synchronized (holder) {
+                instance = holder.instance;
+                holder.instance = null;
+            }
+            if (instance != null) {
+                closed++;
+                try {
+                    instance.close();
+                } catch (Exception e) {
+                    LOG.warn("Closing managed resource '{}' of run {} failed: {}", entry.getKey(),
+                            run == null ? "?" : run.getExecutionId(), e.getMessage(), e);
+                }
+            }
+        }
+        return closed;
+    }
+
+    /** Holds one managed instance; its monitor guards creation and closing. */
+    private static final class Managed {
+        private AutoCloseable instance;
     }
 
     /**

@@ -18,7 +18,8 @@ import io.flowstate.camel.snapshot.VersionedValue;
 import io.flowstate.camel.support.Identifiers;
 
 /**
- * State kept in a {@link FlowSnapshotRepository} under one namespace: the {@code persistent} scope of a flow. Every
+ * State kept in a {@link FlowSnapshotRepository} under one namespace: the {@code persistent} scope of a flow, or the
+ * {@code global} scope (namespace {@link #GLOBAL_NAMESPACE}, keys are paths such as {@code team/crm/config}). Every
  * write is a compare-and-set on the stored version, retried on conflict, so {@code increment} and {@code append} stay
  * atomic across threads and across Camel nodes sharing the repository.
  */
@@ -27,19 +28,49 @@ public class RepositoryStateStore implements StateStore {
     /** Conflicts tolerated for one write before giving up; only reached under extreme contention on one key. */
     static final int MAX_ATTEMPTS = 1000;
 
+    /** The repository namespace of the global scope: reserved, no flow id can take it. */
+    public static final String GLOBAL_NAMESPACE = Identifiers.RESERVED_PREFIX + "global";
+
     private final FlowSnapshotRepository repository;
     private final String namespace;
     private final JsonValues json;
+    private final boolean global;
 
+    /** The {@code persistent} scope of flow {@code namespace}. */
     public RepositoryStateStore(FlowSnapshotRepository repository, String namespace, JsonValues json) {
+        this(repository, namespace, json, false);
+    }
+
+    private RepositoryStateStore(FlowSnapshotRepository repository, String namespace, JsonValues json, boolean global) {
         this.repository = repository;
         this.namespace = namespace;
         this.json = json;
+        this.global = global;
+    }
+
+    /** The {@code global} scope: values shared by all flows, keys are paths ({@code team/crm/config}). */
+    public static RepositoryStateStore global(FlowSnapshotRepository repository, JsonValues json) {
+        return new RepositoryStateStore(repository, GLOBAL_NAMESPACE, json, true);
+    }
+
+    /** A key of this scope, validated: a path for the global scope, a state key otherwise. */
+    private String requireKey(String key) {
+        return global ? Identifiers.requirePath(key) : Identifiers.requireKey(key);
+    }
+
+    /** "persistent state key 'k' of flow 'f'" or "global value 'team/crm/config'", for messages. */
+    private String describe(String key) {
+        return global ? "global value '" + key + "'" : "persistent state key '" + key + "' of flow '" + namespace + "'";
     }
 
     @Override
     public Object get(String key) {
         return json.toJava(read(key));
+    }
+
+    /** The value as JSON (opened when secret), or null when absent. */
+    public JsonNode getJson(String key) {
+        return read(key);
     }
 
     @Override
@@ -49,17 +80,17 @@ public class RepositoryStateStore implements StateStore {
 
     @Override
     public void set(String key, Object value) {
-        JsonNode node = json.toJson(Identifiers.requireKey(key), value);
+        JsonNode node = json.toJson(requireKey(key), value);
         update(key, current -> node);
     }
 
     @Override
     public int append(String key, Object value) {
-        JsonNode item = json.toJson(Identifiers.requireKey(key), value);
+        JsonNode item = json.toJson(requireKey(key), value);
         return update(key, current -> {
             if (current != null && !current.isArray() && !current.isNull()) {
-                throw new StateTypeException("Cannot append to persistent state key '" + key + "' of flow '"
-                                             + namespace + "': it holds " + current.getNodeType().name().toLowerCase()
+                throw new StateTypeException("Cannot append to " + describe(key) + ": it holds "
+                                             + current.getNodeType().name().toLowerCase()
                                              + " " + json.shown(key, current)
                                              + ", not a list. Delete the key or append under another key.");
             }
@@ -71,11 +102,11 @@ public class RepositoryStateStore implements StateStore {
 
     @Override
     public Number increment(String key, Number by) {
-        JsonNode step = json.toJson(Identifiers.requireKey(key), by);
+        JsonNode step = json.toJson(requireKey(key), by);
         return update(key, current -> {
             if (current != null && !current.isNull() && !current.isNumber()) {
-                throw new StateTypeException("Cannot increment persistent state key '" + key + "' of flow '"
-                                             + namespace + "': it holds " + current.getNodeType().name().toLowerCase()
+                throw new StateTypeException("Cannot increment " + describe(key) + ": it holds "
+                                             + current.getNodeType().name().toLowerCase()
                                              + " " + json.shown(key, current)
                                              + ", not a number. Delete the key or set a number first.");
             }
@@ -85,7 +116,7 @@ public class RepositoryStateStore implements StateStore {
 
     @Override
     public boolean delete(String key) {
-        Identifiers.requireKey(key);
+        requireKey(key);
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             Optional<VersionedValue> stored = repository.getValue(namespace, key);
             if (stored.isEmpty()) {
@@ -119,7 +150,7 @@ public class RepositoryStateStore implements StateStore {
     }
 
     private JsonNode read(String key) {
-        return repository.getValue(namespace, Identifiers.requireKey(key)).map(v -> opened(key, v)).orElse(null);
+        return repository.getValue(namespace, requireKey(key)).map(v -> opened(key, v)).orElse(null);
     }
 
     /** A stored value as callers see it: decrypted when the key is secret. */
@@ -130,8 +161,8 @@ public class RepositoryStateStore implements StateStore {
     /** A value as it is stored: encrypted when the key is secret (redaction would lose it: refused). */
     private JsonNode sealed(String key, JsonNode value) {
         if (json.secrets().isSecret(key) && !json.secrets().encrypts()) {
-            throw new FlowStateException("State key '" + key + "' is secret and the persistent scope keeps values only"
-                                         + " in the repository: set the component option secretKey so that it is"
+            throw new FlowStateException("State key '" + key + "' is secret and the " + (global ? "global" : "persistent")
+                                         + " scope keeps values only in the repository: set the component option secretKey so that it is"
                                          + " stored encrypted. Nothing was stored.");
         }
         return json.secrets().seal(key, value);
@@ -153,8 +184,8 @@ public class RepositoryStateStore implements StateStore {
     }
 
     private FlowStateException tooContended(String key) {
-        return new FlowStateException("Gave up writing persistent state key '" + key + "' of flow '" + namespace
-                                      + "' after " + MAX_ATTEMPTS + " conflicting concurrent writes; nothing was"
+        return new FlowStateException("Gave up writing " + describe(key) + " after " + MAX_ATTEMPTS
+                                      + " conflicting concurrent writes; nothing was"
                                       + " changed by this call. Spread the writes over more keys.");
     }
 }

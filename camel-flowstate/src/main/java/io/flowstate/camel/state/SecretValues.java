@@ -56,7 +56,7 @@ public final class SecretValues {
         if (secretKeys != null) {
             for (String k : secretKeys.split(",")) {
                 if (!k.isBlank()) {
-                    keys.add(io.flowstate.camel.support.Identifiers.requireKey(k.trim()));
+                    keys.add(io.flowstate.camel.support.Identifiers.requireKeyOrPath(k.trim()));
                 }
             }
         }

@@ -23,14 +23,21 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public final class StateSchema {
 
     private final Class<?> type;
+    private final JsonValues json;
     private final ObjectMapper mapper;
     private final ObjectReader reader;
     private final Map<String, JavaType> properties = new LinkedHashMap<>();
     private final ObjectNode defaults;
 
     public StateSchema(Class<?> type, ObjectMapper mapper) {
+        this(type, new JsonValues(mapper));
+    }
+
+    /** With the component's values, so error messages hide the values of secret keys. */
+    public StateSchema(Class<?> type, JsonValues json) {
         this.type = type;
-        this.mapper = mapper;
+        this.json = json;
+        this.mapper = json.mapper();
         this.reader = mapper.readerFor(type);
         BeanDescription description = mapper.getDeserializationConfig().introspect(mapper.constructType(type));
         for (BeanPropertyDefinition property : description.findProperties()) {
@@ -92,9 +99,10 @@ public final class StateSchema {
             throw new StateTypeException("The state key '" + field + "' of state class " + type.getName()
                                          + " must be " + describe(expected) + ", but "
                                          + (given == null ? "nothing" : given.getNodeType().name().toLowerCase() + " "
-                                                                        + JsonValues.abbreviate(given))
-                                         + " was given (" + e.getOriginalMessage() + ")",
-                    e);
+                                                                        + json.shown(field, given))
+                                         + " was given"
+                                         + (json.secrets().isSecret(field) ? "" : " (" + e.getOriginalMessage() + ")"),
+                    json.secrets().isSecret(field) ? null : e); // Jackson's own message may quote the value
         } catch (java.io.IOException e) {
             throw new StateTypeException("The state of class " + type.getName() + " cannot be checked: " + e.getMessage(),
                     e);

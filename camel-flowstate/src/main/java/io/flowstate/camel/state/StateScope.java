@@ -12,5 +12,10 @@ public enum StateScope {
      */
     FLOW,
     /** All runs of one flow, kept in the repository across runs, restarts and nodes (compare-and-set on a version). */
-    PERSISTENT
+    PERSISTENT,
+    /**
+     * All flows: values in the repository shared by every flow, keys are paths ({@code team/crm/config}); atomic
+     * across nodes like the persistent scope.
+     */
+    GLOBAL
 }

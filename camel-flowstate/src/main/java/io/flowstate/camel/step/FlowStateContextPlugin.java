@@ -39,6 +39,49 @@ public final class FlowStateContextPlugin implements ContextServicePlugin {
         return uri != null && (uri.startsWith("flowstate:start:") || uri.startsWith("flowstate://start:"));
     }
 
+    /**
+     * Installs the plugin if Camel did not load it (it finds plugins through the application class loader, which some
+     * launchers leave unset): the component calls this when it is created. Steps of routes built before that moment
+     * are not flow steps; {@link #warnAboutUnwrappedSteps} names them once the context has started.
+     */
+    public static void ensureInstalled(CamelContext context) {
+        new FlowStateContextPlugin().load(context);
+    }
+
+    /** Logs a WARN naming the steps with ids that were built before the plugin was installed. */
+    public static void warnAboutUnwrappedSteps(CamelContext context) {
+        FlowStepInterceptStrategy strategy
+                = context.getCamelContextExtension().getContextPlugin(FlowStepInterceptStrategy.class);
+        org.apache.camel.model.Model model = context.getCamelContextExtension().getContextPlugin(org.apache.camel.model.Model.class);
+        if (strategy == null || model == null) {
+            return;
+        }
+        java.util.List<String> missed = new java.util.ArrayList<>();
+        for (org.apache.camel.model.RouteDefinition route : model.getRouteDefinitions()) {
+            collectUnwrapped(route, strategy, missed);
+        }
+        if (!missed.isEmpty()) {
+            org.slf4j.LoggerFactory.getLogger(FlowStateContextPlugin.class).warn(
+                    "The steps {} were built before camel-flowstate was loaded, so they record no results and are not"
+                    + " checkpointed. Camel did not find camel-flowstate's plugin with its application class loader: set"
+                    + " it on the CamelContext, or have the component created before the routes (e.g. any"
+                    + " camel.component.flowstate.* property in application.properties).",
+                    missed);
+        }
+    }
+
+    private static void collectUnwrapped(NamedNode node, FlowStepInterceptStrategy strategy, java.util.List<String> missed) {
+        if (node instanceof org.apache.camel.model.StepDefinition step && step.hasCustomIdAssigned()
+                && !strategy.isKnownStep(step.getId())) {
+            missed.add(step.getId());
+        }
+        if (node instanceof ProcessorDefinition<?> processor) {
+            for (ProcessorDefinition<?> output : processor.getOutputs()) {
+                collectUnwrapped(output, strategy, missed);
+            }
+        }
+    }
+
     @Override
     public void load(CamelContext context) {
         if (context.getCamelContextExtension().getContextPlugin(FlowStepInterceptStrategy.class) == null) {

@@ -13,6 +13,12 @@ public final class Identifiers {
     private static final String NAME_RULE
             = "letters, digits and _ . : - (not starting with . : or -, no '..'), at most " + MAX_LENGTH + " characters";
 
+    /**
+     * The prefix of the repository namespaces the component keeps for itself (the {@code global} scope, contexts):
+     * flow ids may not start with it, so no flow's persistent state can share their namespace.
+     */
+    public static final String RESERVED_PREFIX = "flowstate:";
+
     private Identifiers() {
     }
 
@@ -23,7 +29,27 @@ public final class Identifiers {
 
     /** A flow id: the route id by default, the namespace of the flow's persistent state. */
     public static String requireFlowId(String flowId) {
-        return require("flow id", flowId);
+        require("flow id", flowId);
+        if (flowId.startsWith(RESERVED_PREFIX)) {
+            throw new InvalidIdentifierException("The flow id '" + flowId + "' is not valid: ids starting with '"
+                                                 + RESERVED_PREFIX + "' are reserved for the component");
+        }
+        return flowId;
+    }
+
+    /** Whether {@code value} is a valid flow id: a name, not starting with the reserved prefix. */
+    public static boolean isFlowId(String value) {
+        return isName(value) && !value.startsWith(RESERVED_PREFIX);
+    }
+
+    /** A context id (header CamelFlowStateContextId): the same rule as state keys. */
+    public static String requireContextId(String contextId) {
+        return require("context id", contextId);
+    }
+
+    /** A key of the given scope's rule: a path for the global scope, a plain key otherwise. */
+    public static String requireKeyOrPath(String key) {
+        return key != null && key.indexOf('/') >= 0 ? requirePath(key) : requireKey(key);
     }
 
     /** An execution (run) id, e.g. taken from header CamelFlowStateExecutionId. */

@@ -148,6 +148,22 @@ class TypedStateTest {
     }
 
     @Test
+    void aRejectedSecretValueIsNotShownInTheError() {
+        JsonValues withSecrets = new JsonValues();
+        withSecrets.setSecrets(SecretValues.of("customer,attempts", null));
+        LocalStateStore state = new LocalStateStore(withSecrets, new StateSchema(OrderState.class, withSecrets));
+        assertThatThrownBy(() -> state.set("customer", java.util.Map.of("pin", "4711")))
+                .isInstanceOf(StateTypeException.class)
+                .hasMessageContaining("'customer'")
+                .hasMessageContaining("(a secret value)")
+                .hasMessageNotContaining("4711");
+        assertThatThrownBy(() -> state.set("attempts", "pin-4711"))
+                .isInstanceOf(StateTypeException.class)
+                .hasMessageNotContaining("4711")
+                .hasNoCause();
+    }
+
+    @Test
     void readingUntypedStateAsAClassFailsClearly() {
         LocalStateStore state = new LocalStateStore(json, null);
         assertThatThrownBy(() -> state.getState(OrderState.class)).isInstanceOf(StateTypeException.class)

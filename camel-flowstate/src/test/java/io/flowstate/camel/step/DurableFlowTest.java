@@ -159,10 +159,10 @@ class DurableFlowTest extends CamelTestSupport {
     }
 
     @Test
-    void aRunningOrFinishedRunCannotBeResumed() {
+    void aRunThatNeverSuspendedHasNoTokenToResumeWith() {
         Exchange finished = template.request("direct:steps", e -> e.getMessage().setBody(1));
         String id = finished.getMessage().getHeader(FlowStateConstants.EXECUTION_ID, String.class);
-        assertThat(resume(id, "any", "yes").getException()).isInstanceOf(ResumeException.NotSuspended.class);
+        assertThat(resume(id, "any", "yes").getException()).isInstanceOf(ResumeException.InvalidToken.class);
     }
 
     @Test

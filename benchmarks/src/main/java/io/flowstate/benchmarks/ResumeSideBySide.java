@@ -1,0 +1,143 @@
+package io.flowstate.benchmarks;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import io.flowstate.camel.FlowStateComponent;
+import io.flowstate.camel.FlowStateConstants;
+import io.flowstate.camel.snapshot.FlowSnapshot;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Endpoint;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+
+/**
+ * Resume latency with few vs many stored runs, measured side by side: two stores of the same kind, one holding
+ * {@code small} other suspended runs and one {@code large}, each with its CamelContext; resumes alternate between them
+ * (ABBA order), so both see the same disk, neighbours and JIT state. {@link ResumeLatencyBenchmark} measures them
+ * one after the other with JMH; on a shared machine this alternation is the fairer comparison.
+ * <p>
+ * Each sample: a run suspended through the route (not timed), its resume until the run completed (timed, as in the JMH
+ * benchmark), the run removed (not timed).
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar io.flowstate.benchmarks.ResumeSideBySide [samples] [repository...]
+ * </pre>
+ * {@code samples} per store defaults to 2000 (after 300 warm-up), repositories to {@code file h2 postgres}; stores of
+ * 1,000 and 100,000 runs.
+ */
+public final class ResumeSideBySide {
+
+    private static final int SMALL = 1_000;
+    private static final int LARGE = 100_000;
+
+    private ResumeSideBySide() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int samples = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
+        List<String> kinds = args.length > 1 ? List.of(args).subList(1, args.length) : List.of("file", "h2", "postgres");
+        System.out.printf("%-9s %9s %8s %9s %9s %9s %9s%n", "repository", "stored", "samples", "mean µs", "p50 µs",
+                "p90 µs", "p99 µs");
+        for (String kind : kinds) {
+            try (Side small = new Side(kind, SMALL); Side large = new Side(kind, LARGE)) {
+                for (int i = 0; i < 300; i++) {
+                    small.sample();
+                    large.sample();
+                }
+                long[] a = new long[samples];
+                long[] b = new long[samples];
+                for (int i = 0; i < samples; i++) {
+                    if (i % 2 == 0) {
+                        a[i] = small.sample();
+                        b[i] = large.sample();
+                    } else {
+                        b[i] = large.sample();
+                        a[i] = small.sample();
+                    }
+                }
+                double[] fa = print(kind, SMALL, a);
+                double[] fb = print(kind, LARGE, b);
+                System.out.printf("%-9s %9s %8s %9.2f %9.2f %9.2f %9.2f%n", kind, "ratio", "", fb[0] / fa[0],
+                        fb[1] / fa[1], fb[2] / fa[2], fb[3] / fa[3]);
+            }
+        }
+    }
+
+    private static double[] print(String kind, int stored, long[] nanos) {
+        long[] sorted = nanos.clone();
+        Arrays.sort(sorted);
+        double mean = Arrays.stream(sorted).average().orElse(0) / 1e3;
+        double[] figures = { mean, at(sorted, 0.50), at(sorted, 0.90), at(sorted, 0.99) };
+        System.out.printf("%-9s %,9d %8d %9.0f %9.0f %9.0f %9.0f%n", kind, stored, nanos.length, figures[0],
+                figures[1], figures[2], figures[3]);
+        return figures;
+    }
+
+    private static double at(long[] sorted, double quantile) {
+        return sorted[(int) Math.min(sorted.length - 1, Math.floor(quantile * sorted.length))] / 1e3;
+    }
+
+    /** One store with its CamelContext and approval route. */
+    private static final class Side implements AutoCloseable {
+
+        private final BenchStores stores;
+        private final CamelContext context;
+        private final ProducerTemplate template;
+        private final Endpoint approval;
+        private final Endpoint resume;
+
+        Side(String kind, int storedRuns) throws Exception {
+            stores = BenchStores.open(kind, 8);
+            context = new DefaultCamelContext();
+            context.getComponent("flowstate", FlowStateComponent.class).setRepository(stores.repository);
+            context.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("direct:approval").routeId("approval")
+                            .to("flowstate:start")
+                            .step("validate").setBody(simple("valid ${body}")).end()
+                            .to("flowstate:set:order")
+                            .to("flowstate:suspend:approval")
+                            .step("ship").setBody(simple("shipped, approved by ${body}")).end();
+                    from("direct:resume").to("flowstate:resume");
+                }
+            });
+            context.start();
+            template = context.createProducerTemplate();
+            approval = context.getEndpoint("direct:approval");
+            resume = context.getEndpoint("direct:resume");
+            Map<?, ?> model = template.requestBody(approval, "order-7", Map.class);
+            FlowSnapshot stored = stores.repository.load((String) model.get("executionId")).orElseThrow();
+            ResumeLatencyBenchmark.storeCopies(stores.repository, stored, storedRuns - 1);
+            stores.settle();
+        }
+
+        /** Suspends a run, times its resume until it completed (ns), removes it. */
+        long sample() {
+            Map<?, ?> reply = template.requestBody(approval, "order-7", Map.class);
+            String id = (String) reply.get("executionId");
+            String token = (String) reply.get("resumeToken");
+            long started = System.nanoTime();
+            Exchange out = template.request(resume, e -> {
+                e.getMessage().setHeader(FlowStateConstants.EXECUTION_ID, id);
+                e.getMessage().setHeader(FlowStateConstants.RESUME_TOKEN, token);
+                e.getMessage().setBody("ann");
+            });
+            long took = System.nanoTime() - started;
+            if (out.getException() != null) {
+                throw new IllegalStateException(out.getException());
+            }
+            stores.repository.delete(id, stores.repository.load(id).orElseThrow().version());
+            return took;
+        }
+
+        @Override
+        public void close() throws Exception {
+            context.stop();
+            stores.close();
+        }
+    }
+}

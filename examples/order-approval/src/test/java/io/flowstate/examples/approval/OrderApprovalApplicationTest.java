@@ -1,0 +1,212 @@
+package io.flowstate.examples.approval;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Starts the example as a user does (its own JVM, its main class, a fresh working directory) on a free port, and
+ * drives the approval flow over HTTP: auto-completion of a small order, suspend of a large one, a wrong token (403),
+ * a restart of the application, the resume, a second approval (409), a rejection, and the timeout path.
+ */
+class OrderApprovalApplicationTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private Process app;
+    private Path log;
+    private String base;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (app != null) {
+            app.destroy();
+            if (!app.waitFor(30, TimeUnit.SECONDS)) {
+                app.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void approvalFlowOverHttp(@TempDir Path workDir) throws Exception {
+        start(workDir, "PT5M");
+
+        // a small order completes at once, without approval
+        HttpResponse<String> small = post("/orders", "{\"id\": \"o-1\", \"amount\": 250}");
+        expect(small, 200);
+        JsonNode shipped = JSON.readTree(small.body());
+        assertThat(shipped.get("status").asText()).isEqualTo("shipped");
+        assertThat(shipped.get("total").asInt()).isEqualTo(265);
+        assertThat(shipped.get("decidedBy").asText()).startsWith("auto");
+
+        // a large one suspends: 202 with the run's id and resume token, saved in ./flowstate-data
+        HttpResponse<String> large = post("/orders", "{\"id\": \"o-2\", \"amount\": 2500}");
+        expect(large, 202);
+        JsonNode waiting = JSON.readTree(large.body());
+        String id = waiting.get("executionId").asText();
+        String token = waiting.get("resumeToken").asText();
+        assertThat(waiting.get("waitingFor").asText()).isEqualTo("approval");
+        try (Stream<Path> files = Files.walk(workDir.resolve("flowstate-data"))) {
+            assertThat(files.map(p -> p.getFileName().toString())).anyMatch(name -> name.startsWith(id));
+        }
+        assertThat(status(id).get("status").asText()).isEqualTo("SUSPENDED");
+
+        // a wrong token is refused
+        HttpResponse<String> forged = post("/orders/" + id + "/approval?token=not-the-token",
+                "{\"approved\": true, \"by\": \"mallory\"}");
+        expect(forged, 403);
+
+        // the run waits in the file repository (its deadline too): a restarted application continues it.
+        // The restart shortens the approval timeout for the orders that suspend from now on, to test the timeout path
+        restart(workDir, "PT2S");
+
+        // the right token resumes the run, which replies with its final result
+        HttpResponse<String> approved = post("/orders/" + id + "/approval?token=" + token,
+                "{\"approved\": true, \"by\": \"ann\"}");
+        expect(approved, 200);
+        JsonNode result = JSON.readTree(approved.body());
+        assertThat(result.get("orderId").asText()).isEqualTo("o-2");
+        assertThat(result.get("status").asText()).isEqualTo("shipped");
+        assertThat(result.get("total").asInt()).isEqualTo(2515);
+        assertThat(result.get("decidedBy").asText()).isEqualTo("ann");
+        assertThat(result.get("executionId").asText()).isEqualTo(id);
+
+        // a second approval is refused: the run is not waiting any more
+        HttpResponse<String> again = post("/orders/" + id + "/approval?token=" + token,
+                "{\"approved\": false, \"by\": \"bob\"}");
+        expect(again, 409);
+        JsonNode done = status(id);
+        assertThat(done.get("status").asText()).isEqualTo("COMPLETED");
+        assertThat(done.get("state").get("decidedBy").asText()).isEqualTo("ann");
+
+        // a refusal, token in a header this time
+        HttpResponse<String> third = post("/orders", "{\"id\": \"o-3\", \"amount\": 4000}");
+        expect(third, 202);
+        JsonNode other = JSON.readTree(third.body());
+        HttpRequest refusal = HttpRequest.newBuilder(URI.create(base + "/orders/" + other.get("executionId").asText()
+                                                                + "/approval"))
+                .header("Content-Type", "application/json")
+                .header("Resume-Token", other.get("resumeToken").asText())
+                .POST(HttpRequest.BodyPublishers.ofString("{\"approved\": false, \"by\": \"bob\"}")).build();
+        HttpResponse<String> rejected = http.send(refusal, HttpResponse.BodyHandlers.ofString());
+        expect(rejected, 200);
+        assertThat(JSON.readTree(rejected.body()).get("status").asText()).isEqualTo("rejected");
+
+        // nobody answers: the timeout (2 s since the restart) rejects the order in the background
+        String late = JSON.readTree(post("/orders", "{\"id\": \"o-4\", \"amount\": 9000}").body())
+                .get("executionId").asText();
+        JsonNode timedOut = awaitCompleted(late, Duration.ofSeconds(60));
+        assertThat(timedOut.get("state").get("decision").asText()).isEqualTo("rejected");
+        assertThat(timedOut.get("state").get("decidedBy").asText()).isEqualTo("timeout");
+
+        // unknown runs
+        assertThat(post("/orders/01a20736-0000-7000-8000-00000000dead/approval?token=x", "{}").statusCode())
+                .isEqualTo(404);
+
+        String output = read(workDir.resolve("app-1.log")) + read(log);
+        assertThat(output).contains("Order o-2 shipped (ann)", "Order o-4 rejected (timeout)");
+        // the steps before the approval ran once: the resume skipped them and used their recorded results
+        assertThat(output.split("Order o-2 received", -1)).as(output).hasSize(2);
+        assertThat(output.split("Order total 2515", -1)).as(output).hasSize(2);
+    }
+
+    private int starts;
+
+    private void restart(Path workDir, String approvalTimeout) throws Exception {
+        app.destroy();
+        assertThat(app.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        start(workDir, approvalTimeout);
+    }
+
+    private void start(Path workDir, String approvalTimeout) throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        base = "http://localhost:" + port;
+        log = workDir.resolve("app-" + ++starts + ".log");
+        app = new ProcessBuilder(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-cp", System.getProperty("java.class.path"),
+                "-Dcamel.server.port=" + port,
+                "-Dorder.approvalTimeout=" + approvalTimeout,
+                "-Dcamel.component.flowstate.recoveryInterval=PT0.5S",
+                OrderApprovalApplication.class.getName())
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (true) {
+            assertThat(app.isAlive()).as("application exited:\n%s", read(log)).isTrue();
+            try {
+                http.send(HttpRequest.newBuilder(URI.create(base + "/orders/ping")).GET().build(),
+                        HttpResponse.BodyHandlers.discarding());
+                return;
+            } catch (IOException notYet) {
+                assertThat(System.nanoTime()).as("application did not listen in time:\n%s", read(log))
+                        .isLessThan(deadline);
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    private HttpResponse<String> post(String path, String json) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Asserts the status code; on failure shows the reply and what the application logged. */
+    private void expect(HttpResponse<String> response, int status) {
+        assertThat(response.statusCode()).as("%s %s replied %s\n--- application output:\n%s", response.request().method(),
+                response.request().uri(), response.body(), read(log)).isEqualTo(status);
+    }
+
+    private JsonNode status(String id) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + "/orders/" + id)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        expect(response, 200);
+        return JSON.readTree(response.body());
+    }
+
+    private JsonNode awaitCompleted(String id, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            JsonNode status = status(id);
+            if ("COMPLETED".equals(status.get("status").asText())) {
+                return status;
+            }
+            assertThat(System.nanoTime()).as("run %s still %s:\n%s", id, status, read(log)).isLessThan(deadline);
+            Thread.sleep(200);
+        }
+    }
+
+    private static String read(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(no output: " + e.getMessage() + ")";
+        }
+    }
+}
