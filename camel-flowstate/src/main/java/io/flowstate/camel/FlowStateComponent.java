@@ -96,9 +96,9 @@ public class FlowStateComponent extends DefaultComponent {
     private String jacksonModuleRefs;
 
     @Metadata(description = "The base of per-run scratch directories (flowstate:workdir): each run gets"
-                            + " <workDirectory>/<executionId>, removed when the run completes or fails. The system temp"
-                            + " directory + /flowstate-work when not set. Give each application its own when several"
-                            + " share a machine.")
+                            + " a directory named after its execution id in it, removed when the run completes or fails."
+                            + " The system temp directory + /flowstate-work when not set. Give each application its"
+                            + " own when several share a machine.")
     private String workDirectory;
 
     @Metadata(description = "Comma-separated state keys whose values are never stored in clear nor shown in messages:"
