@@ -56,10 +56,6 @@ public final class FlowCheckpoints {
         this.leaseDuration = leaseDuration;
     }
 
-    String nodeId() {
-        return nodeId;
-    }
-
     Duration leaseDuration() {
         return leaseDuration;
     }
@@ -122,10 +118,6 @@ public final class FlowCheckpoints {
             delta.status(FlowStatus.RUNNING).waitingFor(null).wakeAt(null);
         }
         return repository.get().saveDelta(stored.executionId(), delta.build(), stored.version());
-    }
-
-    Instant leaseUntilFromNow() {
-        return clock.instant().plus(leaseDuration);
     }
 
     private long saveWhole(

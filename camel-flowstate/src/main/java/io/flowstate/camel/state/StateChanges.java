@@ -41,10 +41,6 @@ public final class StateChanges {
         return appended;
     }
 
-    public boolean isEmpty() {
-        return !cleared && written.isEmpty() && removed.isEmpty() && appended.isEmpty();
-    }
-
     void write(String key) {
         removed.remove(key);
         appended.remove(key);
