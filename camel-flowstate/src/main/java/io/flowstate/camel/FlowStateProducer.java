@@ -202,9 +202,7 @@ public class FlowStateProducer extends HeaderSelectorProducer {
     @InvokeOnHeader("snapshot")
     public Object onSnapshot(Exchange exchange) {
         FlowExecution run = run(exchange);
-        long version = executions.snapshot(run);
-        exchange.getMessage().setHeader(FlowStateConstants.VERSION, version);
-        exchange.getMessage().setHeader(FlowStateConstants.STATUS, run.getStatus());
+        setRunHeaders(exchange, run, executions.snapshot(run));
         return DONE;
     }
 
@@ -216,17 +214,14 @@ public class FlowStateProducer extends HeaderSelectorProducer {
                                          + FlowStateConstants.EXECUTION_ID);
         }
         FlowExecution run = executions.restore(exchange, id, configuration.getStateClass());
-        exchange.getMessage().setHeader(FlowStateConstants.VERSION, run.getVersion());
-        exchange.getMessage().setHeader(FlowStateConstants.STATUS, run.getStatus());
+        setRunHeaders(exchange, run, run.getVersion());
         return DONE;
     }
 
     @InvokeOnHeader("complete")
     public Object onComplete(Exchange exchange) {
         FlowExecution run = run(exchange);
-        long version = executions.complete(run);
-        exchange.getMessage().setHeader(FlowStateConstants.VERSION, version);
-        exchange.getMessage().setHeader(FlowStateConstants.STATUS, run.getStatus());
+        setRunHeaders(exchange, run, executions.complete(run));
         exchange.getMessage().setBody(run.closeSnapshot());
         return DONE;
     }
@@ -288,6 +283,11 @@ public class FlowStateProducer extends HeaderSelectorProducer {
                                          + FlowStateConstants.KEY);
         }
         return key;
+    }
+
+    private static void setRunHeaders(Exchange exchange, FlowExecution run, long version) {
+        exchange.getMessage().setHeader(FlowStateConstants.VERSION, version);
+        exchange.getMessage().setHeader(FlowStateConstants.STATUS, run.getStatus());
     }
 
     /** Uses header CamelFlowStateValue, or else the body; the header is removed once used, so it cannot leak on. */

@@ -1,6 +1,7 @@
 package io.flowstate.camel.snapshot;
 
 import java.util.Comparator;
+import java.util.List;
 import java.util.Objects;
 
 import io.flowstate.camel.support.Identifiers;
@@ -16,7 +17,29 @@ public final class RepositoryChecks {
     public static final Comparator<FlowSnapshotSummary> CREATION_ORDER
             = Comparator.comparing(FlowSnapshotSummary::createdAt).thenComparing(FlowSnapshotSummary::executionId);
 
+    /** Earliest lease expiry first: the order of {@link FlowSnapshotRepository#findExpiredLeases}. */
+    public static final Comparator<FlowSnapshotSummary> LEASE_ORDER
+            = Comparator.comparing(FlowSnapshotSummary::leaseExpiresAt).thenComparing(FlowSnapshotSummary::executionId);
+
+    /** Earliest wake-up first: the order of {@link FlowSnapshotRepository#findDue}. */
+    public static final Comparator<FlowSnapshotSummary> WAKE_ORDER
+            = Comparator.comparing(FlowSnapshotSummary::wakeAt).thenComparing(FlowSnapshotSummary::executionId);
+
     private RepositoryChecks() {
+    }
+
+    /** The first page of {@code matches} (already filtered and in creation order), for repositories that query in memory. */
+    public static FlowSnapshotPage page(List<FlowSnapshotSummary> matches, FlowSnapshotQuery query) {
+        if (matches.size() <= query.pageSize()) {
+            return new FlowSnapshotPage(matches, null);
+        }
+        List<FlowSnapshotSummary> page = matches.subList(0, query.pageSize());
+        return new FlowSnapshotPage(page, FlowSnapshotQuery.pageTokenAfter(page.get(page.size() - 1)));
+    }
+
+    /** At most {@code limit} of {@code list}, from its start. */
+    public static List<FlowSnapshotSummary> first(List<FlowSnapshotSummary> list, int limit) {
+        return list.size() > limit ? List.copyOf(list.subList(0, limit)) : list;
     }
 
     public static String executionId(String executionId) {

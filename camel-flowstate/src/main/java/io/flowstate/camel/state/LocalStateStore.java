@@ -84,12 +84,7 @@ public class LocalStateStore implements StateStore {
         JsonNode item = json.toJson(key, value);
         synchronized (this) {
             JsonNode current = values.get(key);
-            if (current != null && !current.isArray() && !current.isNull()) {
-                throw new StateTypeException("Cannot append to state key '" + key + "': it holds "
-                                             + current.getNodeType().name().toLowerCase() + " "
-                                             + json.shown(key, current)
-                                             + ", not a list. Delete the key or append under another key.");
-            }
+            StateValueRules.requireList("state key '" + key + "'", key, current, json);
             if (schema == null && current != null && current.isArray()) {
                 ((ArrayNode) current).add(item); // we own the tree: append in place, no copy of the list
                 if (changes != null) {
@@ -111,7 +106,7 @@ public class LocalStateStore implements StateStore {
         JsonNode step = json.toJson(key, by);
         synchronized (this) {
             JsonNode current = values.get(key);
-            JsonNode next = add(key, current, step);
+            JsonNode next = StateValueRules.add("state key '" + key + "'", key, current, step, json);
             store(key, next);
             return values.get(key).numberValue();
         }
@@ -319,16 +314,6 @@ public class LocalStateStore implements StateStore {
         ObjectNode merged = schema.defaults();
         merged.setAll(state);
         return merged;
-    }
-
-    private JsonNode add(String key, JsonNode current, JsonNode step) {
-        if (current != null && !current.isNull() && !current.isNumber()) {
-            throw new StateTypeException("Cannot increment state key '" + key + "': it holds "
-                                         + current.getNodeType().name().toLowerCase() + " "
-                                         + json.shown(key, current)
-                                         + ", not a number. Delete the key or set a number first.");
-        }
-        return sum(current == null || current.isNull() ? LongNode.valueOf(0) : current, step);
     }
 
     /** Whole numbers stay whole (and exact, growing to BigInteger); otherwise decimal addition, so 0.1 + 0.2 = 0.3. */

@@ -10,7 +10,6 @@ import java.util.function.UnaryOperator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.LongNode;
 import io.flowstate.camel.FlowStateException;
 import io.flowstate.camel.snapshot.FlowSnapshotConflictException;
 import io.flowstate.camel.snapshot.FlowSnapshotRepository;
@@ -88,12 +87,7 @@ public class RepositoryStateStore implements StateStore {
     public int append(String key, Object value) {
         JsonNode item = json.toJson(requireKey(key), value);
         return update(key, current -> {
-            if (current != null && !current.isArray() && !current.isNull()) {
-                throw new StateTypeException("Cannot append to " + describe(key) + ": it holds "
-                                             + current.getNodeType().name().toLowerCase()
-                                             + " " + json.shown(key, current)
-                                             + ", not a list. Delete the key or append under another key.");
-            }
+            StateValueRules.requireList(describe(key), key, current, json);
             ArrayNode list = current != null && current.isArray()
                     ? ((ArrayNode) current).deepCopy() : JsonNodeFactory.instance.arrayNode();
             return list.add(item);
@@ -103,15 +97,7 @@ public class RepositoryStateStore implements StateStore {
     @Override
     public Number increment(String key, Number by) {
         JsonNode step = json.toJson(requireKey(key), by);
-        return update(key, current -> {
-            if (current != null && !current.isNull() && !current.isNumber()) {
-                throw new StateTypeException("Cannot increment " + describe(key) + ": it holds "
-                                             + current.getNodeType().name().toLowerCase()
-                                             + " " + json.shown(key, current)
-                                             + ", not a number. Delete the key or set a number first.");
-            }
-            return LocalStateStore.sum(current == null || current.isNull() ? LongNode.valueOf(0) : current, step);
-        }).numberValue();
+        return update(key, current -> StateValueRules.add(describe(key), key, current, step, json)).numberValue();
     }
 
     @Override

@@ -392,26 +392,19 @@ public class FileFlowSnapshotRepository extends ServiceSupport implements FlowSn
 
     @Override
     public FlowSnapshotPage find(FlowSnapshotQuery query) {
-        List<FlowSnapshotSummary> matches = summaries(query::matches, RepositoryChecks.CREATION_ORDER);
-        if (matches.size() <= query.pageSize()) {
-            return new FlowSnapshotPage(matches, null);
-        }
-        List<FlowSnapshotSummary> page = matches.subList(0, query.pageSize());
-        return new FlowSnapshotPage(page, FlowSnapshotQuery.pageTokenAfter(page.get(page.size() - 1)));
+        return RepositoryChecks.page(summaries(query::matches, RepositoryChecks.CREATION_ORDER), query);
     }
 
     @Override
     public List<FlowSnapshotSummary> findExpiredLeases(Instant now, int limit) {
         RepositoryChecks.limit(limit);
-        return first(summaries(s -> s.leaseExpired(now), Comparator.comparing(FlowSnapshotSummary::leaseExpiresAt)
-                .thenComparing(FlowSnapshotSummary::executionId)), limit);
+        return RepositoryChecks.first(summaries(s -> s.leaseExpired(now), RepositoryChecks.LEASE_ORDER), limit);
     }
 
     @Override
     public List<FlowSnapshotSummary> findDue(Instant now, int limit) {
         RepositoryChecks.limit(limit);
-        return first(summaries(s -> s.due(now), Comparator.comparing(FlowSnapshotSummary::wakeAt)
-                .thenComparing(FlowSnapshotSummary::executionId)), limit);
+        return RepositoryChecks.first(summaries(s -> s.due(now), RepositoryChecks.WAKE_ORDER), limit);
     }
 
     @Override
@@ -459,10 +452,6 @@ public class FileFlowSnapshotRepository extends ServiceSupport implements FlowSn
         }
         list.sort(order);
         return list;
-    }
-
-    private static List<FlowSnapshotSummary> first(List<FlowSnapshotSummary> list, int limit) {
-        return list.size() > limit ? List.copyOf(list.subList(0, limit)) : list;
     }
 
     // ---------------------------------------------------------------- persistent values

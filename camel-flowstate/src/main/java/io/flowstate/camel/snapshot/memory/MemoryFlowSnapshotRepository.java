@@ -93,28 +93,19 @@ public class MemoryFlowSnapshotRepository extends ServiceSupport implements Flow
 
     @Override
     public FlowSnapshotPage find(FlowSnapshotQuery query) {
-        List<FlowSnapshotSummary> matches = summaries(query::matches, RepositoryChecks.CREATION_ORDER);
-        if (matches.size() <= query.pageSize()) {
-            return new FlowSnapshotPage(matches, null);
-        }
-        List<FlowSnapshotSummary> page = matches.subList(0, query.pageSize());
-        return new FlowSnapshotPage(page, FlowSnapshotQuery.pageTokenAfter(page.get(page.size() - 1)));
+        return RepositoryChecks.page(summaries(query::matches, RepositoryChecks.CREATION_ORDER), query);
     }
 
     @Override
     public List<FlowSnapshotSummary> findExpiredLeases(Instant now, int limit) {
         RepositoryChecks.limit(limit);
-        List<FlowSnapshotSummary> found = summaries(s -> s.leaseExpired(now),
-                Comparator.comparing(FlowSnapshotSummary::leaseExpiresAt).thenComparing(FlowSnapshotSummary::executionId));
-        return found.size() > limit ? List.copyOf(found.subList(0, limit)) : found;
+        return RepositoryChecks.first(summaries(s -> s.leaseExpired(now), RepositoryChecks.LEASE_ORDER), limit);
     }
 
     @Override
     public List<FlowSnapshotSummary> findDue(Instant now, int limit) {
         RepositoryChecks.limit(limit);
-        List<FlowSnapshotSummary> found = summaries(s -> s.due(now),
-                Comparator.comparing(FlowSnapshotSummary::wakeAt).thenComparing(FlowSnapshotSummary::executionId));
-        return found.size() > limit ? List.copyOf(found.subList(0, limit)) : found;
+        return RepositoryChecks.first(summaries(s -> s.due(now), RepositoryChecks.WAKE_ORDER), limit);
     }
 
     @Override
