@@ -1217,6 +1217,25 @@ public abstract class AbstractFlowSnapshotRepositoryTest {
         }
 
         @Test
+        void purgeCountsAFinishedRunFromItsLastUpdate() {
+            repository.save(run("late").status(FlowStatus.COMPLETED).updatedAt(T0).build(), 0);
+            repository.saveDelta("late", delta().updatedAt(T0.plusSeconds(10)).setState("note", JSON.textNode("kept")).build(), 1);
+
+            assertThat(repository.purgeFinished(T0.plusSeconds(5))).isZero();
+            assertThat(repository.purgeFinished(T0.plusSeconds(11))).isEqualTo(1);
+        }
+
+        @Test
+        void aFinishedRunRunningAgainIsNotPurged() {
+            repository.save(run("again").status(FlowStatus.FAILED).updatedAt(T0).build(), 0);
+            repository.saveDelta("again", delta().updatedAt(T0.plusSeconds(1)).status(FlowStatus.RUNNING).build(), 1);
+
+            assertThat(repository.purgeFinished(T0.plus(Duration.ofDays(30)))).isZero();
+            assertThat(repository.purgeFinishedBeyond(0)).isZero();
+            assertThat(repository.load("again")).get().extracting(FlowSnapshot::status).isEqualTo(FlowStatus.RUNNING);
+        }
+
+        @Test
         void capKeepsTheMostRecentlyFinishedRuns() {
             for (int i = 0; i < 6; i++) {
                 repository.save(run("cap" + i).status(FlowStatus.COMPLETED).updatedAt(T0.plusSeconds(i)).build(), 0);

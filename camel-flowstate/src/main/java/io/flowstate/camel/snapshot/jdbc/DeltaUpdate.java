@@ -7,8 +7,8 @@ import io.flowstate.camel.snapshot.FlowSnapshotDelta;
 import io.flowstate.camel.snapshot.FlowSnapshotDelta.Field;
 
 /**
- * The versioned UPDATE of a run's row for one delta: version + 1, updated_at, the indexed columns the delta changes,
- * and the delta counters that decide compaction. The snapshot column is not touched.
+ * The versioned UPDATE of a run's row for one delta: version + 1, updated_at, finished_at, the indexed columns the
+ * delta changes, and the delta counters that decide compaction. The snapshot column is not touched.
  */
 final class DeltaUpdate {
 
@@ -19,7 +19,10 @@ final class DeltaUpdate {
         this.delta = delta;
         StringBuilder set = new StringBuilder("UPDATE " + schema.runs + " SET version = version + 1, updated_at = ?");
         if (delta.changes(Field.STATUS)) {
-            set.append(", status = ?");
+            set.append(", status = ?, finished_at = ?");
+        } else {
+            // a finished run stays finished: its finished_at follows updated_at; null stays null (no index entry moves)
+            set.append(", finished_at = CASE WHEN finished_at IS NULL THEN NULL ELSE ? END");
         }
         if (delta.changes(Field.WAITING_FOR)) {
             set.append(", waiting_for = ?");
@@ -48,6 +51,10 @@ final class DeltaUpdate {
         JdbcFlowSnapshotRepository.instant(ps, i++, delta.updatedAt());
         if (delta.changes(Field.STATUS)) {
             ps.setString(i++, delta.status().name());
+            JdbcFlowSnapshotRepository.instant(ps, i++,
+                    JdbcFlowSnapshotRepository.finishedAt(delta.status(), delta.updatedAt()));
+        } else {
+            JdbcFlowSnapshotRepository.instant(ps, i++, delta.updatedAt());
         }
         if (delta.changes(Field.WAITING_FOR)) {
             JdbcFlowSnapshotRepository.text(ps, i++, delta.waitingFor());

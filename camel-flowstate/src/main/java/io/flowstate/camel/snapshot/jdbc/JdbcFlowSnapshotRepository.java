@@ -68,7 +68,6 @@ public class JdbcFlowSnapshotRepository extends ServiceSupport implements FlowSn
     private static final int LOAD_ATTEMPTS = 5;
     private static final String SUMMARY_COLUMNS = "execution_id, flow_id, route_id, status, version, created_at,"
                                                   + " updated_at, waiting_for, wake_at, lease_owner, lease_expires_at";
-    private static final String FINISHED = "('" + FlowStatus.COMPLETED + "', '" + FlowStatus.FAILED + "')";
 
     @Metadata(description = "The DataSource of the database holding the tables.", required = true)
     private DataSource dataSource;
@@ -286,9 +285,9 @@ public class JdbcFlowSnapshotRepository extends ServiceSupport implements FlowSn
     private void insertRun(Connection c, FlowSnapshot s, int bytes, String json) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + schema.runs
                                                        + " (execution_id, flow_id, route_id, status, version, format_version, created_at,"
-                                                       + " updated_at, waiting_for, wake_at, lease_owner, lease_expires_at,"
+                                                       + " updated_at, waiting_for, wake_at, lease_owner, lease_expires_at, finished_at,"
                                                        + " snapshot_version, snapshot_bytes, delta_count, delta_bytes, snapshot)"
-                                                       + " VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, 1, ?, 0, 0, ?)")) {
+                                                       + " VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, 0, 0, ?)")) {
             ps.setString(1, s.executionId());
             ps.setString(2, s.flowId());
             text(ps, 3, s.routeId());
@@ -300,8 +299,9 @@ public class JdbcFlowSnapshotRepository extends ServiceSupport implements FlowSn
             instant(ps, 9, s.wakeAt());
             text(ps, 10, s.leaseOwner());
             instant(ps, 11, s.leaseExpiresAt());
-            ps.setLong(12, bytes);
-            ps.setString(13, json);
+            instant(ps, 12, finishedAt(s.status(), s.updatedAt()));
+            ps.setLong(13, bytes);
+            ps.setString(14, json);
             ps.executeUpdate();
         }
     }
@@ -310,7 +310,7 @@ public class JdbcFlowSnapshotRepository extends ServiceSupport implements FlowSn
         try (PreparedStatement ps = c.prepareStatement("UPDATE " + schema.runs
                                                        + " SET flow_id = ?, route_id = ?, status = ?, version = ?, format_version = ?,"
                                                        + " created_at = ?, updated_at = ?, waiting_for = ?, wake_at = ?, lease_owner = ?,"
-                                                       + " lease_expires_at = ?, snapshot_version = ?, snapshot_bytes = ?, delta_count = 0,"
+                                                       + " lease_expires_at = ?, finished_at = ?, snapshot_version = ?, snapshot_bytes = ?, delta_count = 0,"
                                                        + " delta_bytes = 0, snapshot = ?"
                                                        + " WHERE execution_id = ? AND version = ? AND format_version <= ?")) {
             ps.setString(1, s.flowId());
@@ -324,12 +324,13 @@ public class JdbcFlowSnapshotRepository extends ServiceSupport implements FlowSn
             instant(ps, 9, s.wakeAt());
             text(ps, 10, s.leaseOwner());
             instant(ps, 11, s.leaseExpiresAt());
-            ps.setLong(12, expected + 1);
-            ps.setLong(13, bytes);
-            ps.setString(14, json);
-            ps.setString(15, s.executionId());
-            ps.setLong(16, expected);
-            ps.setInt(17, FlowSnapshot.FORMAT_VERSION);
+            instant(ps, 12, finishedAt(s.status(), s.updatedAt()));
+            ps.setLong(13, expected + 1);
+            ps.setLong(14, bytes);
+            ps.setString(15, json);
+            ps.setString(16, s.executionId());
+            ps.setLong(17, expected);
+            ps.setInt(18, FlowSnapshot.FORMAT_VERSION);
             return ps.executeUpdate();
         }
     }
@@ -624,12 +625,12 @@ public class JdbcFlowSnapshotRepository extends ServiceSupport implements FlowSn
             return inTransaction(c -> {
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + schema.deltas
                                                                + " WHERE execution_id IN (SELECT execution_id FROM " + schema.runs
-                                                               + " WHERE status IN " + FINISHED + " AND updated_at < ?)")) {
+                                                               + " WHERE finished_at < ?)")) {
                     instant(ps, 1, finishedBefore);
                     ps.executeUpdate();
                 }
                 try (PreparedStatement ps = c.prepareStatement(
-                        "DELETE FROM " + schema.runs + " WHERE status IN " + FINISHED + " AND updated_at < ?")) {
+                        "DELETE FROM " + schema.runs + " WHERE finished_at < ?")) {
                     instant(ps, 1, finishedBefore);
                     return ps.executeUpdate();
                 }
@@ -650,8 +651,8 @@ public class JdbcFlowSnapshotRepository extends ServiceSupport implements FlowSn
                 List<String> ids = new ArrayList<>();
                 List<Long> versions = new ArrayList<>();
                 try (PreparedStatement ps = c.prepareStatement("SELECT execution_id, version FROM " + schema.runs
-                                                               + " WHERE status IN " + FINISHED
-                                                               + " ORDER BY updated_at DESC, execution_id OFFSET ? ROWS")) {
+                                                               + " WHERE finished_at IS NOT NULL"
+                                                               + " ORDER BY finished_at DESC, execution_id OFFSET ? ROWS")) {
                     ps.setInt(1, maxFinishedRuns);
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
@@ -776,6 +777,11 @@ public class JdbcFlowSnapshotRepository extends ServiceSupport implements FlowSn
         } else {
             ps.setString(index, value);
         }
+    }
+
+    /** The finished_at column: the update time of a COMPLETED or FAILED run, null for the others. */
+    static Instant finishedAt(FlowStatus status, Instant updatedAt) {
+        return status.isFinished() ? updatedAt : null;
     }
 
     static void instant(PreparedStatement ps, int index, Instant value) throws SQLException {

@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
  *   created_at TIMESTAMP WITH TIME ZONE NOT NULL, updated_at TIMESTAMP WITH TIME ZONE NOT NULL,
  *   waiting_for VARCHAR(200), wake_at TIMESTAMP WITH TIME ZONE,
  *   lease_owner VARCHAR(200), lease_expires_at TIMESTAMP WITH TIME ZONE,
+ *   finished_at TIMESTAMP WITH TIME ZONE, -- updated_at while COMPLETED or FAILED, else null: what purges look at
  *   snapshot_version BIGINT NOT NULL,    -- the version the snapshot column holds; deltas above it follow
  *   snapshot_bytes BIGINT NOT NULL, delta_count INT NOT NULL, delta_bytes BIGINT NOT NULL,
  *   snapshot TEXT NOT NULL);             -- the JSON document (FlowSnapshotCodec)
@@ -24,8 +25,7 @@ import java.util.regex.Pattern;
  * CREATE INDEX IF NOT EXISTS flowstate_runs_created ON flowstate_runs (created_at, execution_id);
  * CREATE INDEX IF NOT EXISTS flowstate_runs_lease ON flowstate_runs (lease_expires_at) WHERE status = 'RUNNING';
  * CREATE INDEX IF NOT EXISTS flowstate_runs_wake ON flowstate_runs (wake_at) WHERE status = 'SUSPENDED';
- * CREATE INDEX IF NOT EXISTS flowstate_runs_finished ON flowstate_runs (updated_at)
- *   WHERE status IN ('COMPLETED', 'FAILED');
+ * CREATE INDEX IF NOT EXISTS flowstate_runs_finished ON flowstate_runs (finished_at) WHERE finished_at IS NOT NULL;
  * CREATE TABLE IF NOT EXISTS flowstate_run_deltas (
  *   execution_id VARCHAR(200) NOT NULL, version BIGINT NOT NULL, delta TEXT NOT NULL,
  *   PRIMARY KEY (execution_id, version));
@@ -33,7 +33,11 @@ import java.util.regex.Pattern;
  *   value_namespace VARCHAR(200) NOT NULL, value_key VARCHAR(200) NOT NULL, value_json TEXT NOT NULL,
  *   version BIGINT NOT NULL, PRIMARY KEY (value_namespace, value_key));
  * </pre>
- * On H2 the JSON columns are CLOB and the last three indexes are plain ones led by {@code status}.
+ * On H2 the snapshot column is a CLOB, the other JSON columns CHARACTER VARYING (see {@link JdbcDialect#H2}), and the
+ * last three indexes are plain ones on the same columns.
+ * <p>
+ * No index holds {@code updated_at}: a step's checkpoint changes only {@code version}, {@code updated_at} and the delta
+ * counters, so no index entry moves (on PostgreSQL the row update stays HOT, on H2 no index page is rewritten).
  */
 final class JdbcSchema {
 
@@ -66,19 +70,20 @@ final class JdbcSchema {
                 + " status VARCHAR(16) NOT NULL, version BIGINT NOT NULL, format_version INT NOT NULL,"
                 + " created_at TIMESTAMP WITH TIME ZONE NOT NULL, updated_at TIMESTAMP WITH TIME ZONE NOT NULL,"
                 + " waiting_for VARCHAR(200), wake_at TIMESTAMP WITH TIME ZONE,"
-                + " lease_owner VARCHAR(200), lease_expires_at TIMESTAMP WITH TIME ZONE,"
+                + " lease_owner VARCHAR(200), lease_expires_at TIMESTAMP WITH TIME ZONE, finished_at TIMESTAMP WITH TIME ZONE,"
                 + " snapshot_version BIGINT NOT NULL, snapshot_bytes BIGINT NOT NULL, delta_count INT NOT NULL,"
-                + " delta_bytes BIGINT NOT NULL, snapshot " + text + " NOT NULL)");
+                + " delta_bytes BIGINT NOT NULL, snapshot " + dialect.snapshotType() + " NOT NULL)");
         ddl.add(index("flow", "(flow_id, created_at, execution_id)"));
         ddl.add(index("created", "(created_at, execution_id)"));
         if (dialect.partialIndexes()) {
             ddl.add(index("lease", "(lease_expires_at) WHERE status = 'RUNNING'"));
             ddl.add(index("wake", "(wake_at) WHERE status = 'SUSPENDED'"));
-            ddl.add(index("finished", "(updated_at) WHERE status IN ('COMPLETED', 'FAILED')"));
+            ddl.add(index("finished", "(finished_at) WHERE finished_at IS NOT NULL"));
         } else {
-            ddl.add(index("lease", "(status, lease_expires_at)"));
-            ddl.add(index("wake", "(status, wake_at)"));
-            ddl.add(index("finished", "(status, updated_at)"));
+            // lease and wake-up times are null except while RUNNING or SUSPENDED: the finds' status test stays exact
+            ddl.add(index("lease", "(lease_expires_at)"));
+            ddl.add(index("wake", "(wake_at)"));
+            ddl.add(index("finished", "(finished_at)"));
         }
         ddl.add("CREATE TABLE IF NOT EXISTS " + deltas + " (execution_id VARCHAR(200) NOT NULL, version BIGINT NOT NULL,"
                 + " delta " + text + " NOT NULL, PRIMARY KEY (execution_id, version))");
@@ -90,7 +95,7 @@ final class JdbcSchema {
 
     /** Statements that succeed only when every table exists. */
     List<String> probes() {
-        return List.of("SELECT execution_id FROM " + runs + " WHERE 1 = 0",
+        return List.of("SELECT execution_id, finished_at FROM " + runs + " WHERE 1 = 0",
                 "SELECT execution_id FROM " + deltas + " WHERE 1 = 0",
                 "SELECT value_key FROM " + values + " WHERE 1 = 0");
     }
