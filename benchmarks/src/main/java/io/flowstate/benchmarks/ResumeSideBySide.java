@@ -1,5 +1,10 @@
 package io.flowstate.benchmarks;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -7,6 +12,8 @@ import java.util.Map;
 import io.flowstate.camel.FlowStateComponent;
 import io.flowstate.camel.FlowStateConstants;
 import io.flowstate.camel.snapshot.FlowSnapshot;
+import io.flowstate.camel.snapshot.FlowSnapshotQuery;
+import io.flowstate.camel.snapshot.FlowSnapshotSummary;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
@@ -27,6 +34,11 @@ import org.apache.camel.impl.DefaultCamelContext;
  * </pre>
  * {@code samples} per store defaults to 2000 (after 300 warm-up), repositories to {@code file h2 postgres}; stores of
  * 1,000 and 100,000 runs.
+ * <p>
+ * On the JDBC stores each sample also times the medium's own cost of one row write in the same runs table: a versioned
+ * single-row UPDATE of a stored run that is never resumed ({@code SET version = version + 1, updated_at = ? WHERE
+ * execution_id = ? AND version = ?}), so a growth of the resume can be told apart from a growth of the database's own
+ * writes with its table.
  */
 public final class ResumeSideBySide {
 
@@ -49,21 +61,35 @@ public final class ResumeSideBySide {
                 }
                 long[] a = new long[samples];
                 long[] b = new long[samples];
+                long[] rawA = new long[samples];
+                long[] rawB = new long[samples];
                 for (int i = 0; i < samples; i++) {
                     if (i % 2 == 0) {
                         a[i] = small.sample();
                         b[i] = large.sample();
+                        rawA[i] = small.rawRowUpdate();
+                        rawB[i] = large.rawRowUpdate();
                     } else {
+                        rawB[i] = large.rawRowUpdate();
+                        rawA[i] = small.rawRowUpdate();
                         b[i] = large.sample();
                         a[i] = small.sample();
                     }
                 }
-                double[] fa = print(kind, SMALL, a);
-                double[] fb = print(kind, LARGE, b);
-                System.out.printf("%-9s %9s %8s %9.2f %9.2f %9.2f %9.2f%n", kind, "ratio", "", fb[0] / fa[0],
-                        fb[1] / fa[1], fb[2] / fa[2], fb[3] / fa[3]);
+                printRatio(kind, "resume", a, b);
+                if (small.hasRawRow()) {
+                    printRatio(kind, "raw row UPDATE", rawA, rawB);
+                }
             }
         }
+    }
+
+    private static void printRatio(String kind, String what, long[] small, long[] large) {
+        System.out.println(what + ":");
+        double[] fa = print(kind, SMALL, small);
+        double[] fb = print(kind, LARGE, large);
+        System.out.printf("%-9s %9s %8s %9.2f %9.2f %9.2f %9.2f%n", kind, "ratio", "", fb[0] / fa[0],
+                fb[1] / fa[1], fb[2] / fa[2], fb[3] / fa[3]);
     }
 
     private static double[] print(String kind, int stored, long[] nanos) {
@@ -88,6 +114,8 @@ public final class ResumeSideBySide {
         private final ProducerTemplate template;
         private final Endpoint approval;
         private final Endpoint resume;
+        private final FlowSnapshotSummary rawRow;
+        private long rawVersion;
 
         Side(String kind, int storedRuns) throws Exception {
             stores = BenchStores.open(kind, 8);
@@ -113,6 +141,33 @@ public final class ResumeSideBySide {
             FlowSnapshot stored = stores.repository.load((String) model.get("executionId")).orElseThrow();
             ResumeLatencyBenchmark.storeCopies(stores.repository, stored, storedRuns - 1);
             stores.settle();
+            rawRow = stores.repository.find(FlowSnapshotQuery.builder().pageSize(1).build()).items().get(0);
+            rawVersion = rawRow.version();
+        }
+
+        boolean hasRawRow() {
+            return stores.dataSource() != null;
+        }
+
+        /** One versioned single-row UPDATE of a stored run's row, auto-commit (ns); 0 without a database. */
+        long rawRowUpdate() {
+            if (!hasRawRow()) {
+                return 0;
+            }
+            long started = System.nanoTime();
+            try (Connection c = stores.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(
+                    "UPDATE flowstate_runs SET version = version + 1, updated_at = ? WHERE execution_id = ? AND version = ?")) {
+                ps.setObject(1, OffsetDateTime.now(ZoneOffset.UTC));
+                ps.setString(2, rawRow.executionId());
+                ps.setLong(3, rawVersion);
+                if (ps.executeUpdate() != 1) {
+                    throw new IllegalStateException("Run " + rawRow.executionId() + " is not at version " + rawVersion);
+                }
+                rawVersion++;
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+            return System.nanoTime() - started;
         }
 
         /** Suspends a run, times its resume until it completed (ns), removes it. */
