@@ -88,18 +88,19 @@ public final class SuspendedRunsHeap {
         System.out.printf("CamelContext stopped, repository still open: %,d KB (vs. start %+,d KB)%n",
                 contextStopped >> 10, (contextStopped - base) >> 10);
         if (stores.repository instanceof FileFlowSnapshotRepository file) {
-            int indexed = file.getRunCount();
+            int stored = next.get();
+            int indexed = file.getIndexedRunCount();
             file.stop();
             long closed = usedHeapAfterGc();
             file.start();
             long reopened = usedHeapAfterGc();
-            System.out.printf("file repository, %,d runs stored:%n", indexed);
+            System.out.printf("file repository, %,d runs stored, %,d of them indexed in memory:%n", stored, indexed);
             System.out.printf("  index as built while running (dropped by stop): %,d KB = %,d bytes per stored run%n",
-                    (contextStopped - closed) >> 10, (contextStopped - closed) / indexed);
+                    (contextStopped - closed) >> 10, (contextStopped - closed) / stored);
             System.out.printf("  heap after stop vs. start: %+,d KB = %+,d bytes per suspended run (runs without the"
                               + " index)%n", (closed - base) >> 10, (closed - base) / Math.max(1, done));
             System.out.printf("  index rebuilt from disk by start: %,d KB = %,d bytes per stored run%n",
-                    (reopened - closed) >> 10, (reopened - closed) / indexed);
+                    (reopened - closed) >> 10, (reopened - closed) / stored);
         }
         stores.close();
         long allClosed = usedHeapAfterGc();
