@@ -78,10 +78,10 @@ import org.slf4j.LoggerFactory;
  * snapshot.
  * <p>
  * Finishing: the save or delta that makes a run COMPLETED or FAILED writes its whole snapshot under {@code finished/},
- * then removes its files from {@code runs/} (and the reverse if a finished run is saved active again). A crash in
- * between leaves the run in both folders: the copy with the higher version is the run and the other is removed when
- * the run is next read (at the latest at start). Finished runs left under {@code runs/} by an earlier version of this
- * repository are moved at start.
+ * then removes its files from {@code runs/} (and the reverse if a finished run is saved active again): two fsyncs, the
+ * file and its folder, where a delta costs one. A crash in between leaves the run in both folders: the copy with the
+ * higher version is the run and the other is removed when the run is next read (at the latest at start). Finished
+ * runs left under {@code runs/} by an earlier version of this repository are moved at start.
  * <p>
  * Memory: only the runs the maintenance looks for every few seconds are indexed in memory: RUNNING runs (expired
  * leases) and SUSPENDED runs with a wake-up time (due runs); the index is built at start by reading {@code runs/}
