@@ -461,7 +461,7 @@ public class FileFlowSnapshotRepository extends ServiceSupport implements FlowSn
         }
         // the first pageSize + 1 matches tell the page and whether another follows
         PriorityQueue<FlowSnapshotSummary> first = new PriorityQueue<>(RepositoryChecks.CREATION_ORDER.reversed());
-        FileVisitor keep = (id, file, finished) -> {
+        RunFileVisitor keep = (id, file, finished) -> {
             FlowSnapshotSummary s = summaryIn(id, finished);
             if (s != null && query.matches(s)) {
                 first.add(s);
@@ -553,12 +553,21 @@ public class FileFlowSnapshotRepository extends ServiceSupport implements FlowSn
         return removed;
     }
 
-    /** Removes a run if it is finished and {@code still} holds for it, under its lock. */
+    /**
+     * Removes a run if it is finished and {@code still} holds for it, under its lock. An unreadable run is reported and
+     * kept, so that it does not stop the purge of the others.
+     */
     private boolean removeFinished(String id, Predicate<FlowSnapshotSummary> still) {
         ReentrantLock lock = lockOf(id);
         lock.lock();
         try {
-            RunEntry entry = current(id);
+            RunEntry entry;
+            try {
+                entry = current(id);
+            } catch (FlowStateException e) {
+                LOG.warn("Run {} is left out of this purge until repaired: {}", id, e.getMessage());
+                return false;
+            }
             if (entry == null || !entry.summary.status().isFinished() || !still.test(entry.summary)) {
                 return false;
             }
@@ -582,12 +591,12 @@ public class FileFlowSnapshotRepository extends ServiceSupport implements FlowSn
 
     /** What a walk of a folder tree does with each run file. */
     @FunctionalInterface
-    private interface FileVisitor {
+    private interface RunFileVisitor {
         void visit(String id, Path file, boolean finished) throws IOException;
     }
 
     /** Visits the snapshot file of every run in runs/ or finished/, shard by shard, holding none of them. */
-    private void forEachRunFile(boolean finished, FileVisitor visitor) {
+    private void forEachRunFile(boolean finished, RunFileVisitor visitor) {
         Path tree = finished ? finishedDir : runsDir;
         if (tree == null) {
             throw new IllegalStateException("The file flow snapshot repository is not started");

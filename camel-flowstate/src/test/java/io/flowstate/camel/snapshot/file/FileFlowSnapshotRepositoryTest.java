@@ -214,6 +214,21 @@ class FileFlowSnapshotRepositoryTest extends AbstractFlowSnapshotRepositoryTest 
         }
 
         @Test
+        void anUnreadableFinishedRunIsKeptAndDoesNotStopThePurgeOfOthers() throws Exception {
+            repository.save(run("corrupt").status(FlowStatus.COMPLETED).build(), 0);
+            repository.save(run("old").status(FlowStatus.COMPLETED).build(), 0);
+            java.nio.file.attribute.FileTime time = Files.getLastModifiedTime(fileIn("finished", "corrupt"));
+            Files.writeString(fileIn("finished", "corrupt"), "garbage");
+            Files.setLastModifiedTime(fileIn("finished", "corrupt"), time);
+
+            assertThat(repository.purgeFinished(T0.plusSeconds(1))).isEqualTo(1);
+            assertThat(repository.purgeFinishedBeyond(0)).isZero();
+
+            assertThat(Files.readString(fileIn("finished", "corrupt"))).isEqualTo("garbage");
+            assertThat(repository.load("old")).isEmpty();
+        }
+
+        @Test
         void aFinishedRunLeftUnderRunsByTheEarlierLayoutIsMovedAtStartAndPurged() throws Exception {
             // the earlier layout kept finished runs under runs/, with their log
             repository.save(run("legacy").build(), 0);
