@@ -512,9 +512,10 @@ public class FileFlowSnapshotRepository extends ServiceSupport implements FlowSn
     }
 
     /**
-     * Two walks of finished/: the first counts the runs and their modification times; if there are too many, the
-     * oldest {@code excess} all have a time before the {@code excess}-th oldest time plus the rounding, so the second
-     * reads only the runs modified before that and removes the oldest of them by updatedAt.
+     * Two walks of finished/. The first collects the files' times (no file is read). If there are {@code excess} runs
+     * too many: the {@code excess} files with the oldest times were all updated before the {@code excess}-th oldest
+     * time plus the rounding, so no run whose file time is from there on is among the {@code excess} oldest. The second
+     * walk reads only the runs with an earlier file time and removes the oldest of them by updatedAt.
      */
     @Override
     public int purgeFinishedBeyond(int maxFinishedRuns) {
