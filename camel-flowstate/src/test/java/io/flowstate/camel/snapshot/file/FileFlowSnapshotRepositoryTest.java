@@ -3,13 +3,15 @@ package io.flowstate.camel.snapshot.file;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.flowstate.camel.snapshot.AbstractFlowSnapshotRepositoryTest;
 import io.flowstate.camel.execution.FlowStatus;
+import io.flowstate.camel.snapshot.AbstractFlowSnapshotRepositoryTest;
 import io.flowstate.camel.snapshot.FlowSnapshot;
 import io.flowstate.camel.snapshot.FlowSnapshotCodec;
 import io.flowstate.camel.snapshot.FlowSnapshotConflictException;
@@ -30,7 +32,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The repository contract on the file repository, plus what only files can get wrong: corrupt, truncated and torn
- * files, newer formats, size limits, layout and compaction.
+ * files, newer formats, size limits, layout and compaction; and which runs it keeps in memory, the move of finished
+ * runs to finished/, the earlier layout and the crash states of a move.
  */
 class FileFlowSnapshotRepositoryTest extends AbstractFlowSnapshotRepositoryTest {
 
@@ -186,7 +189,7 @@ class FileFlowSnapshotRepositoryTest extends AbstractFlowSnapshotRepositoryTest 
             repository.save(run("c", "orders").status(FlowStatus.COMPLETED).createdAt(T0.minusSeconds(1)).build(), 0);
             restart();
 
-            List<String> seen = new java.util.ArrayList<>();
+            List<String> seen = new ArrayList<>();
             String token = null;
             do {
                 FlowSnapshotPage page = repository.find(FlowSnapshotQuery.builder().status(FlowStatus.SUSPENDED)
@@ -217,7 +220,7 @@ class FileFlowSnapshotRepositoryTest extends AbstractFlowSnapshotRepositoryTest 
         void anUnreadableFinishedRunIsKeptAndDoesNotStopThePurgeOfOthers() throws Exception {
             repository.save(run("corrupt").status(FlowStatus.COMPLETED).build(), 0);
             repository.save(run("old").status(FlowStatus.COMPLETED).build(), 0);
-            java.nio.file.attribute.FileTime time = Files.getLastModifiedTime(fileIn("finished", "corrupt"));
+            FileTime time = Files.getLastModifiedTime(fileIn("finished", "corrupt"));
             Files.writeString(fileIn("finished", "corrupt"), "garbage");
             Files.setLastModifiedTime(fileIn("finished", "corrupt"), time);
 
