@@ -44,9 +44,10 @@ public interface FlowSnapshotRepository extends Service {
      * @param  expectedVersion               the version last loaded or saved (at least 1: the run must exist)
      * @return                               the new version ({@code expectedVersion + 1})
      * @throws FlowSnapshotConflictException when the run is absent or its stored version differs; nothing is changed
-     * @throws FlowSnapshotFormatException   from repositories that fold deltas on save (memory) when the delta appends
-     *                                       to a state key that holds no list; the others store it and fail the load
-     *                                       (see {@link FlowSnapshotDelta})
+     * @throws FlowSnapshotFormatException   from repositories that fold deltas on save (memory; file for a delta that
+     *                                       finishes the run or follows its finish) when the delta appends to a state
+     *                                       key that holds no list; the others store it and fail the load (see
+     *                                       {@link FlowSnapshotDelta})
      */
     long saveDelta(String executionId, FlowSnapshotDelta delta, long expectedVersion);
 

@@ -12,7 +12,9 @@ import io.flowstate.camel.snapshot.jdbc.JdbcFlowSnapshotRepository;
 
 /**
  * The child JVM of the kill tests: writes one run for ever (deltas, a full save every 10th version, compactions) and
- * prints {@code committed N} after each write returned, until it is killed.
+ * prints {@code committed N} after each write returned, until it is killed. The run also changes status: the delta of
+ * every version ending in 5 makes it COMPLETED and the full save of the next tenth RUNNING again, so kills also hit a
+ * run finishing, written while finished and made active again (the file repository moves it between folders).
  * <p>
  * Every version V holds state {@code counter = V} and {@code payload = payload(V)}, so a loaded run shows at once
  * whether it is one consistent version.
@@ -59,12 +61,15 @@ public final class CrashingWriterMain {
                 ObjectNode state = json.objectNode().put("counter", next).put("payload", payload(next));
                 version = repo.save(base.toBuilder().state(state).build(), version);
             } else {
-                version = repo.saveDelta(RUN, FlowSnapshotDelta.builder()
+                FlowSnapshotDelta.Builder delta = FlowSnapshotDelta.builder()
                         .setState("counter", json.numberNode(next))
                         .setState("payload", json.textNode(payload(next)))
                         .result("step" + next, json.numberNode(next))
-                        .completedStep("step" + next)
-                        .build(), version);
+                        .completedStep("step" + next);
+                if (next % 10 == 5) {
+                    delta.status(FlowStatus.COMPLETED);
+                }
+                version = repo.saveDelta(RUN, delta.build(), version);
             }
             System.out.println("committed " + version);
             System.out.flush();

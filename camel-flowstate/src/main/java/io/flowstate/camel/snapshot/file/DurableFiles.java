@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.util.Locale;
 
 /**
@@ -29,10 +30,21 @@ final class DurableFiles {
 
     /** Replaces {@code target} by {@code data}: readers see the old or the new content, never a mix. */
     static void replace(Path target, byte[] data) throws IOException {
+        replace(target, data, null);
+    }
+
+    /**
+     * Replaces {@code target} by {@code data} and gives it the modification time {@code modified} (when not null),
+     * set on the temp file before the move so the new content never shows with another time.
+     */
+    static void replace(Path target, byte[] data, FileTime modified) throws IOException {
         Path temp = tempFileOf(target);
         try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             writeFully(ch, data, 0);
+            if (modified != null) {
+                Files.setLastModifiedTime(temp, modified);
+            }
             ch.force(true);
         }
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

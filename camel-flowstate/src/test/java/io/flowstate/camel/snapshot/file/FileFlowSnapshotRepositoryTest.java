@@ -3,15 +3,24 @@ package io.flowstate.camel.snapshot.file;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flowstate.camel.execution.FlowStatus;
 import io.flowstate.camel.snapshot.AbstractFlowSnapshotRepositoryTest;
 import io.flowstate.camel.snapshot.FlowSnapshot;
+import io.flowstate.camel.snapshot.FlowSnapshotCodec;
+import io.flowstate.camel.snapshot.FlowSnapshotConflictException;
+import io.flowstate.camel.snapshot.FlowSnapshotDelta;
 import io.flowstate.camel.snapshot.FlowSnapshotFormatException;
+import io.flowstate.camel.snapshot.FlowSnapshotPage;
+import io.flowstate.camel.snapshot.FlowSnapshotQuery;
 import io.flowstate.camel.snapshot.FlowSnapshotRepository;
+import io.flowstate.camel.snapshot.FlowSnapshotSummary;
 import io.flowstate.camel.snapshot.FlowSnapshotTooLargeException;
 import io.flowstate.camel.FlowStateException;
 import org.junit.jupiter.api.Nested;
@@ -23,7 +32,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The repository contract on the file repository, plus what only files can get wrong: corrupt, truncated and torn
- * files, newer formats, size limits, layout and compaction.
+ * files, newer formats, size limits, layout and compaction; and which runs it keeps in memory, the move of finished
+ * runs to finished/, the earlier layout and the crash states of a move.
  */
 class FileFlowSnapshotRepositoryTest extends AbstractFlowSnapshotRepositoryTest {
 
@@ -79,6 +89,215 @@ class FileFlowSnapshotRepositoryTest extends AbstractFlowSnapshotRepositoryTest 
     private void restart() throws Exception {
         repository.stop();
         repository.start();
+    }
+
+    /** Where a run's snapshot file is in the given folder tree ("runs" or "finished"). */
+    private Path fileIn(String tree, String id) {
+        return dataDir.resolve(tree).resolve(FileFlowSnapshotRepository.shardOf(id)).resolve(id + ".json");
+    }
+
+    /** The files of run {@code id} in either folder tree. */
+    private List<Path> filesOf(String id) throws Exception {
+        try (Stream<Path> all = Files.walk(dataDir)) {
+            return all.filter(p -> p.getFileName().toString().startsWith(id + ".")).sorted().toList();
+        }
+    }
+
+    @Nested
+    class ActiveAndFinishedRuns {
+
+        @Test
+        void aRunThatFinishesMovesToFinishedAsOneFileTimedByItsUpdatedAt() throws Exception {
+            repository.save(run("done").build(), 0);
+            repository.saveDelta("done", delta().completedStep("a").build(), 1);
+            repository.saveDelta("done", delta().updatedAt(T0.plusMillis(5_500)).status(FlowStatus.COMPLETED).build(), 2);
+
+            assertThat(filesOf("done")).containsExactly(fileIn("finished", "done"));
+            // updatedAt rounded down to an even second: T0 is on a whole minute
+            assertThat(Files.getLastModifiedTime(fileIn("finished", "done")).toInstant()).isEqualTo(T0.plusSeconds(4));
+            restart();
+
+            FlowSnapshot s = loaded("done");
+            assertThat(s.version()).isEqualTo(3);
+            assertThat(s.status()).isEqualTo(FlowStatus.COMPLETED);
+            assertThat(s.completedSteps()).containsExactly("a");
+        }
+
+        @Test
+        void aFinishedRunIsWrittenWholeAndMovesBackWhenSavedActive() throws Exception {
+            repository.save(run("back").status(FlowStatus.FAILED).build(), 0);
+            repository.saveDelta("back", delta().updatedAt(T0.plusSeconds(9)).result("r", JSON.numberNode(1)).build(), 1);
+
+            assertThat(filesOf("back")).containsExactly(fileIn("finished", "back"));
+            assertThat(Files.getLastModifiedTime(fileIn("finished", "back")).toInstant()).isEqualTo(T0.plusSeconds(8));
+
+            repository.save(run("back").status(FlowStatus.RUNNING).build(), 2);
+
+            assertThat(filesOf("back")).containsExactly(fileIn("runs", "back"));
+            assertThat(loaded("back").version()).isEqualTo(3);
+            assertThat(fileRepository().getIndexedRunCount()).isEqualTo(1);
+        }
+
+        @Test
+        void aFinishedRunIsDeletedAndPurgedFromFinished() throws Exception {
+            repository.save(run("del").status(FlowStatus.COMPLETED).build(), 0);
+            repository.save(run("purge").status(FlowStatus.FAILED).build(), 0);
+
+            repository.delete("del", 1);
+            assertThat(repository.purgeFinished(T0.plusSeconds(1))).isEqualTo(1);
+
+            assertThat(repository.load("del")).isEmpty();
+            assertThat(repository.load("purge")).isEmpty();
+            assertThat(filesOf("del")).isEmpty();
+            assertThat(filesOf("purge")).isEmpty();
+        }
+
+        @Test
+        void onlyRunningRunsAndSuspendedRunsWithAWakeUpTimeAreIndexed() throws Exception {
+            repository.save(run("running").build(), 0);
+            repository.save(run("sleeping").status(FlowStatus.SUSPENDED).wakeAt(T0.plusSeconds(60)).build(), 0);
+            repository.save(run("waiting").status(FlowStatus.SUSPENDED).waitingFor("approval").build(), 0);
+            repository.save(run("completed").status(FlowStatus.COMPLETED).build(), 0);
+            repository.save(run("failed").status(FlowStatus.FAILED).build(), 0);
+            repository.saveDelta("running", delta().status(FlowStatus.SUSPENDED).waitingFor("approval").build(), 1);
+            repository.save(run("resumed").status(FlowStatus.SUSPENDED).build(), 0);
+            repository.saveDelta("resumed", delta().status(FlowStatus.RUNNING).build(), 1);
+
+            assertThat(fileRepository().getIndexedRunCount()).isEqualTo(2); // sleeping, resumed
+            restart();
+            assertThat(fileRepository().getIndexedRunCount()).isEqualTo(2);
+
+            assertThat(loaded("waiting").version()).isEqualTo(1);
+            assertThat(loaded("completed").version()).isEqualTo(1);
+            assertThat(fileRepository().getIndexedRunCount()).isEqualTo(2);
+            assertThat(repository.findDue(T0.plusSeconds(60), 10)).extracting(FlowSnapshotSummary::executionId)
+                    .containsExactly("sleeping");
+            // a run not indexed is still written with the right version
+            assertThatThrownBy(() -> repository.saveDelta("waiting", delta().build(), 2))
+                    .isInstanceOf(FlowSnapshotConflictException.class);
+            assertThat(repository.saveDelta("waiting", delta().status(FlowStatus.RUNNING).build(), 1)).isEqualTo(2);
+            assertThat(fileRepository().getIndexedRunCount()).isEqualTo(3);
+        }
+
+        @Test
+        void findsOverSuspendedAndFinishedRunsReadTheirFilesAfterARestart() throws Exception {
+            for (int i = 0; i < 7; i++) {
+                repository.save(run("s" + i, i % 2 == 0 ? "orders" : "invoices").status(FlowStatus.SUSPENDED)
+                        .createdAt(T0.plusSeconds(10 - i)).build(), 0);
+            }
+            repository.save(run("r", "orders").createdAt(T0).build(), 0);
+            repository.save(run("c", "orders").status(FlowStatus.COMPLETED).createdAt(T0.minusSeconds(1)).build(), 0);
+            restart();
+
+            List<String> seen = new ArrayList<>();
+            String token = null;
+            do {
+                FlowSnapshotPage page = repository.find(FlowSnapshotQuery.builder().status(FlowStatus.SUSPENDED)
+                        .pageSize(3).pageToken(token).build());
+                page.items().forEach(s -> seen.add(s.executionId()));
+                token = page.nextPageToken();
+            } while (token != null);
+
+            assertThat(seen).containsExactly("s6", "s5", "s4", "s3", "s2", "s1", "s0");
+            assertThat(repository.find(FlowSnapshotQuery.builder().flowId("orders").build()).items())
+                    .extracting(FlowSnapshotSummary::executionId).containsExactly("c", "r", "s6", "s4", "s2", "s0");
+        }
+
+        @Test
+        void purgesCompareTheExactUpdatedAtWithinTheFileTimesRounding() {
+            repository.save(run("u1").status(FlowStatus.COMPLETED).updatedAt(T0.plusMillis(4_100)).build(), 0);
+            repository.save(run("u2").status(FlowStatus.COMPLETED).updatedAt(T0.plusMillis(5_900)).build(), 0);
+            repository.save(run("u3").status(FlowStatus.FAILED).updatedAt(T0.plusMillis(4_300)).build(), 0);
+            repository.save(run("u4").status(FlowStatus.COMPLETED).updatedAt(T0.plusMillis(6_000)).build(), 0);
+
+            assertThat(repository.purgeFinished(T0.plusMillis(4_200))).isEqualTo(1);
+            assertThat(repository.purgeFinishedBeyond(2)).isEqualTo(1);
+
+            assertThat(allRunIds()).containsExactly("u2", "u4");
+        }
+
+        @Test
+        void anUnreadableFinishedRunIsKeptAndDoesNotStopThePurgeOfOthers() throws Exception {
+            repository.save(run("corrupt").status(FlowStatus.COMPLETED).build(), 0);
+            repository.save(run("old").status(FlowStatus.COMPLETED).build(), 0);
+            FileTime time = Files.getLastModifiedTime(fileIn("finished", "corrupt"));
+            Files.writeString(fileIn("finished", "corrupt"), "garbage");
+            Files.setLastModifiedTime(fileIn("finished", "corrupt"), time);
+
+            assertThat(repository.purgeFinished(T0.plusSeconds(1))).isEqualTo(1);
+            assertThat(repository.purgeFinishedBeyond(0)).isZero();
+
+            assertThat(Files.readString(fileIn("finished", "corrupt"))).isEqualTo("garbage");
+            assertThat(repository.load("old")).isEmpty();
+        }
+
+        @Test
+        void aFinishedRunLeftUnderRunsByTheEarlierLayoutIsMovedAtStartAndPurged() throws Exception {
+            // the earlier layout kept finished runs under runs/, with their log
+            repository.save(run("legacy").build(), 0);
+            repository.saveDelta("legacy", delta().completedStep("a").build(), 1);
+            repository.stop();
+            FlowSnapshotDelta finish = delta().updatedAt(T0.plusSeconds(5)).status(FlowStatus.COMPLETED).build();
+            Files.write(logOf("legacy"), DeltaLog.line(new FlowSnapshotCodec().encodeDelta("legacy", finish, 3)),
+                    java.nio.file.StandardOpenOption.APPEND);
+            assertThat(filesOf("legacy")).hasSize(2).allMatch(p -> p.startsWith(dataDir.resolve("runs")));
+            repository.start();
+
+            assertThat(filesOf("legacy")).containsExactly(fileIn("finished", "legacy"));
+            FlowSnapshot s = loaded("legacy");
+            assertThat(s.version()).isEqualTo(3);
+            assertThat(s.status()).isEqualTo(FlowStatus.COMPLETED);
+            assertThat(s.completedSteps()).containsExactly("a");
+            assertThat(repository.purgeFinished(T0.plusSeconds(6))).isEqualTo(1);
+            assertThat(filesOf("legacy")).isEmpty();
+        }
+
+        @Test
+        void aMoveToFinishedCutShortIsResolvedAtStartToTheFinishedCopy() throws Exception {
+            repository.save(run("cut").build(), 0);
+            repository.saveDelta("cut", delta().completedStep("a").build(), 1);
+            byte[] json = Files.readAllBytes(fileIn("runs", "cut"));
+            byte[] log = Files.readAllBytes(logOf("cut"));
+            repository.saveDelta("cut", delta().status(FlowStatus.COMPLETED).build(), 2);
+            repository.stop();
+            // as if the process died before the files under runs/ were removed
+            Files.write(fileIn("runs", "cut"), json);
+            Files.write(logOf("cut"), log);
+            repository.start();
+
+            assertThat(filesOf("cut")).containsExactly(fileIn("finished", "cut"));
+            assertThat(loaded("cut").version()).isEqualTo(3);
+            assertThat(fileRepository().getIndexedRunCount()).isZero();
+        }
+
+        @Test
+        void aMoveBackToRunsCutShortIsResolvedAtStartToTheActiveCopy() throws Exception {
+            repository.save(run("again").status(FlowStatus.COMPLETED).build(), 0);
+            byte[] finished = Files.readAllBytes(fileIn("finished", "again"));
+            repository.save(run("again").status(FlowStatus.RUNNING).build(), 1);
+            repository.stop();
+            Files.createDirectories(fileIn("finished", "again").getParent());
+            Files.write(fileIn("finished", "again"), finished);
+            repository.start();
+
+            assertThat(filesOf("again")).containsExactly(fileIn("runs", "again"));
+            FlowSnapshot s = loaded("again");
+            assertThat(s.version()).isEqualTo(2);
+            assertThat(s.status()).isEqualTo(FlowStatus.RUNNING);
+            assertThat(fileRepository().getIndexedRunCount()).isEqualTo(1);
+        }
+
+        @Test
+        void aStartUpMoveCutShortLeavesEqualCopiesThatTheNextStartMovesAgain() throws Exception {
+            repository.save(run("twice").status(FlowStatus.COMPLETED).build(), 0);
+            repository.stop();
+            Files.createDirectories(fileIn("runs", "twice").getParent());
+            Files.copy(fileIn("finished", "twice"), fileIn("runs", "twice"));
+            repository.start();
+
+            assertThat(filesOf("twice")).containsExactly(fileIn("finished", "twice"));
+            assertThat(loaded("twice").version()).isEqualTo(1);
+        }
     }
 
     @Nested
