@@ -98,7 +98,10 @@ class FlowStateMainConfigurationTest {
         try (ProducerTemplate template = context.createProducerTemplate()) {
             String finished = template.request("direct:savedRun", e -> e.getMessage().setBody("x"))
                     .getMessage().getHeader(FlowStateConstants.EXECUTION_ID, String.class);
-            assertThat(repository.load(finished).orElseThrow().status()).isEqualTo(FlowStatus.COMPLETED);
+            // the maintenance pass may already have removed it (retention 1 ms); if not, it is stored finished
+            assertThat(repository.load(finished)).map(FlowSnapshot::status)
+                    .satisfiesAnyOf(stored -> assertThat(stored).isEmpty(),
+                            stored -> assertThat(stored).contains(FlowStatus.COMPLETED));
             FlowSnapshot running = FlowSnapshot.builder().executionId("01a20736-0000-7000-8000-00000000abcd")
                     .flowId("other").status(FlowStatus.RUNNING).createdAt(Instant.now().minusSeconds(60)).build();
             repository.save(running, 0);
