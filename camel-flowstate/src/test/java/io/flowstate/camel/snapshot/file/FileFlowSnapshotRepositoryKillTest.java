@@ -35,7 +35,7 @@ class FileFlowSnapshotRepositoryKillTest {
                 KillTestSupport.assertWholeVersion(s, lastCommitted);
                 // a kill while the run moved between runs/ and finished/ leaves no second copy once it is read
                 String file = CrashingWriterMain.RUN + ".json";
-                String shard = FileFlowSnapshotRepository.shardOf(CrashingWriterMain.RUN);
+                String shard = RunFiles.shardOf(CrashingWriterMain.RUN);
                 assertThat(Stream.of("runs", "finished").map(tree -> dataDir.resolve(tree).resolve(shard).resolve(file)))
                         .filteredOn(Files::exists)
                         .containsExactly(repo.runDirectory(CrashingWriterMain.RUN).resolve(file));

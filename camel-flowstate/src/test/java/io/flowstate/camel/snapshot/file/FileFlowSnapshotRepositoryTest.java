@@ -93,7 +93,7 @@ class FileFlowSnapshotRepositoryTest extends AbstractFlowSnapshotRepositoryTest 
 
     /** Where a run's snapshot file is in the given folder tree ("runs" or "finished"). */
     private Path fileIn(String tree, String id) {
-        return dataDir.resolve(tree).resolve(FileFlowSnapshotRepository.shardOf(id)).resolve(id + ".json");
+        return dataDir.resolve(tree).resolve(RunFiles.shardOf(id)).resolve(id + ".json");
     }
 
     /** The files of run {@code id} in either folder tree. */
