@@ -196,9 +196,10 @@ public class FileFlowSnapshotRepository extends ServiceSupport implements FlowSn
         files = new RunFiles(root, codec);
         walks = new RunFolderWalks(files, this::summaryIn, this::removeFinished);
         files.createFolders();
-        DurableFiles.createDirectories(root.resolve("values"));
+        Path valuesDir = root.resolve("values");
+        DurableFiles.createDirectories(valuesDir);
         lockDirectory();
-        values = new FileValueStore(root.resolve("values"), codec, STRIPES);
+        values = new FileValueStore(valuesDir, codec, STRIPES);
         index.clear();
         int active = new StartupScan(files, index, codec).run();
         LOG.info("File flow snapshot repository in {}: {} active runs, {} of them indexed in memory", root, active,
@@ -384,8 +385,8 @@ public class FileFlowSnapshotRepository extends ServiceSupport implements FlowSn
     }
 
     /**
-     * Removes a run if it is finished and {@code still} holds for it, under its lock. An unreadable run is reported and
-     * kept, so that it does not stop the purge of the others.
+     * The walks' {@link RunFolderWalks.FinishedRemover}. An unreadable run is reported and kept, so that it does not
+     * stop the purge of the others.
      */
     private boolean removeFinished(String id, Predicate<FlowSnapshotSummary> still) {
         ReentrantLock lock = lockOf(id);
@@ -408,10 +409,7 @@ public class FileFlowSnapshotRepository extends ServiceSupport implements FlowSn
         }
     }
 
-    /**
-     * The summary of a run whose files are in the given folder, read under its lock; null when it is gone or has
-     * moved (another walk meets it there) or cannot be read (reported).
-     */
+    /** The walks' {@link RunFolderWalks.SummaryReader}. */
     private FlowSnapshotSummary summaryIn(String id, boolean finished) {
         ReentrantLock lock = lockOf(id);
         lock.lock();
