@@ -268,8 +268,7 @@ public class FlowStateProducer extends HeaderSelectorProducer {
     }
 
     private FlowExecution run(Exchange exchange) {
-        FlowExecution run = exchange.getProperty(FlowStateConstants.EXECUTION, FlowExecution.class);
-        return run != null ? run : executions.attach(exchange);
+        return executions.attach(exchange);
     }
 
     private String key(Exchange exchange, String operation) {

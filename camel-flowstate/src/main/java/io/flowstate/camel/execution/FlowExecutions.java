@@ -141,7 +141,7 @@ public class FlowExecutions {
                                          + " every copy shares it, or start one run per copy with flowstate:start"
                                          + " inside the split.");
         }
-        return start(exchange, StartOptions.DEFAULTS);
+        return begin(exchange, StartOptions.DEFAULTS);
     }
 
     /**
@@ -151,25 +151,31 @@ public class FlowExecutions {
      */
     public FlowExecution start(Exchange exchange, StartOptions options) {
         FlowExecution attached = exchange.getProperty(FlowStateConstants.EXECUTION, FlowExecution.class);
-        if (attached != null && options.flowId() != null && !options.flowId().equals(attached.getFlowId())) {
+        if (attached == null) {
+            return begin(exchange, options);
+        }
+        if (options.flowId() != null && !options.flowId().equals(attached.getFlowId())) {
             return startInner(exchange, attached, options);
         }
         String contextId = exchange.getMessage().getHeader(FlowStateConstants.CONTEXT_ID, String.class);
-        if (attached != null) {
-            if (contextId != null && !contextId.equals(attached.getContextId())) {
-                throw new FlowStateException("This exchange already carries run " + attached.getExecutionId()
-                                             + (attached.getContextId() == null ? ", which belongs to no context"
-                                                     : " of context '" + attached.getContextId() + "'")
-                                             + "; header " + FlowStateConstants.CONTEXT_ID + " '" + contextId
-                                             + "' cannot move it into another. Set the header before the run starts.");
-            }
-            if (attached.isFromRepository() && attached.state().schema() == null && options.stateClass() != null) {
-                attached.adoptStateClass(schema(options.stateClass()));
-            }
-            checkSameShape(attached, options);
-            applyFlowOptions(attached, options);
-            return attached;
+        if (contextId != null && !contextId.equals(attached.getContextId())) {
+            throw new FlowStateException("This exchange already carries run " + attached.getExecutionId()
+                                         + (attached.getContextId() == null ? ", which belongs to no context"
+                                                 : " of context '" + attached.getContextId() + "'")
+                                         + "; header " + FlowStateConstants.CONTEXT_ID + " '" + contextId
+                                         + "' cannot move it into another. Set the header before the run starts.");
         }
+        if (attached.isFromRepository() && attached.state().schema() == null && options.stateClass() != null) {
+            attached.adoptStateClass(schema(options.stateClass()));
+        }
+        checkSameShape(attached, options);
+        applyFlowOptions(attached, options);
+        return attached;
+    }
+
+    /** Begins a new run on an exchange that carries none (the caller looked): {@link #start} and {@link #attach}. */
+    private FlowExecution begin(Exchange exchange, StartOptions options) {
+        String contextId = exchange.getMessage().getHeader(FlowStateConstants.CONTEXT_ID, String.class);
         String routeId = exchange.getFromRouteId();
         String id = options.flowId() != null ? options.flowId() : routeId != null ? routeId : DEFAULT_FLOW_ID;
         if (!Identifiers.isFlowId(id)) {
@@ -183,7 +189,9 @@ public class FlowExecutions {
         }
         StateSchema schema = schema(options.stateClass());
         Map<String, Object> own = takeResources(exchange);
-        exchange.getMessage().removeHeader(FlowStateConstants.CONTEXT_ID);
+        if (contextId != null) {
+            exchange.getMessage().removeHeader(FlowStateConstants.CONTEXT_ID);
+        }
         Instant now = clock.instant();
         String executionId = RunIds.next(now);
         LocalStateStore state = new LocalStateStore(json, schema);
