@@ -223,8 +223,10 @@ public class JdbcFlowSnapshotRepository extends ServiceSupport implements FlowSn
                 st.executeQuery(probe).close();
             } catch (SQLException e) {
                 throw new FlowStateException("The flowstate tables " + schema.runs + ", " + schema.deltas + ", "
-                                             + schema.values + " are missing or not readable (" + e.getMessage()
-                                             + "). Create them (see JdbcSchema for the DDL) or set createSchema=true",
+                                             + schema.values + " are missing, not readable or lack a column (" + e.getMessage()
+                                             + "). Create them (see JdbcSchema for the DDL) or set createSchema=true;"
+                                             + " tables of an earlier version lack finished_at: add it as"
+                                             + " TIMESTAMP WITH TIME ZONE, set to updated_at for COMPLETED and FAILED runs",
                         e);
             }
         }

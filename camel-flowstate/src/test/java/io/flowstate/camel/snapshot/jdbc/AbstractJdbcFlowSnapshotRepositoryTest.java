@@ -132,6 +132,18 @@ abstract class AbstractJdbcFlowSnapshotRepositoryTest extends AbstractFlowSnapsh
         }
 
         @Test
+        void tablesOfAnEarlierVersionWithoutFinishedAtAreRefusedWithTheFix() throws Exception {
+            try (Connection c = dataSource().getConnection(); Statement st = c.createStatement()) {
+                st.execute("CREATE TABLE IF NOT EXISTS old_runs (execution_id VARCHAR(200) NOT NULL PRIMARY KEY)");
+            }
+            JdbcFlowSnapshotRepository old = new JdbcFlowSnapshotRepository(dataSource());
+            old.setTablePrefix("old_");
+
+            assertThatThrownBy(old::start).hasMessageContaining("old_runs").hasMessageContaining("lack a column")
+                    .hasMessageContaining("add it as TIMESTAMP WITH TIME ZONE");
+        }
+
+        @Test
         void theDialectIsDetectedFromTheConnection() {
             assertThat(((JdbcFlowSnapshotRepository) repository).getDialect()).isIn("H2", "POSTGRESQL");
         }
