@@ -19,6 +19,7 @@ import java.util.function.Predicate;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.flowstate.camel.FlowStateException;
 import io.flowstate.camel.execution.FlowStatus;
+import io.flowstate.camel.snapshot.Compaction;
 import io.flowstate.camel.snapshot.FlowSnapshot;
 import io.flowstate.camel.snapshot.FlowSnapshotCodec;
 import io.flowstate.camel.snapshot.FlowSnapshotDelta;
@@ -112,6 +113,7 @@ public class FileFlowSnapshotRepository extends ServiceSupport implements FlowSn
 
     private final ReentrantLock[] runLocks = new ReentrantLock[STRIPES];
     private final RunIndex index = new RunIndex();
+    private Compaction compaction;
     private Path root;
     private FlowSnapshotCodec codec;
     private RunFiles files;
@@ -185,12 +187,7 @@ public class FileFlowSnapshotRepository extends ServiceSupport implements FlowSn
         if (dataDirectory == null || dataDirectory.isBlank()) {
             throw new IllegalArgumentException("dataDirectory must be set");
         }
-        if (compactAfterDeltas < 1) {
-            throw new IllegalArgumentException("compactAfterDeltas must be at least 1, not " + compactAfterDeltas);
-        }
-        if (compactAfterBytes < 0) {
-            throw new IllegalArgumentException("compactAfterBytes must be 0 or more, not " + compactAfterBytes);
-        }
+        compaction = new Compaction(compactAfterDeltas, compactAfterBytes);
         codec = new FlowSnapshotCodec(maxSnapshotSize);
         root = Paths.get(dataDirectory).toAbsolutePath().normalize();
         files = new RunFiles(root, codec);
@@ -296,8 +293,7 @@ public class FileFlowSnapshotRepository extends ServiceSupport implements FlowSn
             RunEntry next = new RunEntry(summary, entry.logLength() + line.length, entry.deltaCount() + 1,
                     entry.snapshotBytes(), false);
             index.remember(id, next);
-            if (next.deltaCount() >= compactAfterDeltas
-                    || next.logLength() > Math.max(compactAfterBytes, next.snapshotBytes())) {
+            if (compaction.due(next.deltaCount(), next.logLength(), next.snapshotBytes())) {
                 RunEntry compacted = files.compact(id);
                 if (compacted != null) {
                     index.remember(id, compacted);

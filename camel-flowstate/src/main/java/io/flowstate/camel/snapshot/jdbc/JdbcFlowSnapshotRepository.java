@@ -20,6 +20,7 @@ import javax.sql.DataSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.flowstate.camel.FlowStateException;
 import io.flowstate.camel.execution.FlowStatus;
+import io.flowstate.camel.snapshot.Compaction;
 import io.flowstate.camel.snapshot.FlowSnapshot;
 import io.flowstate.camel.snapshot.FlowSnapshotCodec;
 import io.flowstate.camel.snapshot.FlowSnapshotDelta;
@@ -92,6 +93,7 @@ public class JdbcFlowSnapshotRepository extends ServiceSupport implements FlowSn
               defaultValue = "16777216")
     private int maxSnapshotSize = FlowSnapshotCodec.DEFAULT_MAX_SNAPSHOT_SIZE;
 
+    private Compaction compaction;
     private JdbcDialect resolvedDialect;
     private JdbcSchema schema;
     private FlowSnapshotCodec codec;
@@ -178,12 +180,7 @@ public class JdbcFlowSnapshotRepository extends ServiceSupport implements FlowSn
         if (dataSource == null) {
             throw new IllegalArgumentException("The JDBC flow snapshot repository needs a dataSource");
         }
-        if (compactAfterDeltas < 1) {
-            throw new IllegalArgumentException("compactAfterDeltas must be at least 1, not " + compactAfterDeltas);
-        }
-        if (compactAfterBytes < 0) {
-            throw new IllegalArgumentException("compactAfterBytes must be 0 or more, not " + compactAfterBytes);
-        }
+        compaction = new Compaction(compactAfterDeltas, compactAfterBytes);
         codec = new FlowSnapshotCodec(maxSnapshotSize);
         try (Connection c = dataSource.getConnection()) {
             resolvedDialect = dialect != null ? JdbcDialect.of(dialect) : JdbcDialect.detect(c);
@@ -361,7 +358,7 @@ public class JdbcFlowSnapshotRepository extends ServiceSupport implements FlowSn
         long deltaCount = counts[0];
         long deltaBytes = counts[1];
         long snapshotBytes = counts[2];
-        if (deltaCount >= compactAfterDeltas || deltaBytes > Math.max(compactAfterBytes, snapshotBytes)) {
+        if (compaction.due(deltaCount, deltaBytes, snapshotBytes)) {
             compact(id);
         }
         return version;
