@@ -19,7 +19,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
-import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -76,22 +75,11 @@ public class ResumeLatencyBenchmark {
         context = new DefaultCamelContext();
         FlowStateComponent component = context.getComponent("flowstate", FlowStateComponent.class);
         component.setRepository(stores.repository);
-        context.addRoutes(new RouteBuilder() {
-            @Override
-            public void configure() {
-                from("direct:approval").routeId("approval")
-                        .to("flowstate:start")
-                        .step("validate").setBody(simple("valid ${body}")).end()
-                        .to("flowstate:set:order")
-                        .to("flowstate:suspend:approval")
-                        .step("ship").setBody(simple("shipped, approved by ${body}")).end();
-                from("direct:resume").to("flowstate:resume");
-            }
-        });
+        context.addRoutes(new ApprovalRoutes());
         context.start();
         template = context.createProducerTemplate();
-        approval = context.getEndpoint("direct:approval");
-        resume = context.getEndpoint("direct:resume");
+        approval = context.getEndpoint(ApprovalRoutes.APPROVAL);
+        resume = context.getEndpoint(ApprovalRoutes.RESUME);
 
         suspendOne();
         FlowSnapshot model = stores.repository.load(executionId).orElseThrow();

@@ -18,7 +18,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
-import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 
 /**
@@ -121,22 +120,11 @@ public final class ResumeSideBySide {
             stores = BenchStores.open(kind, 8);
             context = new DefaultCamelContext();
             context.getComponent("flowstate", FlowStateComponent.class).setRepository(stores.repository);
-            context.addRoutes(new RouteBuilder() {
-                @Override
-                public void configure() {
-                    from("direct:approval").routeId("approval")
-                            .to("flowstate:start")
-                            .step("validate").setBody(simple("valid ${body}")).end()
-                            .to("flowstate:set:order")
-                            .to("flowstate:suspend:approval")
-                            .step("ship").setBody(simple("shipped, approved by ${body}")).end();
-                    from("direct:resume").to("flowstate:resume");
-                }
-            });
+            context.addRoutes(new ApprovalRoutes());
             context.start();
             template = context.createProducerTemplate();
-            approval = context.getEndpoint("direct:approval");
-            resume = context.getEndpoint("direct:resume");
+            approval = context.getEndpoint(ApprovalRoutes.APPROVAL);
+            resume = context.getEndpoint(ApprovalRoutes.RESUME);
             Map<?, ?> model = template.requestBody(approval, "order-7", Map.class);
             FlowSnapshot stored = stores.repository.load((String) model.get("executionId")).orElseThrow();
             ResumeLatencyBenchmark.storeCopies(stores.repository, stored, storedRuns - 1);

@@ -13,7 +13,6 @@ import io.flowstate.camel.snapshot.file.FileFlowSnapshotRepository;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.ProducerTemplate;
-import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 
 /**
@@ -54,20 +53,10 @@ public final class SuspendedRunsHeap {
         BenchStores stores = BenchStores.open(kind, THREADS + 2);
         CamelContext context = new DefaultCamelContext();
         context.getComponent("flowstate", FlowStateComponent.class).setRepository(stores.repository);
-        context.addRoutes(new RouteBuilder() {
-            @Override
-            public void configure() {
-                from("direct:approval").routeId("approval")
-                        .to("flowstate:start")
-                        .step("validate").setBody(simple("valid ${body}")).end()
-                        .to("flowstate:set:order")
-                        .to("flowstate:suspend:approval")
-                        .step("ship").setBody(simple("shipped, approved by ${body}")).end();
-            }
-        });
+        context.addRoutes(new ApprovalRoutes());
         context.start();
         ProducerTemplate template = context.createProducerTemplate();
-        Endpoint approval = context.getEndpoint("direct:approval");
+        Endpoint approval = context.getEndpoint(ApprovalRoutes.APPROVAL);
         AtomicInteger next = new AtomicInteger();
 
         suspend(template, approval, next, 1_000); // warm-up: classes, JIT, pools, caches
