@@ -285,10 +285,11 @@ public class FileFlowSnapshotRepository extends ServiceSupport implements FlowSn
             try {
                 files.appendToLog(id, entry.logLength(), line);
             } catch (IOException e) {
+                FlowStateException failed = RunFiles.writeFailed(id, files.logFile(id), e);
                 if (!files.cutLogBack(id, entry.logLength())) {
-                    index.forget(id); // its entry no longer says where the log ends: read the files when next needed
+                    readAgain(id, failed);
                 }
-                throw RunFiles.writeFailed(id, files.logFile(id), e);
+                throw failed;
             }
             RunEntry next = new RunEntry(summary, entry.logLength() + line.length, entry.deltaCount() + 1,
                     entry.snapshotBytes(), false);
@@ -461,6 +462,20 @@ public class FileFlowSnapshotRepository extends ServiceSupport implements FlowSn
             }
         }
         return entry;
+    }
+
+    /**
+     * After a delta line that may or may not be in the log (its append failed, and so did cutting it off): what the
+     * files hold decides the run, so they are read again now. While they cannot be read (added to {@code failed}), the
+     * run stays findable as last known and is read at its next access.
+     */
+    private void readAgain(String id, FlowStateException failed) {
+        index.distrust(id);
+        try {
+            current(id);
+        } catch (FlowStateException e) {
+            failed.addSuppressed(e);
+        }
     }
 
     private static void checkVersion(String id, RunEntry entry, long expected, boolean newAllowed) {

@@ -500,6 +500,44 @@ class FileFlowSnapshotRepositoryTest extends AbstractFlowSnapshotRepositoryTest 
         }
 
         @Test
+        void aFailedAppendThatCannotBeCutBackLeavesTheRunFindableAndItsFilesDecideItsVersion() throws Exception {
+            repository.save(run("unsure").leaseOwner("n1").leaseExpiresAt(T0.plusSeconds(10)).build(), 0);
+            repository.saveDelta("unsure", delta().completedStep("a").build(), 1);
+            Path log = logOf("unsure");
+            byte[] lines = Files.readAllBytes(log);
+            // a directory in the log's place fails both the append and the cut back (read-only files would not: the
+            // tests may run as root)
+            Files.delete(log);
+            Files.createDirectory(log);
+
+            assertThatThrownBy(() -> repository.saveDelta("unsure", delta().completedStep("b").build(), 2))
+                    .isInstanceOf(FlowStateException.class)
+                    .hasMessageContaining("unsure")
+                    .hasMessageContaining("was not saved")
+                    .satisfies(e -> assertThat(e.getSuppressed()).singleElement().asString().contains(log.toString()));
+            assertThat(repository.findExpiredLeases(T0.plusSeconds(60), 10))
+                    .extracting(FlowSnapshotSummary::executionId).containsExactly("unsure");
+            assertThat(repository.find(FlowSnapshotQuery.builder().status(FlowStatus.RUNNING).build()).items())
+                    .extracting(FlowSnapshotSummary::executionId).containsExactly("unsure");
+            assertThatThrownBy(() -> repository.load("unsure")).hasMessageContaining(log.toString());
+
+            // as if the failed line had reached the log after all: the files now say version 3
+            FlowSnapshotDelta landed = delta().completedStep("b").build();
+            Files.delete(log);
+            Files.write(log, lines);
+            Files.write(log, DeltaLog.line(new FlowSnapshotCodec().encodeDelta("unsure", landed, 3)),
+                    java.nio.file.StandardOpenOption.APPEND);
+
+            assertThatThrownBy(() -> repository.saveDelta("unsure", delta().completedStep("c").build(), 2))
+                    .isInstanceOf(FlowSnapshotConflictException.class);
+            assertThat(repository.saveDelta("unsure", delta().completedStep("c").build(), 3)).isEqualTo(4);
+            assertThat(repository.findExpiredLeases(T0.plusSeconds(60), 10))
+                    .extracting(FlowSnapshotSummary::version).containsExactly(4L);
+            restart();
+            assertThat(loaded("unsure").completedSteps()).containsExactly("a", "b", "c");
+        }
+
+        @Test
         void theDefaultDataDirectoryIsFlowstateDataInTheWorkingDirectory() {
             assertThat(new FileFlowSnapshotRepository().getDataDirectory()).isEqualTo("flowstate-data");
         }
