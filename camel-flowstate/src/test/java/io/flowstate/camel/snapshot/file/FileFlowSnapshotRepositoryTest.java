@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -23,6 +25,7 @@ import io.flowstate.camel.snapshot.FlowSnapshotRepository;
 import io.flowstate.camel.snapshot.FlowSnapshotSummary;
 import io.flowstate.camel.snapshot.FlowSnapshotTooLargeException;
 import io.flowstate.camel.FlowStateException;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -297,6 +300,73 @@ class FileFlowSnapshotRepositoryTest extends AbstractFlowSnapshotRepositoryTest 
 
             assertThat(filesOf("twice")).containsExactly(fileIn("finished", "twice"));
             assertThat(loaded("twice").version()).isEqualTo(1);
+        }
+    }
+
+    @Nested
+    class Lifecycle {
+
+        @Test
+        void everyCallOfAStoppedRepositoryFailsNamingItsDirectoryAndTouchesNoFile() throws Exception {
+            repository.save(run("kept").leaseOwner("n1").leaseExpiresAt(T0).build(), 0);
+            repository.save(run("done").status(FlowStatus.COMPLETED).build(), 0);
+            repository.putValue("orders", "watermark", JSON.numberNode(1), 0);
+            repository.stop();
+            Map<Path, String> before = tree(dataDir);
+
+            assertEveryCallFailsAsNotStarted(repository, dataDir);
+
+            assertThat(tree(dataDir)).isEqualTo(before);
+            repository.start();
+            assertThat(allRunIds()).containsExactly("done", "kept");
+        }
+
+        @Test
+        void everyCallOfARepositoryNeverStartedFailsAndCreatesNoFile() {
+            Path unused = dataDir.resolveSibling(dataDir.getFileName() + "-never-started");
+            FileFlowSnapshotRepository neverStarted = new FileFlowSnapshotRepository(unused.toString());
+
+            assertEveryCallFailsAsNotStarted(neverStarted, unused);
+
+            assertThat(unused).doesNotExist();
+        }
+
+        private void assertEveryCallFailsAsNotStarted(FlowSnapshotRepository repo, Path directory) {
+            List<ThrowingCallable> calls = List.of(
+                    () -> repo.save(run("new").build(), 0),
+                    () -> repo.save(run("kept").build(), 1),
+                    () -> repo.saveDelta("kept", delta().completedStep("a").build(), 1),
+                    () -> repo.load("kept"),
+                    () -> repo.delete("done", 1),
+                    () -> repo.find(FlowSnapshotQuery.builder().status(FlowStatus.RUNNING).build()),
+                    () -> repo.find(FlowSnapshotQuery.builder().build()),
+                    () -> repo.findExpiredLeases(T0.plusSeconds(60), 10),
+                    () -> repo.findDue(T0.plusSeconds(60), 10),
+                    () -> repo.purgeFinished(T0.plusSeconds(60)),
+                    () -> repo.purgeFinishedBeyond(0),
+                    () -> repo.getValue("orders", "watermark"),
+                    () -> repo.putValue("orders", "watermark", JSON.numberNode(2), 1),
+                    () -> repo.putValue("orders", "other", JSON.numberNode(2), 0),
+                    () -> repo.deleteValue("orders", "watermark", 1),
+                    () -> repo.getValues("orders"),
+                    () -> repo.deleteValues("orders"));
+            for (ThrowingCallable call : calls) {
+                assertThatThrownBy(call)
+                        .isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("file flow snapshot repository on " + directory)
+                        .hasMessageContaining("is not started");
+            }
+        }
+
+        /** Every path under {@code dir} with its size and modification time. */
+        private Map<Path, String> tree(Path dir) throws Exception {
+            try (Stream<Path> all = Files.walk(dir)) {
+                Map<Path, String> tree = new TreeMap<>();
+                for (Path p : all.toList()) {
+                    tree.put(p, Files.size(p) + " " + Files.getLastModifiedTime(p));
+                }
+                return tree;
+            }
         }
     }
 
