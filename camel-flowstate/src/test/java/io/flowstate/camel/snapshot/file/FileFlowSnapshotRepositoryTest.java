@@ -608,6 +608,40 @@ class FileFlowSnapshotRepositoryTest extends AbstractFlowSnapshotRepositoryTest 
         }
 
         @Test
+        void leftoverTempFilesAreRemovedAtStartUnderFinishedTooAndNoOtherFile() throws Exception {
+            repository.save(run("done").status(FlowStatus.COMPLETED).build(), 0);
+            repository.save(run("active").build(), 0);
+            repository.stop();
+            Path finishedTemp = DurableFiles.tempFileOf(fileIn("finished", "done"));
+            Path activeTemp = DurableFiles.tempFileOf(fileIn("runs", "active"));
+            Files.writeString(finishedTemp, "half a snap");
+            Files.writeString(activeTemp, "half a snap");
+            // not temp files of this repository: a user's files, a name with a bad id, a run in the wrong shard
+            String otherShard = RunFiles.shardOf("done").equals("00") ? "01" : "00";
+            List<Path> others = new ArrayList<>();
+            for (String tree : List.of("runs", "finished")) {
+                Path shard = Files.createDirectories(fileIn(tree, "done").getParent());
+                Path wrongShard = Files.createDirectories(dataDir.resolve(tree).resolve(otherShard));
+                others.add(shard.resolve(".notes.tmp"));
+                others.add(shard.resolve("notes.json.tmp"));
+                others.add(shard.resolve("..json.tmp"));
+                others.add(wrongShard.resolve(".done.json.tmp"));
+            }
+            for (Path other : others) {
+                Files.writeString(other, "not ours");
+            }
+            repository.start();
+
+            assertThat(finishedTemp).doesNotExist();
+            assertThat(activeTemp).doesNotExist();
+            assertThat(others).allMatch(Files::exists);
+            assertThat(allRunIds()).containsExactly("active", "done");
+            assertThat(repository.purgeFinishedBeyond(0)).isEqualTo(1);
+            assertThat(repository.load("done")).isEmpty();
+            assertThat(others).allMatch(Files::exists);
+        }
+
+        @Test
         void theDefaultDataDirectoryIsFlowstateDataInTheWorkingDirectory() {
             assertThat(new FileFlowSnapshotRepository().getDataDirectory()).isEqualTo("flowstate-data");
         }
