@@ -19,13 +19,25 @@ final class DurableFiles {
 
     private static final boolean CAN_SYNC_DIRECTORIES
             = !System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
+    private static final String TEMP_PREFIX = ".";
+    private static final String TEMP_SUFFIX = ".tmp";
 
     private DurableFiles() {
     }
 
     /** The temp file a replace of {@code target} writes first; its name starts with a dot, which no id can. */
     static Path tempFileOf(Path target) {
-        return target.resolveSibling("." + target.getFileName() + ".tmp");
+        return target.resolveSibling(TEMP_PREFIX + target.getFileName() + TEMP_SUFFIX);
+    }
+
+    /** The file whose replace writes {@code file} first (see {@link #tempFileOf}); null when no replace does. */
+    static Path targetOfTemp(Path file) {
+        String name = file.getFileName().toString();
+        if (!name.startsWith(TEMP_PREFIX) || !name.endsWith(TEMP_SUFFIX)
+                || name.length() <= TEMP_PREFIX.length() + TEMP_SUFFIX.length()) {
+            return null;
+        }
+        return file.resolveSibling(name.substring(TEMP_PREFIX.length(), name.length() - TEMP_SUFFIX.length()));
     }
 
     /** Replaces {@code target} by {@code data}: readers see the old or the new content, never a mix. */

@@ -234,18 +234,22 @@ public class FileFlowSnapshotRepository extends ServiceSupport implements FlowSn
         }
     }
 
-    /** {@code part} of the repository, which is set at start; throws when the repository was never started. */
-    private static <T> T started(T part) {
-        if (part == null) {
-            throw new IllegalStateException("The file flow snapshot repository is not started");
+    /**
+     * Fails every call outside start and stop: before start nothing is set up, and after stop the directory's lock is
+     * released, so another repository may own its files by then.
+     */
+    private void checkStarted() {
+        if (!isStarted() && !isSuspended()) {
+            throw new IllegalStateException("The file flow snapshot repository on " + dataDirectory + " is not"
+                                            + " started: start it (the flowstate component does) before using it");
         }
-        return part;
     }
 
     // ---------------------------------------------------------------- runs
 
     @Override
     public long save(FlowSnapshot snapshot, long expectedVersion) {
+        checkStarted();
         RepositoryChecks.snapshot(snapshot);
         RepositoryChecks.expectedVersion(expectedVersion);
         String id = RepositoryChecks.executionId(snapshot.executionId());
@@ -265,6 +269,7 @@ public class FileFlowSnapshotRepository extends ServiceSupport implements FlowSn
 
     @Override
     public long saveDelta(String executionId, FlowSnapshotDelta delta, long expectedVersion) {
+        checkStarted();
         String id = RepositoryChecks.executionId(executionId);
         RepositoryChecks.expectedVersion(expectedVersion);
         ReentrantLock lock = lockOf(id);
@@ -285,10 +290,11 @@ public class FileFlowSnapshotRepository extends ServiceSupport implements FlowSn
             try {
                 files.appendToLog(id, entry.logLength(), line);
             } catch (IOException e) {
+                FlowStateException failed = RunFiles.writeFailed(id, files.logFile(id), e);
                 if (!files.cutLogBack(id, entry.logLength())) {
-                    index.forget(id); // its entry no longer says where the log ends: read the files when next needed
+                    readAgain(id, failed);
                 }
-                throw RunFiles.writeFailed(id, files.logFile(id), e);
+                throw failed;
             }
             RunEntry next = new RunEntry(summary, entry.logLength() + line.length, entry.deltaCount() + 1,
                     entry.snapshotBytes(), false);
@@ -307,11 +313,12 @@ public class FileFlowSnapshotRepository extends ServiceSupport implements FlowSn
 
     @Override
     public Optional<FlowSnapshot> load(String executionId) {
+        checkStarted();
         String id = RepositoryChecks.executionId(executionId);
         ReentrantLock lock = lockOf(id);
         lock.lock();
         try {
-            Loaded loaded = started(files).read(id);
+            Loaded loaded = files.read(id);
             index.remember(id, loaded == null ? null : loaded.entry());
             return loaded == null ? Optional.empty() : Optional.of(loaded.snapshot());
         } finally {
@@ -321,6 +328,7 @@ public class FileFlowSnapshotRepository extends ServiceSupport implements FlowSn
 
     @Override
     public void delete(String executionId, long expectedVersion) {
+        checkStarted();
         String id = RepositoryChecks.executionId(executionId);
         ReentrantLock lock = lockOf(id);
         lock.lock();
@@ -343,20 +351,23 @@ public class FileFlowSnapshotRepository extends ServiceSupport implements FlowSn
      */
     @Override
     public FlowSnapshotPage find(FlowSnapshotQuery query) {
+        checkStarted();
         if (query.statuses().equals(EnumSet.of(FlowStatus.RUNNING))) {
             return RepositoryChecks.page(index.summaries(query::matches, RepositoryChecks.CREATION_ORDER), query);
         }
-        return started(walks).find(query);
+        return walks.find(query);
     }
 
     @Override
     public List<FlowSnapshotSummary> findExpiredLeases(Instant now, int limit) {
+        checkStarted();
         RepositoryChecks.limit(limit);
         return RepositoryChecks.first(index.summaries(s -> s.leaseExpired(now), RepositoryChecks.LEASE_ORDER), limit);
     }
 
     @Override
     public List<FlowSnapshotSummary> findDue(Instant now, int limit) {
+        checkStarted();
         RepositoryChecks.limit(limit);
         return RepositoryChecks.first(index.summaries(s -> s.due(now), RepositoryChecks.WAKE_ORDER), limit);
     }
@@ -364,8 +375,9 @@ public class FileFlowSnapshotRepository extends ServiceSupport implements FlowSn
     /** Walks finished/ and reads only the files modified before {@code finishedBefore} (see {@code RunFolderWalks}). */
     @Override
     public int purgeFinished(Instant finishedBefore) {
+        checkStarted();
         Objects.requireNonNull(finishedBefore, "finishedBefore");
-        return started(walks).purgeFinished(finishedBefore);
+        return walks.purgeFinished(finishedBefore);
     }
 
     /**
@@ -374,10 +386,11 @@ public class FileFlowSnapshotRepository extends ServiceSupport implements FlowSn
      */
     @Override
     public int purgeFinishedBeyond(int maxFinishedRuns) {
+        checkStarted();
         if (maxFinishedRuns < 0) {
             throw new IllegalArgumentException("maxFinishedRuns must be 0 or more, not " + maxFinishedRuns);
         }
-        return started(walks).purgeFinishedBeyond(maxFinishedRuns);
+        return walks.purgeFinishedBeyond(maxFinishedRuns);
     }
 
     /**
@@ -424,28 +437,33 @@ public class FileFlowSnapshotRepository extends ServiceSupport implements FlowSn
 
     @Override
     public Optional<VersionedValue> getValue(String namespace, String key) {
-        return started(values).get(namespace, key);
+        checkStarted();
+        return values.get(namespace, key);
     }
 
     @Override
     public long putValue(String namespace, String key, JsonNode value, long expectedVersion) {
+        checkStarted();
         RepositoryChecks.expectedVersion(expectedVersion);
-        return started(values).put(namespace, key, value, expectedVersion);
+        return values.put(namespace, key, value, expectedVersion);
     }
 
     @Override
     public void deleteValue(String namespace, String key, long expectedVersion) {
-        started(values).delete(namespace, key, expectedVersion);
+        checkStarted();
+        values.delete(namespace, key, expectedVersion);
     }
 
     @Override
     public Map<String, VersionedValue> getValues(String namespace) {
-        return started(values).getAll(namespace);
+        checkStarted();
+        return values.getAll(namespace);
     }
 
     @Override
     public int deleteValues(String namespace) {
-        return started(values).deleteAll(namespace);
+        checkStarted();
+        return values.deleteAll(namespace);
     }
 
     // ---------------------------------------------------------------- internals (callers hold the run's lock)
@@ -454,13 +472,27 @@ public class FileFlowSnapshotRepository extends ServiceSupport implements FlowSn
     private RunEntry current(String id) {
         RunEntry entry = index.get(id);
         if (entry == null) {
-            Loaded loaded = started(files).read(id); // an empty index is also what a repository not started has
+            Loaded loaded = files.read(id);
             if (loaded != null) {
                 entry = loaded.entry();
                 index.remember(id, entry);
             }
         }
         return entry;
+    }
+
+    /**
+     * After a delta line that may or may not be in the log (its append failed, and so did cutting it off): what the
+     * files hold decides the run, so they are read again now. While they cannot be read (added to {@code failed}), the
+     * run stays findable as last known and is read at its next access.
+     */
+    private void readAgain(String id, FlowStateException failed) {
+        index.distrust(id);
+        try {
+            current(id);
+        } catch (FlowStateException e) {
+            failed.addSuppressed(e);
+        }
     }
 
     private static void checkVersion(String id, RunEntry entry, long expected, boolean newAllowed) {

@@ -99,6 +99,12 @@ final class RunFiles {
         return ours ? id : null;
     }
 
+    /** Whether {@code file} is the temp file that a replace of a run's snapshot file writes first. */
+    static boolean isSnapshotTemp(Path file) {
+        Path target = DurableFiles.targetOfTemp(file);
+        return target != null && target.getFileName().toString().endsWith(JSON) && idOf(target) != null;
+    }
+
     /**
      * Reads a run wherever it is and folds its snapshot and log; null when it is stored in neither folder. A run in
      * both (a move cut short) is the copy with the higher version (runs/ on a tie, as a move to finished/ at start

@@ -3,6 +3,7 @@ package io.flowstate.camel.snapshot.file;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Predicate;
@@ -18,10 +19,12 @@ import io.flowstate.camel.snapshot.FlowSnapshotSummary;
 final class RunIndex {
 
     private final ConcurrentMap<String, RunEntry> entries = new ConcurrentHashMap<>();
+    /** Indexed runs whose files may hold more than their entry says (see {@link #distrust}). */
+    private final Set<String> distrusted = ConcurrentHashMap.newKeySet();
 
-    /** The entry of an indexed run, null for any other (which may still be stored). */
+    /** The entry of an indexed run, null for any other (which may still be stored) and for a distrusted one. */
     RunEntry get(String id) {
-        return entries.get(id);
+        return distrusted.contains(id) ? null : entries.get(id);
     }
 
     /** Keeps what the index knows of a run in step with its files: null for a run that is gone. */
@@ -31,11 +34,24 @@ final class RunIndex {
         } else {
             entries.remove(id);
         }
+        distrusted.remove(id);
     }
 
     /** Drops a run's entry, so that it is read from its files when next needed. */
     void forget(String id) {
         entries.remove(id);
+        distrusted.remove(id);
+    }
+
+    /**
+     * After a write whose outcome is unknown, until the run's files are read again: an indexed run stays in
+     * {@link #summaries} as last known (forgetting it would hide it from the maintenance until read), but {@link #get}
+     * answers null, so its next write or load reads its files, and what they hold decides its version.
+     */
+    void distrust(String id) {
+        if (entries.containsKey(id)) {
+            distrusted.add(id);
+        }
     }
 
     int size() {
@@ -44,6 +60,7 @@ final class RunIndex {
 
     void clear() {
         entries.clear();
+        distrusted.clear();
     }
 
     /** The indexed runs that pass {@code filter}, in {@code order}. */

@@ -12,9 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The start-up pass over runs/ (finished/ is not read): fills the {@link RunIndex} and clears what a crash or an
- * earlier version of this repository left behind. A temp file of a replace cut short is deleted (its target still holds
- * the old content), so is a log without its snapshot (a delete or a move to finished/ cut short); reading each run
+ * The start-up pass over runs/ (finished/ is only listed, for temp files: its runs are not read): fills the
+ * {@link RunIndex} and clears what a crash or an earlier version of this repository left behind. The temp file of a
+ * snapshot replace cut short is deleted from either folder (its target still holds the old content; files of other
+ * names are left alone), so is a log without its snapshot (a delete or a move to finished/ cut short); reading each run
  * removes the older copy of a run in both folders; and a finished run under runs/ (written by a version without
  * finished/) is moved there, same version. Unreadable runs are reported and left out (load still names the problem).
  */
@@ -41,16 +42,28 @@ final class StartupScan {
                 active.incrementAndGet();
             }
         });
+        RunFolderWalks.forEachFile(files.folder(true), ".*.tmp", StartupScan::removedAsTemp);
         return active.get();
+    }
+
+    /**
+     * Whether {@code file} is the temp file of a replace of a run's snapshot cut short, which is then deleted: its
+     * target still holds the old content, and no write is under way before the repository has started.
+     */
+    private static boolean removedAsTemp(Path file) throws IOException {
+        if (!RunFiles.isSnapshotTemp(file)) {
+            return false;
+        }
+        Files.deleteIfExists(file);
+        return true;
     }
 
     /** Whether {@code file} is the snapshot of an active run. */
     private boolean scan(Path file) throws IOException {
-        String name = file.getFileName().toString();
-        if (name.startsWith(".") && name.endsWith(".tmp")) {
-            Files.deleteIfExists(file); // a replace cut short: the target still holds the old content
+        if (removedAsTemp(file)) {
             return false;
         }
+        String name = file.getFileName().toString();
         if (name.endsWith(".log")) {
             Path json = file.resolveSibling(name.substring(0, name.length() - 4) + ".json");
             if (!Files.exists(json)) {

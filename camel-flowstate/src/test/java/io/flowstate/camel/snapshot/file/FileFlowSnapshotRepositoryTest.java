@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -23,6 +25,7 @@ import io.flowstate.camel.snapshot.FlowSnapshotRepository;
 import io.flowstate.camel.snapshot.FlowSnapshotSummary;
 import io.flowstate.camel.snapshot.FlowSnapshotTooLargeException;
 import io.flowstate.camel.FlowStateException;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -301,6 +304,73 @@ class FileFlowSnapshotRepositoryTest extends AbstractFlowSnapshotRepositoryTest 
     }
 
     @Nested
+    class Lifecycle {
+
+        @Test
+        void everyCallOfAStoppedRepositoryFailsNamingItsDirectoryAndTouchesNoFile() throws Exception {
+            repository.save(run("kept").leaseOwner("n1").leaseExpiresAt(T0).build(), 0);
+            repository.save(run("done").status(FlowStatus.COMPLETED).build(), 0);
+            repository.putValue("orders", "watermark", JSON.numberNode(1), 0);
+            repository.stop();
+            Map<Path, String> before = tree(dataDir);
+
+            assertEveryCallFailsAsNotStarted(repository, dataDir);
+
+            assertThat(tree(dataDir)).isEqualTo(before);
+            repository.start();
+            assertThat(allRunIds()).containsExactly("done", "kept");
+        }
+
+        @Test
+        void everyCallOfARepositoryNeverStartedFailsAndCreatesNoFile() {
+            Path unused = dataDir.resolveSibling(dataDir.getFileName() + "-never-started");
+            FileFlowSnapshotRepository neverStarted = new FileFlowSnapshotRepository(unused.toString());
+
+            assertEveryCallFailsAsNotStarted(neverStarted, unused);
+
+            assertThat(unused).doesNotExist();
+        }
+
+        private void assertEveryCallFailsAsNotStarted(FlowSnapshotRepository repo, Path directory) {
+            List<ThrowingCallable> calls = List.of(
+                    () -> repo.save(run("new").build(), 0),
+                    () -> repo.save(run("kept").build(), 1),
+                    () -> repo.saveDelta("kept", delta().completedStep("a").build(), 1),
+                    () -> repo.load("kept"),
+                    () -> repo.delete("done", 1),
+                    () -> repo.find(FlowSnapshotQuery.builder().status(FlowStatus.RUNNING).build()),
+                    () -> repo.find(FlowSnapshotQuery.builder().build()),
+                    () -> repo.findExpiredLeases(T0.plusSeconds(60), 10),
+                    () -> repo.findDue(T0.plusSeconds(60), 10),
+                    () -> repo.purgeFinished(T0.plusSeconds(60)),
+                    () -> repo.purgeFinishedBeyond(0),
+                    () -> repo.getValue("orders", "watermark"),
+                    () -> repo.putValue("orders", "watermark", JSON.numberNode(2), 1),
+                    () -> repo.putValue("orders", "other", JSON.numberNode(2), 0),
+                    () -> repo.deleteValue("orders", "watermark", 1),
+                    () -> repo.getValues("orders"),
+                    () -> repo.deleteValues("orders"));
+            for (ThrowingCallable call : calls) {
+                assertThatThrownBy(call)
+                        .isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("file flow snapshot repository on " + directory)
+                        .hasMessageContaining("is not started");
+            }
+        }
+
+        /** Every path under {@code dir} with its size and modification time. */
+        private Map<Path, String> tree(Path dir) throws Exception {
+            try (Stream<Path> all = Files.walk(dir)) {
+                Map<Path, String> tree = new TreeMap<>();
+                for (Path p : all.toList()) {
+                    tree.put(p, Files.size(p) + " " + Files.getLastModifiedTime(p));
+                }
+                return tree;
+            }
+        }
+    }
+
+    @Nested
     class Files_ {
 
         @Test
@@ -497,6 +567,78 @@ class FileFlowSnapshotRepositoryTest extends AbstractFlowSnapshotRepositoryTest 
 
             assertThat(temp).doesNotExist();
             assertThat(loaded("tmp").version()).isEqualTo(1);
+        }
+
+        @Test
+        void aFailedAppendThatCannotBeCutBackLeavesTheRunFindableAndItsFilesDecideItsVersion() throws Exception {
+            repository.save(run("unsure").leaseOwner("n1").leaseExpiresAt(T0.plusSeconds(10)).build(), 0);
+            repository.saveDelta("unsure", delta().completedStep("a").build(), 1);
+            Path log = logOf("unsure");
+            byte[] lines = Files.readAllBytes(log);
+            // a directory in the log's place fails both the append and the cut back (read-only files would not: the
+            // tests may run as root)
+            Files.delete(log);
+            Files.createDirectory(log);
+
+            assertThatThrownBy(() -> repository.saveDelta("unsure", delta().completedStep("b").build(), 2))
+                    .isInstanceOf(FlowStateException.class)
+                    .hasMessageContaining("unsure")
+                    .hasMessageContaining("was not saved")
+                    .satisfies(e -> assertThat(e.getSuppressed()).singleElement().asString().contains(log.toString()));
+            assertThat(repository.findExpiredLeases(T0.plusSeconds(60), 10))
+                    .extracting(FlowSnapshotSummary::executionId).containsExactly("unsure");
+            assertThat(repository.find(FlowSnapshotQuery.builder().status(FlowStatus.RUNNING).build()).items())
+                    .extracting(FlowSnapshotSummary::executionId).containsExactly("unsure");
+            assertThatThrownBy(() -> repository.load("unsure")).hasMessageContaining(log.toString());
+
+            // as if the failed line had reached the log after all: the files now say version 3
+            FlowSnapshotDelta landed = delta().completedStep("b").build();
+            Files.delete(log);
+            Files.write(log, lines);
+            Files.write(log, DeltaLog.line(new FlowSnapshotCodec().encodeDelta("unsure", landed, 3)),
+                    java.nio.file.StandardOpenOption.APPEND);
+
+            assertThatThrownBy(() -> repository.saveDelta("unsure", delta().completedStep("c").build(), 2))
+                    .isInstanceOf(FlowSnapshotConflictException.class);
+            assertThat(repository.saveDelta("unsure", delta().completedStep("c").build(), 3)).isEqualTo(4);
+            assertThat(repository.findExpiredLeases(T0.plusSeconds(60), 10))
+                    .extracting(FlowSnapshotSummary::version).containsExactly(4L);
+            restart();
+            assertThat(loaded("unsure").completedSteps()).containsExactly("a", "b", "c");
+        }
+
+        @Test
+        void leftoverTempFilesAreRemovedAtStartUnderFinishedTooAndNoOtherFile() throws Exception {
+            repository.save(run("done").status(FlowStatus.COMPLETED).build(), 0);
+            repository.save(run("active").build(), 0);
+            repository.stop();
+            Path finishedTemp = DurableFiles.tempFileOf(fileIn("finished", "done"));
+            Path activeTemp = DurableFiles.tempFileOf(fileIn("runs", "active"));
+            Files.writeString(finishedTemp, "half a snap");
+            Files.writeString(activeTemp, "half a snap");
+            // not temp files of this repository: a user's files, a name with a bad id, a run in the wrong shard
+            String otherShard = RunFiles.shardOf("done").equals("00") ? "01" : "00";
+            List<Path> others = new ArrayList<>();
+            for (String tree : List.of("runs", "finished")) {
+                Path shard = Files.createDirectories(fileIn(tree, "done").getParent());
+                Path wrongShard = Files.createDirectories(dataDir.resolve(tree).resolve(otherShard));
+                others.add(shard.resolve(".notes.tmp"));
+                others.add(shard.resolve("notes.json.tmp"));
+                others.add(shard.resolve("..json.tmp"));
+                others.add(wrongShard.resolve(".done.json.tmp"));
+            }
+            for (Path other : others) {
+                Files.writeString(other, "not ours");
+            }
+            repository.start();
+
+            assertThat(finishedTemp).doesNotExist();
+            assertThat(activeTemp).doesNotExist();
+            assertThat(others).allMatch(Files::exists);
+            assertThat(allRunIds()).containsExactly("active", "done");
+            assertThat(repository.purgeFinishedBeyond(0)).isEqualTo(1);
+            assertThat(repository.load("done")).isEmpty();
+            assertThat(others).allMatch(Files::exists);
         }
 
         @Test
