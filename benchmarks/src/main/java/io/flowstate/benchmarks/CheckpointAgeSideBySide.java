@@ -11,8 +11,8 @@ import io.flowstate.camel.snapshot.FlowSnapshotRepository;
  * completed) against one of an old run ({@code old} steps completed, 10,000 by default), in the same store, round after
  * round in alternating order, so both see the same disk and background load. Both runs go on adding a result and a
  * completed step per checkpoint, compactions included; the young one is replaced (not timed) whenever it reaches
- * {@value #YOUNG_LIMIT} steps. A checkpoint writes what changed, so the old run's should cost what the young one's does;
- * only its compactions (every {@code compactAfterDeltas} deltas) write its larger document.
+ * {@value #YOUNG_LIMIT} steps. A checkpoint writes what changed, so the old run's should cost what the young one's
+ * does; only its compactions (every {@code compactAfterDeltas} deltas) write its larger document.
  * <p>
  * Run: {@code java -cp benchmarks/target/benchmarks.jar io.flowstate.benchmarks.CheckpointAgeSideBySide [rounds] [old]
  * [file,h2,postgres]}
@@ -72,7 +72,8 @@ public final class CheckpointAgeSideBySide {
         Arrays.sort(sorted);
         double[] figures = { sorted[sorted.length / 2] / 1e3, sorted[(int) (sorted.length * 0.9)] / 1e3,
                 Arrays.stream(sorted).average().orElse(0) / 1e3 };
-        System.out.printf("%-9s %-16s %9.1f %9.1f %9.1f  max %.1f ms%n", medium, label, figures[0], figures[1], figures[2], sorted[sorted.length - 1] / 1e6);
+        System.out.printf("%-9s %-16s %9.1f %9.1f %9.1f  max %.1f ms%n", medium, label, figures[0], figures[1],
+                figures[2], sorted[sorted.length - 1] / 1e6);
         return figures;
     }
 

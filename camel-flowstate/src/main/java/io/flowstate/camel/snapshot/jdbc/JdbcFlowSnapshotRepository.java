@@ -353,7 +353,8 @@ public class JdbcFlowSnapshotRepository extends ServiceSupport implements FlowSn
                     : inTransaction(c -> appendInTwoStatements(c, update, id, expectedVersion, data.length, json));
         } catch (SQLException e) {
             if (DUPLICATE_KEY.equals(e.getSQLState())) {
-                // two racing updates that both passed (seen once on H2): the second delta row collides, the same conflict
+                // two racing updates that both passed (seen once on H2): the second delta row collides,
+                // which is the same conflict
                 throw RepositoryChecks.runConflict(id, expectedVersion, null);
             }
             throw failed("save a checkpoint of run " + id, e);
