@@ -197,6 +197,7 @@ public class FileFlowSnapshotRepository extends ServiceSupport implements FlowSn
         DurableFiles.createDirectories(valuesDir);
         lockDirectory();
         values = new FileValueStore(valuesDir, codec, STRIPES);
+        values.removeLeftoverTemps();
         index.clear();
         int active = new StartupScan(files, index, codec).run();
         LOG.info("File flow snapshot repository in {}: {} active runs, {} of them indexed in memory", root, active,

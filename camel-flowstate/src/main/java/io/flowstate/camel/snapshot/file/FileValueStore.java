@@ -48,6 +48,32 @@ final class FileValueStore {
         }
     }
 
+    /**
+     * Deletes the temp files of replaces a crash cut short (their value files still hold the old content); called at
+     * start, before any write. Only files of the replace's own naming whose value file name is a valid key segment.
+     */
+    void removeLeftoverTemps() throws IOException {
+        if (!Files.isDirectory(root)) {
+            return;
+        }
+        List<Path> temps;
+        try (Stream<Path> all = Files.walk(root)) {
+            temps = all.filter(FileValueStore::isValueTemp).toList();
+        }
+        for (Path temp : temps) {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    private static boolean isValueTemp(Path file) {
+        Path target = DurableFiles.targetOfTemp(file);
+        if (target == null || !Files.isRegularFile(file)) {
+            return false;
+        }
+        String name = target.getFileName().toString();
+        return name.endsWith(SUFFIX) && Identifiers.isName(name.substring(0, name.length() - SUFFIX.length()));
+    }
+
     Optional<VersionedValue> get(String namespace, String key) {
         return read(namespace, key, file(namespace, key));
     }

@@ -608,6 +608,23 @@ class FileFlowSnapshotRepositoryTest extends AbstractFlowSnapshotRepositoryTest 
         }
 
         @Test
+        void leftoverTempFilesOfPersistentValuesAreRemovedAtStartAndNoOtherFile() throws Exception {
+            repository.putValue("orders", "team/limit", JSON.numberNode(5), 0);
+            repository.stop();
+            Path value = dataDir.resolve("values").resolve("orders").resolve("team").resolve("limit.json");
+            Path temp = DurableFiles.tempFileOf(value);
+            Files.writeString(temp, "half a val");
+            Path notOurs = value.resolveSibling(".notes.tmp");
+            Files.writeString(notOurs, "not ours");
+            repository.start();
+
+            assertThat(temp).doesNotExist();
+            assertThat(notOurs).exists();
+            assertThat(repository.getValue("orders", "team/limit")).get()
+                    .satisfies(v -> assertThat(v.value().intValue()).isEqualTo(5));
+        }
+
+        @Test
         void leftoverTempFilesAreRemovedAtStartUnderFinishedTooAndNoOtherFile() throws Exception {
             repository.save(run("done").status(FlowStatus.COMPLETED).build(), 0);
             repository.save(run("active").build(), 0);
