@@ -258,7 +258,7 @@ public class JdbcFlowSnapshotRepository extends ServiceSupport implements FlowSn
         RepositoryChecks.snapshot(snapshot);
         RepositoryChecks.expectedVersion(expectedVersion);
         String id = RepositoryChecks.executionId(snapshot.executionId());
-        codec();
+        checkStarted();
         long version = expectedVersion + 1;
         byte[] data = codec.encode(snapshot, version);
         String json = new String(data, StandardCharsets.UTF_8);
@@ -341,7 +341,7 @@ public class JdbcFlowSnapshotRepository extends ServiceSupport implements FlowSn
     public long saveDelta(String executionId, FlowSnapshotDelta delta, long expectedVersion) {
         String id = RepositoryChecks.executionId(executionId);
         RepositoryChecks.expectedVersion(expectedVersion);
-        codec();
+        checkStarted();
         long version = expectedVersion + 1;
         byte[] data = codec.encodeDelta(id, delta, version);
         String json = new String(data, StandardCharsets.UTF_8);
@@ -416,7 +416,7 @@ public class JdbcFlowSnapshotRepository extends ServiceSupport implements FlowSn
     @Override
     public Optional<FlowSnapshot> load(String executionId) {
         String id = RepositoryChecks.executionId(executionId);
-        codec();
+        checkStarted();
         try {
             return withConnection(c -> {
                 for (int attempt = 1; attempt <= LOAD_ATTEMPTS; attempt++) {
@@ -523,7 +523,7 @@ public class JdbcFlowSnapshotRepository extends ServiceSupport implements FlowSn
     @Override
     public void delete(String executionId, long expectedVersion) {
         String id = RepositoryChecks.executionId(executionId);
-        codec();
+        checkStarted();
         try {
             inTransaction(c -> {
                 int deleted;
@@ -547,7 +547,7 @@ public class JdbcFlowSnapshotRepository extends ServiceSupport implements FlowSn
 
     @Override
     public FlowSnapshotPage find(FlowSnapshotQuery query) {
-        codec();
+        checkStarted();
         StringBuilder sql = new StringBuilder("SELECT " + SUMMARY_COLUMNS + " FROM " + schema.runs + " WHERE status IN (");
         List<FlowStatus> statuses = new ArrayList<>(query.statuses());
         for (int i = 0; i < statuses.size(); i++) {
@@ -602,7 +602,7 @@ public class JdbcFlowSnapshotRepository extends ServiceSupport implements FlowSn
 
     private List<FlowSnapshotSummary> findBefore(String sql, Instant now, int limit, String what) {
         RepositoryChecks.limit(limit);
-        codec();
+        checkStarted();
         try {
             return withConnection(c -> {
                 try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -630,7 +630,7 @@ public class JdbcFlowSnapshotRepository extends ServiceSupport implements FlowSn
 
     @Override
     public int purgeFinished(Instant finishedBefore) {
-        codec();
+        checkStarted();
         try {
             return inTransaction(c -> {
                 try (PreparedStatement ps = c.prepareStatement(purgeDeltasSql())) {
@@ -664,7 +664,7 @@ public class JdbcFlowSnapshotRepository extends ServiceSupport implements FlowSn
         if (maxFinishedRuns < 0) {
             throw new IllegalArgumentException("maxFinishedRuns must be 0 or more, not " + maxFinishedRuns);
         }
-        codec();
+        checkStarted();
         try {
             return inTransaction(c -> {
                 List<String> ids = new ArrayList<>();
@@ -728,15 +728,17 @@ public class JdbcFlowSnapshotRepository extends ServiceSupport implements FlowSn
     }
 
     private JdbcValueStore values() {
-        codec();
+        checkStarted();
         return values;
     }
 
     // ---------------------------------------------------------------- helpers
 
-    private void codec() {
-        if (codec == null || schema == null) {
-            throw new IllegalStateException("The JDBC flow snapshot repository is not started");
+    /** Fails every call before start and after stop, like the file repository: no statement reaches the database. */
+    private void checkStarted() {
+        if (!isStarted() && !isSuspended()) {
+            throw new IllegalStateException("The JDBC flow snapshot repository on tables " + tablePrefix + "* is not"
+                                            + " started: start it (the flowstate component does) before using it");
         }
     }
 

@@ -15,8 +15,10 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.flowstate.camel.snapshot.AbstractFlowSnapshotRepositoryTest;
 import io.flowstate.camel.snapshot.FlowSnapshotFormatException;
+import io.flowstate.camel.snapshot.FlowSnapshotQuery;
 import io.flowstate.camel.snapshot.FlowSnapshotRepository;
 import io.flowstate.camel.snapshot.FlowSnapshotTooLargeException;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -141,6 +143,37 @@ abstract class AbstractJdbcFlowSnapshotRepositoryTest extends AbstractFlowSnapsh
 
             assertThatThrownBy(old::start).hasMessageContaining("old_runs").hasMessageContaining("lack a column")
                     .hasMessageContaining("add it as TIMESTAMP WITH TIME ZONE");
+        }
+
+        @Test
+        void everyCallOfAStoppedRepositoryFailsAsNotStartedAndStoredRunsStay() throws Exception {
+            repository.save(run("kept").build(), 0);
+            repository.putValue("orders", "watermark", JSON.numberNode(1), 0);
+            repository.stop();
+
+            List<ThrowingCallable> calls = List.of(
+                    () -> repository.save(run("new").build(), 0),
+                    () -> repository.saveDelta("kept", delta().completedStep("a").build(), 1),
+                    () -> repository.load("kept"),
+                    () -> repository.delete("kept", 1),
+                    () -> repository.find(FlowSnapshotQuery.builder().build()),
+                    () -> repository.findExpiredLeases(T0, 10),
+                    () -> repository.findDue(T0, 10),
+                    () -> repository.purgeFinished(T0),
+                    () -> repository.purgeFinishedBeyond(0),
+                    () -> repository.getValue("orders", "watermark"),
+                    () -> repository.putValue("orders", "watermark", JSON.numberNode(2), 1),
+                    () -> repository.deleteValue("orders", "watermark", 1),
+                    () -> repository.getValues("orders"),
+                    () -> repository.deleteValues("orders"));
+            for (ThrowingCallable call : calls) {
+                assertThatThrownBy(call).isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("tables " + tablePrefix + "*").hasMessageContaining("is not started");
+            }
+
+            repository.start();
+            assertThat(loaded("kept").version()).isEqualTo(1);
+            assertThat(repository.getValue("orders", "watermark")).get().extracting(v -> v.version()).isEqualTo(1L);
         }
 
         @Test
