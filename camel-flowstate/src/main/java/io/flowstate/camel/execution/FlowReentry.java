@@ -1,5 +1,6 @@
 package io.flowstate.camel.execution;
 
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -143,7 +144,11 @@ public final class FlowReentry {
     private int continueStored(String executionId, boolean timedOut) {
         try {
             FlowSnapshot stored = executions.repository().load(executionId).orElse(null);
-            if (stored == null) {
+            Instant now = executions.clock().instant();
+            FlowSnapshotSummary current = stored == null ? null : FlowSnapshotSummary.of(stored);
+            if (current == null || !(timedOut ? current.due(now) : current.leaseExpired(now))) {
+                // changed since the find (another node's recovery, a resume): claiming this version would take a
+                // run someone else holds now; the claim's version check only guards what happens after the load
                 return 0;
             }
             ResumeSignal signal = timedOut ? new ResumeSignal(stored.waitingFor(), NullNode.getInstance(), true) : null;
