@@ -16,6 +16,7 @@ import io.flowstate.camel.FlowStateException;
 import io.flowstate.camel.resource.FlowResourceCatalog;
 import io.flowstate.camel.resource.RunResources;
 import io.flowstate.camel.snapshot.FlowSnapshot;
+import io.flowstate.camel.snapshot.FlowSnapshotConflictException;
 import io.flowstate.camel.snapshot.FlowSnapshotRepository;
 import io.flowstate.camel.state.JsonValues;
 import io.flowstate.camel.state.LocalStateStore;
@@ -29,12 +30,16 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.support.ExchangeHelper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Starts, attaches, saves, suspends and finishes runs, and holds what the runs of one flow share in this CamelContext
  * (the {@code flow} scope). One per component.
  */
 public class FlowExecutions {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FlowExecutions.class);
 
     /** Flow id of runs started outside any route, e.g. by a ProducerTemplate sending straight to flowstate:. */
     public static final String DEFAULT_FLOW_ID = "default";
@@ -451,7 +456,11 @@ public class FlowExecutions {
         return reply;
     }
 
-    /** Renews the leases of this node's RUNNING runs whose lease ends within {@code margin}. */
+    /**
+     * Renews the leases of this node's RUNNING runs whose lease ends within {@code margin}. A renewal that fails does
+     * not keep the others from being renewed: a run another node took over (its lease had expired, e.g. after a long
+     * pause of this process) is dropped from this node's runs, and its next checkpoint here fails as a conflict.
+     */
     int renewLeases(Duration margin) {
         Instant limit = clock.instant().plus(margin);
         int renewed = 0;
@@ -460,8 +469,18 @@ public class FlowExecutions {
             if (run.getStatus() != FlowStatus.RUNNING) {
                 active.remove(run);
             } else if (until == null || until.isBefore(limit)) { // null: claimed from the repository, not yet known
-                checkpoints.renewLease(run);
-                renewed++;
+                try {
+                    checkpoints.renewLease(run);
+                    renewed++;
+                } catch (FlowSnapshotConflictException e) {
+                    active.remove(run);
+                    LOG.warn("Run {} of flow '{}' was taken over by another node while this node ran it (its lease had"
+                             + " expired): this node stops renewing its lease. {}", run.getExecutionId(),
+                            run.getFlowId(), e.getMessage());
+                } catch (RuntimeException e) {
+                    LOG.warn("Could not renew the lease of run {}, will try again: {}", run.getExecutionId(),
+                            e.getMessage(), e);
+                }
             }
         }
         return renewed;
