@@ -68,14 +68,16 @@ public final class FlowStepInterceptStrategy implements InterceptStrategy {
         return iterationNodes.computeIfAbsent(iterationNode, n -> "iteration-" + iterationNodes.size());
     }
 
-    /** The first output of a split or loop runs once per iteration; every output of a multicast is one branch. */
+    /**
+     * Every output of a split or loop runs once per iteration (Camel wraps each output on its own, so each notes the
+     * index: a step after other outputs needs it as much as a first one); every output of a multicast is one branch.
+     */
     private static boolean isIterationBody(NamedNode parent, NamedNode child) {
         if (parent instanceof MulticastDefinition) {
             return true;
         }
         if (parent instanceof SplitDefinition || parent instanceof LoopDefinition) {
-            List<ProcessorDefinition<?>> outputs = ((ProcessorDefinition<?>) parent).getOutputs();
-            return !outputs.isEmpty() && outputs.get(0) == child;
+            return ((ProcessorDefinition<?>) parent).getOutputs().stream().anyMatch(output -> output == child);
         }
         return false;
     }

@@ -29,9 +29,10 @@ final class IterationIndexProcessor extends DelegateAsyncProcessor {
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
         Integer index = exchange.getProperty(indexProperty, Integer.class);
-        if (index != null) {
-            @SuppressWarnings("unchecked")
-            Map<String, Integer> current = exchange.getProperty(ITERATIONS, Map.class);
+        @SuppressWarnings("unchecked")
+        Map<String, Integer> current = index == null ? null : exchange.getProperty(ITERATIONS, Map.class);
+        // every output of the iteration notes the index; the first one of an iteration changes the map
+        if (index != null && (current == null || !index.equals(current.get(token)))) {
             Map<String, Integer> next = current == null ? new HashMap<>(4) : new HashMap<>(current);
             next.put(token, index);
             exchange.setProperty(ITERATIONS, Map.copyOf(next));
