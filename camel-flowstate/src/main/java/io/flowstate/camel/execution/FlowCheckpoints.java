@@ -76,6 +76,15 @@ public final class FlowCheckpoints {
                                              + current + ": a finished run cannot be saved again. Start a new run"
                                              + " (flowstate:start) to continue from its state.");
             }
+            if (current == FlowStatus.SUSPENDED && transition.status() == FlowStatus.RUNNING) {
+                // only a resume, a passed timeout or recovery continues a suspended run (they claim it); a step of a
+                // copy still running after the suspend (wireTap) or of a restored run would skip the resume token
+                throw new FlowStateException("Run " + run.getExecutionId() + " of flow '" + run.getFlowId() + "' is"
+                                             + " SUSPENDED: only flowstate:resume (or its timeout) continues it, so"
+                                             + " this step or snapshot cannot save it RUNNING. A run attached by"
+                                             + " flowstate:restore is read-only; steps after a suspend in a wireTap"
+                                             + " must end before the suspend. Nothing was saved.");
+            }
             Instant now = clock.instant();
             boolean running = transition.status() == FlowStatus.RUNNING;
             String leaseOwner = running ? nodeId : null;

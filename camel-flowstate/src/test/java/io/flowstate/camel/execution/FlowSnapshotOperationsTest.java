@@ -106,6 +106,24 @@ class FlowSnapshotOperationsTest extends CamelTestSupport {
     }
 
     @Test
+    void aRestoredSuspendedRunCannotBeSavedRunningWithoutItsResume() {
+        FlowSnapshot waiting = FlowSnapshot.builder().executionId("01a20736-0000-7000-8000-0000000000cc")
+                .flowId("orders").routeId("orders").status(FlowStatus.SUSPENDED).createdAt(java.time.Instant.now())
+                .waitingFor("approval").resumeTokenHash("a".repeat(64)).build();
+        long version = repository.save(waiting, 0);
+
+        Exchange out = template.request("direct:restoreAndSnapshot",
+                e -> e.getMessage().setHeader(FlowStateConstants.EXECUTION_ID, waiting.executionId()));
+
+        assertThat(out.getException()).isInstanceOf(FlowStateException.class)
+                .hasMessageContaining("is SUSPENDED: only flowstate:resume").hasMessageContaining("Nothing was saved");
+        FlowSnapshot after = repository.load(waiting.executionId()).orElseThrow();
+        assertThat(after.status()).isEqualTo(FlowStatus.SUSPENDED);
+        assertThat(after.version()).isEqualTo(version);
+        assertThat(after.waitingFor()).isEqualTo("approval");
+    }
+
+    @Test
     void restoreOfAnUnknownRunFailsClearly() {
         Exchange out = template.request("direct:restore",
                 e -> e.getMessage().setHeader(FlowStateConstants.EXECUTION_ID, "01a20736-0000-7000-8000-000000000000"));
