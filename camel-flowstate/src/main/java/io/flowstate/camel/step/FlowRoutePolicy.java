@@ -16,8 +16,14 @@ final class FlowRoutePolicy extends RoutePolicySupport {
     public void onExchangeDone(Route route, Exchange exchange) {
         FlowExecution run = FlowExecution.find(exchange).orElse(null);
         if (run != null && run.getParentExecutionId() != null && route.getRouteId().equals(run.getRouteId())) {
-            exchange.getContext().getComponent("flowstate", FlowStateComponent.class).getExecutions()
-                    .endInner(exchange, run);
+            try {
+                exchange.getContext().getComponent("flowstate", FlowStateComponent.class).getExecutions()
+                        .endInner(exchange, run);
+            } catch (RuntimeException e) {
+                // Camel only logs what a route policy throws: the calling route must fail instead of carrying on as
+                // if the inner run had been finished (or its parent saved SUSPENDED)
+                exchange.setException(e);
+            }
         }
     }
 }
