@@ -95,10 +95,12 @@ public final class FlowReentry {
         Route route = checkRoute(stored);
         checkResources(stored, own);
         if (stored.parentExecutionId() != null) {
-            // every run on the way to the root must find its resources before any of them is claimed
+            // every run on the way to the root must find its route, steps and resources before any of them is
+            // claimed: a refused resume leaves them all as they were
             FlowSnapshot ancestor = stored;
             while (ancestor.parentExecutionId() != null) {
                 ancestor = executions.load(ancestor.parentExecutionId());
+                checkRoute(ancestor);
                 checkResources(ancestor, own);
             }
         }

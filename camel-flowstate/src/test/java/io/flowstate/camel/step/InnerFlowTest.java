@@ -75,6 +75,25 @@ class InnerFlowTest extends CamelTestSupport {
         assertThat(runs.get("approve").get()).isEqualTo(1);
     }
 
+    @Test
+    void resumingAChildWhoseParentsRouteIsGoneIsRefusedAndLeavesBothSuspended() throws Exception {
+        Exchange suspended = template.request("direct:approvedOrder", e -> e.getMessage().setBody("order-3"));
+        Map<?, ?> reply = suspended.getMessage().getBody(Map.class);
+        String childId = (String) reply.get("executionId");
+        FlowSnapshot childBefore = stored(childId);
+        FlowSnapshot parentBefore = stored(childBefore.parentExecutionId());
+        context.getRouteController().stopRoute("approvedOrder");
+        context.removeRoute("approvedOrder");
+
+        Exchange resumed = resume(childId, (String) reply.get("resumeToken"), "yes");
+
+        assertThat(resumed.getException()).isInstanceOf(ResumeException.RouteNotFound.class)
+                .hasMessageContaining("approvedOrder");
+        assertThat(stored(childId).status()).isEqualTo(FlowStatus.SUSPENDED);
+        assertThat(stored(childId).version()).isEqualTo(childBefore.version());
+        assertThat(stored(parentBefore.executionId()).version()).isEqualTo(parentBefore.version());
+    }
+
     private Exchange resume(String id, String token, Object payload) {
         return template.request("direct:resume", e -> {
             e.getMessage().setHeader(FlowStateConstants.EXECUTION_ID, id);
