@@ -145,7 +145,7 @@ public class FlowStateProducer extends HeaderSelectorProducer {
             message.setBody(executions.json().toJava(run.results().result(name)));
             return DONE;
         }
-        if (!run.isCarriedBy(exchange)) {
+        if (!run.isCarriedWithItsParentsBy(exchange)) {
             throw new FlowStateException("flowstate:suspend:" + name + " is inside a split, multicast or similar EIP:"
                                          + " a suspend there would stop only that copy. Suspend before or after it.");
         }
@@ -170,7 +170,7 @@ public class FlowStateProducer extends HeaderSelectorProducer {
             message.setBody(executions.json().toJava(run.results().result(name)));
             return DONE;
         }
-        if (!run.isCarriedBy(exchange)) {
+        if (!run.isCarriedWithItsParentsBy(exchange)) {
             throw new FlowStateException("flowstate:sleep" + (endpoint.getKey() == null ? "" : ":" + name)
                                          + " is inside a split, multicast or similar EIP: a sleep there would stop only"
                                          + " that copy. Sleep before or after it.");

@@ -378,6 +378,20 @@ public final class FlowExecution {
         return carrier == exchange;
     }
 
+    /**
+     * Whether {@code exchange} carries this run and every run it is an inner flow of. A suspend or sleep stops that
+     * exchange: reached in an inner flow called from a split or multicast copy, it would stop only the copy while the
+     * parent run goes on.
+     */
+    public boolean isCarriedWithItsParentsBy(Exchange exchange) {
+        for (FlowExecution run = this; run != null; run = run.getParentRun()) {
+            if (!run.isCarriedBy(exchange)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     synchronized void carriedBy(Exchange exchange) {
         this.carrier = exchange;
         this.completionRegistered = false;

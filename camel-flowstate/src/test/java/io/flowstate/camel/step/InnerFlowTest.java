@@ -1,9 +1,11 @@
 package io.flowstate.camel.step;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.flowstate.camel.FlowStateException;
 import io.flowstate.camel.FlowStateConstants;
 import io.flowstate.camel.execution.FlowStatus;
 import io.flowstate.camel.execution.ResumeException;
@@ -94,6 +96,16 @@ class InnerFlowTest extends CamelTestSupport {
         assertThat(stored(parentBefore.executionId()).version()).isEqualTo(parentBefore.version());
     }
 
+    @Test
+    void aSuspendInAnInnerFlowCalledFromASplitIsRefusedAndTheParentDoesNotGoOn() {
+        Exchange out = template.request("direct:splitApprovals", e -> e.getMessage().setBody(List.of("a", "b")));
+
+        // the split (stopOnException) wraps the copy's failure
+        assertThat(out.getException()).hasCauseInstanceOf(FlowStateException.class);
+        assertThat(out.getException().getCause()).hasMessageContaining("inside a split, multicast or similar EIP");
+        assertThat(runs.get("ship")).isNull();
+    }
+
     private Exchange resume(String id, String token, Object payload) {
         return template.request("direct:resume", e -> {
             e.getMessage().setHeader(FlowStateConstants.EXECUTION_ID, id);
@@ -132,6 +144,13 @@ class InnerFlowTest extends CamelTestSupport {
                         .step("prepare2").process(e -> count("prepare")).end()
                         .step("approveStep").to("direct:approval").end()
                         .step("finish2").setBody(simple("finished: ${body}")).end();
+                from("direct:splitApprovals").routeId("splitApprovals")
+                        .to("flowstate:start:splitApprovals")
+                        .split(body()).stopOnException().to("direct:approveItem").end()
+                        .step("ship").process(e -> count("ship")).end();
+                from("direct:approveItem").routeId("approveItem")
+                        .to("flowstate:start:approveItem")
+                        .to("flowstate:suspend:ok");
                 from("direct:approval").routeId("approval")
                         .to("flowstate:start:approval")
                         .step("approve").process(e -> count("approve")).end()
