@@ -61,6 +61,9 @@ final class FlowStepProcessor extends DelegateAsyncProcessor {
     }
 
     private void record(Exchange exchange, FlowExecution run, String key) {
+        if (run.getStatus().isFinished()) {
+            return; // the step finished the run (flowstate:complete in it): its close snapshot was the last save
+        }
         FlowExecutions runs = executions(exchange);
         JsonNode result;
         if (run.isUnrecorded(stepId)) {

@@ -124,6 +124,16 @@ class FlowSnapshotOperationsTest extends CamelTestSupport {
     }
 
     @Test
+    void completeInsideAStepEndsTheRunWithoutTheStepFailingAfterwards() {
+        Exchange out = template.request("direct:completeInStep", e -> e.getMessage().setBody("order-9"));
+
+        assertThat(out.getException()).isNull();
+        FlowSnapshot stored = stored(out);
+        assertThat(stored.status()).isEqualTo(FlowStatus.COMPLETED);
+        assertThat(stored.completedSteps()).containsExactly("prepare");
+    }
+
+    @Test
     void restoreOfAnUnknownRunFailsClearly() {
         Exchange out = template.request("direct:restore",
                 e -> e.getMessage().setHeader(FlowStateConstants.EXECUTION_ID, "01a20736-0000-7000-8000-000000000000"));
@@ -219,6 +229,10 @@ class FlowSnapshotOperationsTest extends CamelTestSupport {
                         .to("flowstate:restore")
                         .to("flowstate:set:more")
                         .to("flowstate:snapshot");
+                from("direct:completeInStep").routeId("completeInStep")
+                        .to("flowstate:start")
+                        .step("prepare").setBody(simple("prepared ${body}")).end()
+                        .step("close").to("flowstate:complete").end();
                 from("direct:complete")
                         .to("flowstate:start:completing")
                         .setBody(constant(true))
