@@ -232,6 +232,29 @@ class DurableFlowTest extends CamelTestSupport {
         assertThat(runs.get("validate")).isNull();
     }
 
+    /** A step that is not the first thing in a split or loop still runs, and records its result, per iteration. */
+    @Test
+    void aStepAfterAnotherProcessorInASplitRunsForEveryItem() {
+        Exchange out = template.request("direct:splitAfterHeader", e -> e.getMessage().setBody(List.of(1, 2, 3)));
+
+        assertThat(out.getException()).isNull();
+        assertThat(runs.get("charge").get()).isEqualTo(3);
+        FlowSnapshot stored = stored(out);
+        assertThat(stored.results().get("charge[0]").intValue()).isEqualTo(10);
+        assertThat(stored.results().get("charge[2]").intValue()).isEqualTo(30);
+        assertThat(stored.completedSteps()).contains("charge[0]", "charge[1]", "charge[2]").doesNotContain("charge");
+    }
+
+    @Test
+    void aStepAfterAnotherProcessorInALoopRunsForEveryIteration() {
+        Exchange out = template.request("direct:loopAfterHeader", e -> e.getMessage().setBody(0));
+
+        assertThat(out.getException()).isNull();
+        assertThat(runs.get("poll").get()).isEqualTo(3);
+        assertThat(out.getMessage().getBody(Integer.class)).isEqualTo(3);
+        assertThat(stored(out).completedSteps()).contains("poll[0]", "poll[1]", "poll[2]");
+    }
+
     private Exchange resume(String id, String token, Object payload) {
         return template.request("direct:resume", e -> {
             e.getMessage().setHeader(FlowStateConstants.EXECUTION_ID, id);
@@ -297,6 +320,24 @@ class DurableFlowTest extends CamelTestSupport {
                         .end()
                         .to("flowstate:set:outcome");
 
+                from("direct:splitAfterHeader").routeId("splitAfterHeader")
+                        .to("flowstate:start")
+                        .split(body())
+                            .setHeader("item", body())
+                            .step("charge")
+                                .process(e -> count("charge"))
+                                .setBody(e -> e.getMessage().getHeader("item", Integer.class) * 10)
+                            .end()
+                        .end();
+                from("direct:loopAfterHeader").routeId("loopAfterHeader")
+                        .to("flowstate:start")
+                        .loop(3)
+                            .setHeader("round", simple("${exchangeProperty.CamelLoopIndex}"))
+                            .step("poll")
+                                .process(e -> count("poll"))
+                                .setBody(e -> e.getMessage().getBody(Integer.class) + 1)
+                            .end()
+                        .end();
                 from("direct:split").routeId("split")
                         .to("flowstate:start")
                         .split(body())
