@@ -99,7 +99,9 @@ public final class FlowReentry {
             // claimed: a refused resume leaves them all as they were
             FlowSnapshot ancestor = stored;
             while (ancestor.parentExecutionId() != null) {
+                String childId = ancestor.executionId();
                 ancestor = executions.load(ancestor.parentExecutionId());
+                checkWaitsFor(ancestor, childId);
                 checkRoute(ancestor);
                 checkResources(ancestor, own);
             }
@@ -198,6 +200,21 @@ public final class FlowReentry {
     private void checkResources(FlowSnapshot stored, Map<String, Object> own) {
         executions.resourceCatalog().check(stored.executionId(), stored.flowId(), stored.routeId(),
                 stored.resourceNames(), own);
+    }
+
+    /**
+     * An inner run continues only into a parent that waits for it (SUSPENDED on {@code inner:CHILD}) or whose node died
+     * (RUNNING, lease expired): a parent that finished, or that a live node runs, must not be taken over by it.
+     */
+    private void checkWaitsFor(FlowSnapshot parent, String childId) {
+        boolean waiting = parent.status() == FlowStatus.SUSPENDED
+                          && (FlowExecutions.INNER_PREFIX + childId).equals(parent.waitingFor());
+        if (!waiting && !FlowSnapshotSummary.of(parent).leaseExpired(executions.clock().instant())) {
+            throw new ResumeException.NotSuspended("Inner run " + childId + " cannot continue: its parent run "
+                                                   + parent.executionId() + " is " + parent.status()
+                                                   + (parent.status() == FlowStatus.RUNNING ? " on a live node" : "")
+                                                   + " and does not wait for it. Nothing was changed.");
+        }
     }
 
     private long claim(FlowSnapshot stored) {

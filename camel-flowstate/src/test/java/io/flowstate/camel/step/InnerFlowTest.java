@@ -106,6 +106,29 @@ class InnerFlowTest extends CamelTestSupport {
         assertThat(runs.get("ship")).isNull();
     }
 
+    @Test
+    void recoveryOfAnInnerRunNeverReopensAParentThatFinished() {
+        String parentId = "01a20736-0000-7000-8000-0000000000d1";
+        FlowSnapshot parent = FlowSnapshot.builder().executionId(parentId).flowId("approvedOrder")
+                .routeId("approvedOrder").status(FlowStatus.COMPLETED).createdAt(java.time.Instant.now())
+                .completedSteps(List.of("prepare2", "approveStep", "finish2")).build();
+        long parentVersion = repository.save(parent, 0);
+        // an inner run whose COMPLETED save failed: still RUNNING, and its node's lease has expired
+        FlowSnapshot child = FlowSnapshot.builder().executionId("01a20736-0000-7000-8000-0000000000d2")
+                .flowId("approval").routeId("approval").status(FlowStatus.RUNNING).createdAt(java.time.Instant.now())
+                .parentExecutionId(parentId).leaseOwner("dead-node")
+                .leaseExpiresAt(java.time.Instant.now().minusSeconds(60)).build();
+        repository.save(child, 0);
+
+        context.getComponent("flowstate", io.flowstate.camel.FlowStateComponent.class).getMaintenance().runOnce();
+
+        FlowSnapshot parentAfter = stored(parentId);
+        assertThat(parentAfter.status()).isEqualTo(FlowStatus.COMPLETED);
+        assertThat(parentAfter.version()).isEqualTo(parentVersion);
+        assertThat(runs.get("prepare")).isNull();
+        assertThat(stored(child.executionId()).version()).isEqualTo(1);
+    }
+
     private Exchange resume(String id, String token, Object payload) {
         return template.request("direct:resume", e -> {
             e.getMessage().setHeader(FlowStateConstants.EXECUTION_ID, id);
