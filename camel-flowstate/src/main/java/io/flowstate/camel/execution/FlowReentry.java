@@ -1,7 +1,8 @@
 package io.flowstate.camel.execution;
 
 import java.time.Instant;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
@@ -94,37 +95,30 @@ public final class FlowReentry {
     private void proceed(FlowSnapshot stored, ResumeSignal signal, Exchange caller, Map<String, Object> own) {
         Route route = checkRoute(stored);
         checkResources(stored, own);
-        if (stored.parentExecutionId() != null) {
-            // every run on the way to the root must find its route, steps and resources before any of them is
-            // claimed: a refused resume leaves them all as they were
-            FlowSnapshot ancestor = stored;
-            while (ancestor.parentExecutionId() != null) {
-                String childId = ancestor.executionId();
-                ancestor = executions.load(ancestor.parentExecutionId());
-                checkWaitsFor(ancestor, childId);
-                checkRoute(ancestor);
-                checkResources(ancestor, own);
-            }
+        // every run on the way to the root must wait for its inner run and find its route, steps and resources
+        // before any of them is claimed (a refused resume leaves them all as they were); each is then claimed at the
+        // version checked here
+        List<FlowSnapshot> ancestors = new ArrayList<>();
+        Route rootRoute = route;
+        FlowSnapshot child = stored;
+        while (child.parentExecutionId() != null) {
+            FlowSnapshot parent = executions.load(child.parentExecutionId());
+            checkWaitsFor(parent, child.executionId());
+            rootRoute = checkRoute(parent);
+            checkResources(parent, own);
+            ancestors.add(parent);
+            child = parent;
         }
         long version = claim(stored);
-        if (stored.parentExecutionId() == null) {
+        if (ancestors.isEmpty()) {
             reenter(route, stored, version, signal, caller, Map.of(), own);
             return;
         }
-        Map<String, ResumeSignal> innerSignals = new HashMap<>();
-        if (signal != null) {
-            innerSignals.put(stored.executionId(), signal);
+        for (FlowSnapshot parent : ancestors) {
+            version = claim(parent);
         }
-        FlowSnapshot parent = executions.load(stored.parentExecutionId());
-        while (true) {
-            Route parentRoute = checkRoute(parent);
-            long parentVersion = claim(parent);
-            if (parent.parentExecutionId() == null) {
-                reenter(parentRoute, parent, parentVersion, null, caller, innerSignals, own);
-                return;
-            }
-            parent = executions.load(parent.parentExecutionId());
-        }
+        Map<String, ResumeSignal> innerSignals = signal == null ? Map.of() : Map.of(stored.executionId(), signal);
+        reenter(rootRoute, child, version, null, caller, innerSignals, own);
     }
 
     /** Continues SUSPENDED runs whose timeout passed: their suspend step yields null and CamelFlowStateTimedOut. */
