@@ -349,7 +349,7 @@ public class JdbcFlowSnapshotRepository extends ServiceSupport implements FlowSn
         long[] counts;
         try {
             counts = resolvedDialect.writableCte()
-                    ? withConnection(c -> appendInOneStatement(c, update, id, expectedVersion, data.length, json))
+                    ? committed(dataSource, c -> appendInOneStatement(c, update, id, expectedVersion, data.length, json))
                     : inTransaction(c -> appendInTwoStatements(c, update, id, expectedVersion, data.length, json));
         } catch (SQLException e) {
             if (DUPLICATE_KEY.equals(e.getSQLState())) {
@@ -847,11 +847,7 @@ public class JdbcFlowSnapshotRepository extends ServiceSupport implements FlowSn
                 c.commit();
                 return result;
             } catch (SQLException | RuntimeException e) {
-                try {
-                    c.rollback();
-                } catch (SQLException rollback) {
-                    e.addSuppressed(rollback);
-                }
+                rollback(c, e);
                 throw e;
             } finally {
                 try {
@@ -860,6 +856,35 @@ public class JdbcFlowSnapshotRepository extends ServiceSupport implements FlowSn
                     LOG.debug("Could not restore auto-commit: {}", e.getMessage());
                 }
             }
+        }
+    }
+
+    /**
+     * Runs a write of one statement: committed by the statement itself on an auto-commit connection, explicitly on
+     * one of a pool configured without auto-commit (whose uncommitted work is rolled back when the connection goes
+     * back to the pool). A failure rolls it back.
+     */
+    static <T> T committed(DataSource dataSource, SqlWork<T> work) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            if (c.getAutoCommit()) {
+                return work.run(c);
+            }
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                rollback(c, e);
+                throw e;
+            }
+        }
+    }
+
+    private static void rollback(Connection c, Exception cause) {
+        try {
+            c.rollback();
+        } catch (SQLException rollback) {
+            cause.addSuppressed(rollback);
         }
     }
 }

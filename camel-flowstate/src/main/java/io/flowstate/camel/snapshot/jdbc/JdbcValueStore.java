@@ -55,29 +55,8 @@ final class JdbcValueStore {
         check(namespace, key);
         String json = new String(codec.encodeValue("persistent value " + namespace + "/" + key,
                 value == null ? NullNode.instance : value), StandardCharsets.UTF_8);
-        try (Connection c = dataSource.getConnection()) {
-            if (expectedVersion == 0) {
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + schema.values
-                                                               + " (value_namespace, value_key, value_json, version) VALUES (?, ?, ?, 1)")) {
-                    ps.setString(1, namespace);
-                    ps.setString(2, key);
-                    ps.setString(3, json);
-                    ps.executeUpdate();
-                }
-            } else {
-                try (PreparedStatement ps = c.prepareStatement("UPDATE " + schema.values
-                                                               + " SET value_json = ?, version = version + 1"
-                                                               + " WHERE value_namespace = ? AND value_key = ? AND version = ?")) {
-                    ps.setString(1, json);
-                    ps.setString(2, namespace);
-                    ps.setString(3, key);
-                    ps.setLong(4, expectedVersion);
-                    if (ps.executeUpdate() == 0) {
-                        throw RepositoryChecks.valueConflict(namespace, key, expectedVersion, storedVersion(c, namespace, key));
-                    }
-                }
-            }
-            return expectedVersion + 1;
+        try {
+            return JdbcFlowSnapshotRepository.committed(dataSource, c -> put(c, namespace, key, json, expectedVersion));
         } catch (SQLException e) {
             if (DUPLICATE_KEY.equals(e.getSQLState())) {
                 throw RepositoryChecks.valueConflict(namespace, key, 0, get(namespace, key).map(VersionedValue::version).orElse(null));
@@ -86,17 +65,46 @@ final class JdbcValueStore {
         }
     }
 
+    private long put(Connection c, String namespace, String key, String json, long expectedVersion) throws SQLException {
+        if (expectedVersion == 0) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + schema.values
+                                                           + " (value_namespace, value_key, value_json, version) VALUES (?, ?, ?, 1)")) {
+                ps.setString(1, namespace);
+                ps.setString(2, key);
+                ps.setString(3, json);
+                ps.executeUpdate();
+            }
+        } else {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + schema.values
+                                                           + " SET value_json = ?, version = version + 1"
+                                                           + " WHERE value_namespace = ? AND value_key = ? AND version = ?")) {
+                ps.setString(1, json);
+                ps.setString(2, namespace);
+                ps.setString(3, key);
+                ps.setLong(4, expectedVersion);
+                if (ps.executeUpdate() == 0) {
+                    throw RepositoryChecks.valueConflict(namespace, key, expectedVersion, storedVersion(c, namespace, key));
+                }
+            }
+        }
+        return expectedVersion + 1;
+    }
+
     void delete(String namespace, String key, long expectedVersion) {
         check(namespace, key);
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("DELETE FROM " + schema.values
-                                                       + " WHERE value_namespace = ? AND value_key = ? AND version = ?")) {
-            ps.setString(1, namespace);
-            ps.setString(2, key);
-            ps.setLong(3, expectedVersion);
-            if (ps.executeUpdate() == 0) {
-                throw RepositoryChecks.valueConflict(namespace, key, expectedVersion, storedVersion(c, namespace, key));
-            }
+        try {
+            JdbcFlowSnapshotRepository.committed(dataSource, c -> {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + schema.values
+                                                               + " WHERE value_namespace = ? AND value_key = ? AND version = ?")) {
+                    ps.setString(1, namespace);
+                    ps.setString(2, key);
+                    ps.setLong(3, expectedVersion);
+                    if (ps.executeUpdate() == 0) {
+                        throw RepositoryChecks.valueConflict(namespace, key, expectedVersion, storedVersion(c, namespace, key));
+                    }
+                    return null;
+                }
+            });
         } catch (SQLException e) {
             throw failed("delete persistent value " + namespace + "/" + key, e);
         }
@@ -123,10 +131,13 @@ final class JdbcValueStore {
 
     int deleteAll(String namespace) {
         RepositoryChecks.namespace(namespace);
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("DELETE FROM " + schema.values + " WHERE value_namespace = ?")) {
-            ps.setString(1, namespace);
-            return ps.executeUpdate();
+        try {
+            return JdbcFlowSnapshotRepository.committed(dataSource, c -> {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + schema.values + " WHERE value_namespace = ?")) {
+                    ps.setString(1, namespace);
+                    return ps.executeUpdate();
+                }
+            });
         } catch (SQLException e) {
             throw failed("delete the persistent values of " + namespace, e);
         }

@@ -134,6 +134,34 @@ abstract class AbstractJdbcFlowSnapshotRepositoryTest extends AbstractFlowSnapsh
         }
 
         @Test
+        void everyWriteIsCommittedOnAPoolWithoutAutoCommit() throws Exception {
+            HikariConfig config = new HikariConfig();
+            config.setJdbcUrl(jdbcUrl());
+            config.setUsername(user());
+            config.setAutoCommit(false); // e.g. spring.datasource.hikari.auto-commit=false
+            HikariDataSource manual = new HikariDataSource(config);
+            pools.add(manual);
+            JdbcFlowSnapshotRepository onManual = repositoryOn(manual);
+            onManual.start();
+
+            onManual.save(run("manual").build(), 0);
+            onManual.saveDelta("manual", delta().completedStep("a").build(), 1);
+            onManual.putValue("orders", "kept", JSON.numberNode(1), 0);
+            onManual.putValue("orders", "updated", JSON.numberNode(1), 0);
+            onManual.putValue("orders", "updated", JSON.numberNode(2), 1);
+            onManual.putValue("orders", "deleted", JSON.numberNode(1), 0);
+            onManual.deleteValue("orders", "deleted", 1);
+            onManual.putValue("other", "cleared", JSON.numberNode(1), 0);
+            onManual.deleteValues("other");
+
+            // read through the auto-commit pool: what the manual pool's connections did not commit is gone
+            assertThat(loaded("manual").completedSteps()).containsExactly("a");
+            assertThat(repository.getValues("orders")).containsOnlyKeys("kept", "updated");
+            assertThat(repository.getValue("orders", "updated").orElseThrow().value().intValue()).isEqualTo(2);
+            assertThat(repository.getValues("other")).isEmpty();
+        }
+
+        @Test
         void tablesOfAnEarlierVersionWithoutFinishedAtAreRefusedWithTheFix() throws Exception {
             try (Connection c = dataSource().getConnection(); Statement st = c.createStatement()) {
                 st.execute("CREATE TABLE IF NOT EXISTS old_runs (execution_id VARCHAR(200) NOT NULL PRIMARY KEY)");
