@@ -1,5 +1,6 @@
 package io.flowstate.benchmarks;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -12,6 +13,7 @@ import java.util.Map;
 import io.flowstate.camel.FlowStateComponent;
 import io.flowstate.camel.FlowStateConstants;
 import io.flowstate.camel.snapshot.FlowSnapshot;
+import io.flowstate.camel.snapshot.FlowSnapshotCodec;
 import io.flowstate.camel.snapshot.FlowSnapshotQuery;
 import io.flowstate.camel.snapshot.FlowSnapshotSummary;
 import org.apache.camel.CamelContext;
@@ -36,8 +38,8 @@ import org.apache.camel.impl.DefaultCamelContext;
  * <p>
  * On the JDBC stores each sample also times the medium's own cost of one row write in the same runs table: a versioned
  * single-row UPDATE of a stored run that is never resumed ({@code SET version = version + 1, updated_at = ? WHERE
- * execution_id = ? AND version = ?}), so a growth of the resume can be told apart from a growth of the database's own
- * writes with its table.
+ * execution_id = ? AND version = ?}), and the same UPDATE that also rewrites the row's snapshot column with the run's
+ * document, so a growth of the resume can be told apart from a growth of the database's own writes with its table.
  */
 public final class ResumeSideBySide {
 
@@ -62,13 +64,19 @@ public final class ResumeSideBySide {
                 long[] b = new long[samples];
                 long[] rawA = new long[samples];
                 long[] rawB = new long[samples];
+                long[] docA = new long[samples];
+                long[] docB = new long[samples];
                 for (int i = 0; i < samples; i++) {
                     if (i % 2 == 0) {
                         a[i] = small.sample();
                         b[i] = large.sample();
                         rawA[i] = small.rawRowUpdate();
                         rawB[i] = large.rawRowUpdate();
+                        docA[i] = small.rawDocUpdate();
+                        docB[i] = large.rawDocUpdate();
                     } else {
+                        docB[i] = large.rawDocUpdate();
+                        docA[i] = small.rawDocUpdate();
                         rawB[i] = large.rawRowUpdate();
                         rawA[i] = small.rawRowUpdate();
                         b[i] = large.sample();
@@ -78,6 +86,7 @@ public final class ResumeSideBySide {
                 printRatio(kind, "resume", a, b);
                 if (small.hasRawRow()) {
                     printRatio(kind, "raw row UPDATE", rawA, rawB);
+                    printRatio(kind, "raw row UPDATE with document", docA, docB);
                 }
             }
         }
@@ -114,6 +123,7 @@ public final class ResumeSideBySide {
         private final Endpoint approval;
         private final Endpoint resume;
         private final FlowSnapshotSummary rawRow;
+        private final String rawDocument;
         private long rawVersion;
 
         Side(String kind, int storedRuns) throws Exception {
@@ -131,6 +141,7 @@ public final class ResumeSideBySide {
             stores.settle();
             rawRow = stores.repository.find(FlowSnapshotQuery.builder().pageSize(1).build()).items().get(0);
             rawVersion = rawRow.version();
+            rawDocument = new String(new FlowSnapshotCodec().encode(stored, 1), StandardCharsets.UTF_8);
         }
 
         boolean hasRawRow() {
@@ -148,6 +159,32 @@ public final class ResumeSideBySide {
                 ps.setObject(1, OffsetDateTime.now(ZoneOffset.UTC));
                 ps.setString(2, rawRow.executionId());
                 ps.setLong(3, rawVersion);
+                if (ps.executeUpdate() != 1) {
+                    throw new IllegalStateException("Run " + rawRow.executionId() + " is not at version " + rawVersion);
+                }
+                rawVersion++;
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+            return System.nanoTime() - started;
+        }
+
+        /**
+         * The same row UPDATE that also rewrites the row's snapshot column with a run document (ns); 0 without a
+         * database. On H2 the document is a CLOB: kept in H2's LOB store, whose maps grow with the stored runs.
+         */
+        long rawDocUpdate() {
+            if (!hasRawRow()) {
+                return 0;
+            }
+            long started = System.nanoTime();
+            try (Connection c = stores.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(
+                    "UPDATE flowstate_runs SET snapshot = ?, version = version + 1, updated_at = ? WHERE execution_id = ?"
+                                                                                                    + " AND version = ?")) {
+                ps.setString(1, rawDocument);
+                ps.setObject(2, OffsetDateTime.now(ZoneOffset.UTC));
+                ps.setString(3, rawRow.executionId());
+                ps.setLong(4, rawVersion);
                 if (ps.executeUpdate() != 1) {
                     throw new IllegalStateException("Run " + rawRow.executionId() + " is not at version " + rawVersion);
                 }
