@@ -90,7 +90,8 @@ public final class FlowReentry {
     /**
      * Claims the run and continues it. An inner run is continued through its root run: the root's route is re-entered
      * and reaches the inner flow again, which picks up the inner run (with {@code signal}); every run on the way is
-     * claimed first, the inner one before its parents.
+     * claimed first, the inner one before its parents. Whatever can refuse the run (route, resources, a stored value
+     * this node cannot decrypt) is checked before the first claim, so a refusal leaves every run as stored.
      */
     private void proceed(FlowSnapshot stored, ResumeSignal signal, Exchange caller, Map<String, Object> own) {
         Route route = checkRoute(stored);
@@ -109,16 +110,26 @@ public final class FlowReentry {
             ancestors.add(parent);
             child = parent;
         }
-        long version = claim(stored);
+        // decoded before any claim too: the inner runs on the way are built again when the route reaches them, from
+        // the same stored values (each is claimed at the version read here)
+        Prepared prepared;
         if (ancestors.isEmpty()) {
-            reenter(route, stored, version, signal, caller, Map.of(), own);
-            return;
+            prepared = prepare(route, stored, stored, signal, Map.of(), own, caller);
+        } else {
+            readable(stored, stored, caller);
+            for (FlowSnapshot parent : ancestors.subList(0, ancestors.size() - 1)) {
+                readable(parent, stored, caller);
+            }
+            Map<String, ResumeSignal> innerSignals = signal == null ? Map.of() : Map.of(stored.executionId(), signal);
+            prepared = prepare(rootRoute, child, stored, null, innerSignals, own, caller);
         }
+        long version = claim(stored);
         for (FlowSnapshot parent : ancestors) {
             version = claim(parent);
         }
-        Map<String, ResumeSignal> innerSignals = signal == null ? Map.of() : Map.of(stored.executionId(), signal);
-        reenter(rootRoute, child, version, null, caller, innerSignals, own);
+        // the run as built, at the version its claim gave it
+        prepared.run().saved(version, FlowStatus.RUNNING, null, null);
+        reenter(prepared, caller);
     }
 
     /** Continues SUSPENDED runs whose timeout passed: their suspend step yields null and CamelFlowStateTimedOut. */
@@ -220,24 +231,78 @@ public final class FlowReentry {
         }
     }
 
-    private void reenter(
-            Route route, FlowSnapshot stored, long version, ResumeSignal signal, Exchange caller,
-            Map<String, ResumeSignal> innerSignals, Map<String, Object> own) {
+    /** A run built from its snapshot and the exchange that re-enters its route, before the run is claimed. */
+    private record Prepared(Route route, Exchange exchange, FlowExecution run) {
+    }
+
+    /**
+     * Builds the run to re-enter (with its state decrypted) and the exchange carrying its original input (with its
+     * secret headers decrypted), changing nothing stored: what fails here (see {@link #unreadable}) fails before any
+     * claim. {@code continued} is the run the caller asked to continue (the inner one, when {@code stored} is its
+     * root).
+     */
+    private Prepared prepare(
+            Route route, FlowSnapshot stored, FlowSnapshot continued, ResumeSignal signal,
+            Map<String, ResumeSignal> innerSignals, Map<String, Object> own, Exchange caller) {
         Exchange exchange = route.getEndpoint().createExchange();
-        JsonNode input = stored.input();
-        exchange.getMessage().setBody(executions.json().toJava(input.get("body")));
-        JsonNode headers = input.get("headers");
-        if (headers != null && headers.isObject()) {
-            headers = executions.json().secrets().openAll((com.fasterxml.jackson.databind.node.ObjectNode) headers,
-                    executions.json());
-            headers.fields().forEachRemaining(
-                    h -> exchange.getMessage().setHeader(h.getKey(), executions.json().toJava(h.getValue())));
+        FlowExecution run;
+        try {
+            JsonNode input = stored.input();
+            exchange.getMessage().setBody(executions.json().toJava(input.get("body")));
+            JsonNode headers = input.get("headers");
+            if (headers != null && headers.isObject()) {
+                headers = executions.json().secrets().openAll((com.fasterxml.jackson.databind.node.ObjectNode) headers,
+                        executions.json());
+                headers.fields().forEachRemaining(
+                        h -> exchange.getMessage().setHeader(h.getKey(), executions.json().toJava(h.getValue())));
+            }
+            // the version is set once the run is claimed
+            run = executions.fromSnapshot(stored, FlowStatus.RUNNING, stored.version(), null);
+        } catch (RuntimeException e) {
+            throw unreadable(stored, continued, caller, e);
         }
-        FlowExecution run = executions.fromSnapshot(stored, FlowStatus.RUNNING, version, null);
         run.setResumeSignal(signal);
         run.childSignals().putAll(innerSignals);
         run.resources().addOwn(own);
         run.resources().setFlow(executions.resourceCatalog().flowResources(stored.routeId(), stored.flowId()));
+        return new Prepared(route, exchange, run);
+    }
+
+    /** Fails (see {@link #unreadable}) when an inner run on the way cannot be built here as its flow will build it. */
+    private void readable(FlowSnapshot stored, FlowSnapshot continued, Exchange caller) {
+        try {
+            executions.fromSnapshot(stored, FlowStatus.RUNNING, stored.version(), null);
+        } catch (RuntimeException e) {
+            throw unreadable(stored, continued, caller, e);
+        }
+    }
+
+    /**
+     * A run this node cannot read (typically a secret value written with another secretKey, or with one while this
+     * node has none): nothing was claimed, so the continued run keeps its status, version and resume token.
+     */
+    private static ResumeException unreadable(
+            FlowSnapshot failing, FlowSnapshot continued, Exchange caller, RuntimeException cause) {
+        String which = failing == continued ? ""
+                : " (it is an inner run of run " + failing.executionId() + " of flow '" + failing.flowId()
+                  + "', which cannot be read here)";
+        boolean tokenValid = continued.status() == FlowStatus.SUSPENDED && continued.resumeTokenHash() != null;
+        return new ResumeException("Run " + continued.executionId() + " of flow '" + continued.flowId() + "' cannot be"
+                                   + " continued on this node" + which + ": " + cause.getMessage() + " The run stays "
+                                   + continued.status() + " at version " + continued.version()
+                                   + (tokenValid ? ", its resume token still valid" : "")
+                                   + (continued.parentExecutionId() != null ? ", and so do the runs it is an inner run of"
+                                           : "")
+                                   + ". Give this node the secretKey the run was written with (component option"
+                                   + " secretKey), then " + (caller != null ? "resume it again." : "the next maintenance"
+                                                                                                  + " pass continues it."),
+                cause);
+    }
+
+    private void reenter(Prepared prepared, Exchange caller) {
+        Route route = prepared.route();
+        Exchange exchange = prepared.exchange();
+        FlowExecution run = prepared.run();
         FlowExecutions.attachTo(exchange, run);
         executions.carryOn(run);
         try {

@@ -91,6 +91,11 @@ public interface FlowSnapshotRepository extends Service {
     /**
      * Retention: removes COMPLETED and FAILED runs last updated before {@code finishedBefore}. Called by the component
      * on its recovery schedule with {@code now - retention}.
+     * <p>
+     * A finished inner run (one with a {@code parentExecutionId}) whose parent is stored and not finished is kept,
+     * however old: the parent re-enters the step that called it (after a resume, or recovery after a crash) and must
+     * find it there, or the inner flow's steps would run a second time. Only the immediate parent counts (a finished
+     * parent never runs its steps again); once it finishes or is removed, the inner run is purged like any other.
      *
      * @return the number of runs removed
      */
@@ -99,6 +104,12 @@ public interface FlowSnapshotRepository extends Service {
     /**
      * Cap on stored history: keeps the {@code maxFinishedRuns} most recently updated COMPLETED and FAILED runs and
      * removes older ones. RUNNING and SUSPENDED runs are never removed.
+     * <p>
+     * A finished inner run whose parent is stored and not finished (see {@link #purgeFinished}) is never removed: it is
+     * ranked with the other finished runs, so among the {@code maxFinishedRuns} newest it takes one of their places, and
+     * beyond them it stays anyway (no other run is removed in its place). So at most {@code maxFinishedRuns} finished
+     * runs stay, plus such held inner runs older than those. (Not counting them at all would need every finished run
+     * read to rank the others, which the file repository's purge avoids.)
      *
      * @return the number of runs removed
      */

@@ -1248,6 +1248,103 @@ public abstract class AbstractFlowSnapshotRepositoryTest {
                     .extracting(FlowSnapshotSummary::executionId)
                     .containsExactlyInAnyOrder("cap4", "cap5", "cap-running");
         }
+
+        /** An inner run that finished by a checkpoint (a delta), as inner runs do, under a stored parent. */
+        private void finishedInnerRun(String id, String parentId, Instant finishedAt) {
+            repository.save(run(id, "payment").parentExecutionId(parentId).updatedAt(finishedAt.minusSeconds(1))
+                    .build(), 0);
+            repository.saveDelta(id, delta().updatedAt(finishedAt).status(FlowStatus.COMPLETED).build(), 1);
+        }
+
+        @Test
+        void aFinishedInnerRunIsNeverPurgedWhileItsParentIsSuspendedOrRunning() {
+            repository.save(run("p-susp").status(FlowStatus.SUSPENDED).waitingFor("approval").build(), 0);
+            repository.save(run("p-run").leaseOwner("node-a").leaseExpiresAt(T0.plusSeconds(60)).build(), 0);
+            finishedInnerRun("c-of-susp", "p-susp", T0);
+            finishedInnerRun("c-of-run", "p-run", T0);
+            repository.save(run("plain-old").status(FlowStatus.COMPLETED).updatedAt(T0).build(), 0);
+
+            assertThat(repository.purgeFinished(T0.plus(Duration.ofDays(30)))).isEqualTo(1);
+            assertThat(repository.purgeFinishedBeyond(0)).isZero();
+
+            assertThat(repository.load("plain-old")).isEmpty();
+            assertThat(loaded("c-of-susp").status()).isEqualTo(FlowStatus.COMPLETED);
+            assertThat(loaded("c-of-run").status()).isEqualTo(FlowStatus.COMPLETED);
+        }
+
+        @Test
+        void aFinishedInnerRunIsPurgedOnceItsParentFinishedOrIsGone() {
+            repository.save(run("p-later").status(FlowStatus.SUSPENDED).waitingFor("approval")
+                    .updatedAt(T0.plus(Duration.ofDays(20))).build(), 0);
+            finishedInnerRun("c-later", "p-later", T0);
+            repository.save(run("p-done").status(FlowStatus.COMPLETED).updatedAt(T0.plus(Duration.ofDays(20))).build(), 0);
+            finishedInnerRun("c-done", "p-done", T0);
+            finishedInnerRun("c-orphan", "p-never-stored", T0);
+            Instant cutoff = T0.plus(Duration.ofDays(7));
+
+            assertThat(repository.purgeFinished(cutoff)).isEqualTo(2);
+            assertThat(repository.load("c-done")).isEmpty();
+            assertThat(repository.load("c-orphan")).isEmpty();
+            assertThat(repository.load("c-later")).isPresent();
+
+            // the parent finishes: its inner run is an ordinary finished run from then on
+            repository.saveDelta("p-later", delta().updatedAt(T0.plus(Duration.ofDays(21))).status(FlowStatus.FAILED)
+                    .build(), 1);
+            assertThat(repository.purgeFinished(cutoff)).isEqualTo(1);
+            assertThat(repository.load("c-later")).isEmpty();
+            assertThat(repository.load("p-later")).isPresent();
+            assertThat(repository.load("p-done")).isPresent();
+        }
+
+        @Test
+        void onlyTheImmediateParentHoldsAFinishedInnerRun() {
+            repository.save(run("grand").status(FlowStatus.SUSPENDED).waitingFor("approval").build(), 0);
+            finishedInnerRun("middle", "grand", T0);
+            finishedInnerRun("leaf", "middle", T0);
+
+            // a finished parent never runs its steps again, so its own inner runs are not needed any more
+            assertThat(repository.purgeFinished(T0.plus(Duration.ofDays(30)))).isEqualTo(1);
+
+            assertThat(repository.load("leaf")).isEmpty();
+            assertThat(repository.load("middle")).isPresent();
+        }
+
+        @Test
+        void aHeldInnerRunCountsAmongTheRunsTheCapKeepsAndIsKeptBeyondIt() {
+            repository.save(run("holder").status(FlowStatus.SUSPENDED).waitingFor("approval").build(), 0);
+            for (int i = 0; i < 4; i++) {
+                repository.save(run("cap" + i).status(FlowStatus.COMPLETED).updatedAt(T0.plusSeconds(10 + i)).build(), 0);
+            }
+            finishedInnerRun("held-new", "holder", T0.plusSeconds(20));
+
+            // the two newest: held-new and cap3
+            assertThat(repository.purgeFinishedBeyond(2)).isEqualTo(3);
+            assertThat(ids()).containsExactlyInAnyOrder("holder", "held-new", "cap3");
+
+            finishedInnerRun("held-old", "holder", T0);
+            repository.save(run("cap4").status(FlowStatus.COMPLETED).updatedAt(T0.plusSeconds(30)).build(), 0);
+
+            // beyond the two newest (cap4, held-new): cap3 goes, held-old stays
+            assertThat(repository.purgeFinishedBeyond(2)).isEqualTo(1);
+            assertThat(ids()).containsExactlyInAnyOrder("holder", "held-new", "held-old", "cap4");
+        }
+
+        @Test
+        void anInnerRunSavedWholeAfterItFinishedIsStillHeldByItsParent() {
+            repository.save(run("p-whole").status(FlowStatus.SUSPENDED).waitingFor("approval").build(), 0);
+            finishedInnerRun("c-whole", "p-whole", T0);
+            repository.save(run("c-whole", "payment").parentExecutionId("p-whole").status(FlowStatus.COMPLETED)
+                    .updatedAt(T0).build(), 2);
+
+            assertThat(repository.purgeFinished(T0.plus(Duration.ofDays(30)))).isZero();
+            assertThat(repository.purgeFinishedBeyond(0)).isZero();
+            assertThat(loaded("c-whole").version()).isEqualTo(3);
+        }
+
+        private List<String> ids() {
+            return repository.find(FlowSnapshotQuery.builder().build()).items().stream()
+                    .map(FlowSnapshotSummary::executionId).toList();
+        }
     }
 
     static Stream<String> badIds() {

@@ -129,6 +129,36 @@ class InnerFlowTest extends CamelTestSupport {
         assertThat(stored(child.executionId()).version()).isEqualTo(1);
     }
 
+    @Test
+    void retentionKeepsAFinishedInnerRunWhileItsParentWaitsSoItsStepsRunOnce() {
+        // the parent suspends later in the step that called the inner flow: a resume runs that step again
+        Exchange suspended = template.request("direct:payThenApprove", e -> e.getMessage().setBody("order-4"));
+        assertThat(suspended.getException()).isNull();
+        Map<?, ?> reply = suspended.getMessage().getBody(Map.class);
+        String parentId = (String) reply.get("executionId");
+        FlowSnapshot child = repository.find(io.flowstate.camel.snapshot.FlowSnapshotQuery.builder().flowId("payment")
+                .build()).items().stream().map(s -> stored(s.executionId()))
+                .filter(c -> parentId.equals(c.parentExecutionId())).findFirst().orElseThrow();
+        assertThat(child.status()).isEqualTo(FlowStatus.COMPLETED);
+        assertThat(runs.get("charge").get()).isEqualTo(1);
+
+        // what the maintenance calls, with no retention and a cap of 0
+        repository.purgeFinished(java.time.Instant.now().plusSeconds(86_400));
+        repository.purgeFinishedBeyond(0);
+
+        Exchange resumed = resume(parentId, (String) reply.get("resumeToken"), "approved");
+
+        assertThat(resumed.getException()).isNull();
+        assertThat(resumed.getMessage().getBody()).isEqualTo("shipped: approved");
+        assertThat(runs.get("charge").get()).as("the inner flow's steps ran once").isEqualTo(1);
+        assertThat(stored(parentId).status()).isEqualTo(FlowStatus.COMPLETED);
+        assertThat(stored(child.executionId()).version()).isEqualTo(child.version());
+
+        // the parent finished: its inner run is an ordinary finished run now
+        repository.purgeFinishedBeyond(0);
+        assertThat(repository.load(child.executionId())).isEmpty();
+    }
+
     private Exchange resume(String id, String token, Object payload) {
         return template.request("direct:resume", e -> {
             e.getMessage().setHeader(FlowStateConstants.EXECUTION_ID, id);
@@ -159,7 +189,7 @@ class InnerFlowTest extends CamelTestSupport {
                         .step("finish").setBody(simple("finished: ${body}")).end();
                 from("direct:payment").routeId("payment")
                         .to("flowstate:start:payment")
-                        .step("charge").setBody(simple("charged ${body}")).end()
+                        .step("charge").process(e -> count("charge")).setBody(simple("charged ${body}")).end()
                         .step("receipt").setBody(simple("${body} (receipt)")).end();
 
                 from("direct:approvedOrder").routeId("approvedOrder")
@@ -167,6 +197,10 @@ class InnerFlowTest extends CamelTestSupport {
                         .step("prepare2").process(e -> count("prepare")).end()
                         .step("approveStep").to("direct:approval").end()
                         .step("finish2").setBody(simple("finished: ${body}")).end();
+                from("direct:payThenApprove").routeId("payThenApprove")
+                        .to("flowstate:start:payThenApprove")
+                        .step("payAndApprove").to("direct:payment").to("flowstate:suspend:manager2").end()
+                        .step("ship3").setBody(simple("shipped: ${body}")).end();
                 from("direct:splitApprovals").routeId("splitApprovals")
                         .to("flowstate:start:splitApprovals")
                         .split(body()).stopOnException().to("direct:approveItem").end()

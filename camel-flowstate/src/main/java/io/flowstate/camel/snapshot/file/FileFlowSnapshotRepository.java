@@ -71,8 +71,9 @@ import org.slf4j.LoggerFactory;
  * (finished runs' files are not read). Any other run costs no heap: its version is read from its files when it is
  * written. Finds of RUNNING runs use the index; finds of other statuses read the run files of their folder (an
  * operator's query, not a hot path). Purges walk {@code finished/} only and read just the files whose modification
- * time says they may be old enough: keep modification times when copying a data directory ({@code cp -p},
- * {@code rsync -t}), or finished runs copied without them are purged late and the cap may remove others first.
+ * time says they may be old enough (and the parent of an inner run among them): keep modification times when copying
+ * a data directory ({@code cp -p}, {@code rsync -t}), or finished runs copied without them are purged late and the cap
+ * may remove others first.
  * <p>
  * Single node: each run's files are guarded by locks in this JVM. Sharing a data directory between processes or nodes
  * is not supported and refused at start (a lock file); use the JDBC repository for that. On case-insensitive file
@@ -396,23 +397,73 @@ public class FileFlowSnapshotRepository extends ServiceSupport implements FlowSn
 
     /**
      * The walks' {@link RunFolderWalks.FinishedRemover}. An unreadable run is reported and kept, so that it does not
-     * stop the purge of the others.
+     * stop the purge of the others. An inner run whose parent is stored and not finished is kept: the parent re-enters
+     * the step that called it (after a resume or a crash) and must find it, or the inner flow's steps would run again.
+     * The parent is read under its own lock, never while holding the run's: a walk holds one run's lock at a time, so
+     * two purges cannot deadlock on each other's stripes.
      */
     private boolean removeFinished(String id, Predicate<FlowSnapshotSummary> still) {
         ReentrantLock lock = lockOf(id);
+        String parentId;
+        long version;
         lock.lock();
         try {
-            RunEntry entry;
+            if (index.get(id) != null) {
+                return false; // the index holds RUNNING and SUSPENDED runs only
+            }
+            Loaded loaded;
             try {
-                entry = current(id);
+                // as current(id) reads it, keeping the snapshot: its parent is known only there
+                loaded = files.read(id);
+                if (loaded != null) {
+                    index.remember(id, loaded.entry());
+                }
             } catch (FlowStateException e) {
                 LOG.warn("Run {} is left out of this purge until repaired: {}", id, e.getMessage());
                 return false;
             }
-            if (entry == null || !entry.summary().status().isFinished() || !still.test(entry.summary())) {
+            if (loaded == null || !loaded.entry().summary().status().isFinished()
+                    || !still.test(loaded.entry().summary())) {
                 return false;
             }
+            parentId = loaded.snapshot().parentExecutionId();
+            if (parentId == null) {
+                remove(id, loaded.entry());
+                return true;
+            }
+            version = loaded.entry().summary().version();
+        } finally {
+            lock.unlock();
+        }
+        if (heldByParent(id, parentId)) {
+            return false;
+        }
+        lock.lock();
+        try {
+            RunEntry entry = current(id);
+            if (entry == null || entry.summary().version() != version) {
+                return false; // written meanwhile: the next purge decides again
+            }
             remove(id, entry);
+            return true;
+        } catch (FlowStateException e) {
+            LOG.warn("Run {} is left out of this purge until repaired: {}", id, e.getMessage());
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether run {@code parentId} is stored and not finished; an unreadable parent keeps the run (reported). */
+    private boolean heldByParent(String id, String parentId) {
+        ReentrantLock lock = lockOf(parentId);
+        lock.lock();
+        try {
+            RunEntry parent = current(parentId);
+            return parent != null && !parent.summary().status().isFinished();
+        } catch (FlowStateException e) {
+            LOG.warn("Run {} is kept by this purge: its parent run {} cannot be read until repaired: {}", id,
+                    parentId, e.getMessage());
             return true;
         } finally {
             lock.unlock();

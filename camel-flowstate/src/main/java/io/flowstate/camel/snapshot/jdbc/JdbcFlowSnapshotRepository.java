@@ -212,8 +212,22 @@ public class JdbcFlowSnapshotRepository extends ServiceSupport implements FlowSn
                     LOG.debug("Schema statement failed ({}): {}", e.getMessage(), ddl);
                 }
             }
+            addParentColumnIfMissing(st);
         } finally {
             c.setAutoCommit(auto);
+        }
+    }
+
+    private void addParentColumnIfMissing(Statement st) {
+        try {
+            st.executeQuery(schema.parentColumnProbe()).close();
+        } catch (SQLException missing) {
+            try {
+                st.execute(schema.addParentColumn());
+                LOG.info("Added column parent_execution_id to {} (created by an earlier version)", schema.runs);
+            } catch (SQLException e) {
+                LOG.debug("Could not add column parent_execution_id to {}: {}", schema.runs, e.getMessage());
+            }
         }
     }
 
@@ -226,7 +240,8 @@ public class JdbcFlowSnapshotRepository extends ServiceSupport implements FlowSn
                                              + schema.values + " are missing, not readable or lack a column (" + e.getMessage()
                                              + "). Create them (see JdbcSchema for the DDL) or set createSchema=true;"
                                              + " tables of an earlier version lack finished_at: add it as"
-                                             + " TIMESTAMP WITH TIME ZONE, set to updated_at for COMPLETED and FAILED runs",
+                                             + " TIMESTAMP WITH TIME ZONE, set to updated_at for COMPLETED and FAILED runs;"
+                                             + " and parent_execution_id: add it as VARCHAR(200), left null",
                         e);
             }
         }
@@ -288,8 +303,8 @@ public class JdbcFlowSnapshotRepository extends ServiceSupport implements FlowSn
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + schema.runs
                                                        + " (execution_id, flow_id, route_id, status, version, format_version, created_at,"
                                                        + " updated_at, waiting_for, wake_at, lease_owner, lease_expires_at, finished_at,"
-                                                       + " snapshot_version, snapshot_bytes, delta_count, delta_bytes, snapshot)"
-                                                       + " VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, 0, 0, ?)")) {
+                                                       + " snapshot_version, snapshot_bytes, delta_count, delta_bytes, snapshot, parent_execution_id)"
+                                                       + " VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, 0, 0, ?, ?)")) {
             ps.setString(1, s.executionId());
             ps.setString(2, s.flowId());
             text(ps, 3, s.routeId());
@@ -304,6 +319,7 @@ public class JdbcFlowSnapshotRepository extends ServiceSupport implements FlowSn
             instant(ps, 12, finishedAt(s.status(), s.updatedAt()));
             ps.setLong(13, bytes);
             ps.setString(14, json);
+            text(ps, 15, s.parentExecutionId());
             ps.executeUpdate();
         }
     }
@@ -313,7 +329,7 @@ public class JdbcFlowSnapshotRepository extends ServiceSupport implements FlowSn
                                                        + " SET flow_id = ?, route_id = ?, status = ?, version = ?, format_version = ?,"
                                                        + " created_at = ?, updated_at = ?, waiting_for = ?, wake_at = ?, lease_owner = ?,"
                                                        + " lease_expires_at = ?, finished_at = ?, snapshot_version = ?, snapshot_bytes = ?, delta_count = 0,"
-                                                       + " delta_bytes = 0, snapshot = ?"
+                                                       + " delta_bytes = 0, snapshot = ?, parent_execution_id = ?"
                                                        + " WHERE execution_id = ? AND version = ? AND format_version <= ?")) {
             ps.setString(1, s.flowId());
             text(ps, 2, s.routeId());
@@ -330,9 +346,10 @@ public class JdbcFlowSnapshotRepository extends ServiceSupport implements FlowSn
             ps.setLong(13, expected + 1);
             ps.setLong(14, bytes);
             ps.setString(15, json);
-            ps.setString(16, s.executionId());
-            ps.setLong(17, expected);
-            ps.setInt(18, FlowSnapshot.FORMAT_VERSION);
+            text(ps, 16, s.parentExecutionId());
+            ps.setString(17, s.executionId());
+            ps.setLong(18, expected);
+            ps.setInt(19, FlowSnapshot.FORMAT_VERSION);
             return ps.executeUpdate();
         }
     }
@@ -649,14 +666,29 @@ public class JdbcFlowSnapshotRepository extends ServiceSupport implements FlowSn
         }
     }
 
-    /** Parameters: lower bound (as in {@link #findBeforeSql}: H2's index holds a null per unfinished run), cut-off. */
+    /**
+     * Parameters: lower bound (as in {@link #findBeforeSql}: H2's index holds a null per unfinished run), cut-off. A run
+     * whose deltas are still there is left to the next pass: its parent finished between the two statements (the
+     * deltas statement saw the run held, this one does not), and removing the row would orphan them.
+     */
     String purgeRunsSql() {
-        return "DELETE FROM " + schema.runs + FINISHED_BETWEEN;
+        return "DELETE FROM " + schema.runs + " r" + FINISHED_BETWEEN + notHeld("r")
+               + " AND NOT EXISTS (SELECT 1 FROM " + schema.deltas + " d WHERE d.execution_id = r.execution_id)";
     }
 
     String purgeDeltasSql() {
-        return "DELETE FROM " + schema.deltas + " WHERE execution_id IN (SELECT execution_id FROM " + schema.runs
-               + FINISHED_BETWEEN + ")";
+        return "DELETE FROM " + schema.deltas + " WHERE execution_id IN (SELECT r.execution_id FROM " + schema.runs
+               + " r" + FINISHED_BETWEEN + notHeld("r") + ")";
+    }
+
+    /**
+     * Leaves out a finished inner run whose parent is stored and not finished: the parent re-enters the step that
+     * called it (after a resume or a crash) and must find it, or the inner flow's steps would run again. The parent is
+     * found by its primary key. Rows written before the column existed have no parent here and purge as before.
+     */
+    private String notHeld(String run) {
+        return " AND NOT EXISTS (SELECT 1 FROM " + schema.runs + " p WHERE p.execution_id = " + run
+               + ".parent_execution_id AND p.status NOT IN ('COMPLETED', 'FAILED'))";
     }
 
     @Override
@@ -682,8 +714,8 @@ public class JdbcFlowSnapshotRepository extends ServiceSupport implements FlowSn
                 }
                 int removed = 0;
                 for (int i = 0; i < ids.size(); i++) {
-                    try (PreparedStatement ps = c.prepareStatement(
-                            "DELETE FROM " + schema.runs + " WHERE execution_id = ? AND version = ?")) {
+                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + schema.runs
+                                                                   + " r WHERE execution_id = ? AND version = ?" + notHeld("r"))) {
                         ps.setString(1, ids.get(i));
                         ps.setLong(2, versions.get(i));
                         if (ps.executeUpdate() == 1) {

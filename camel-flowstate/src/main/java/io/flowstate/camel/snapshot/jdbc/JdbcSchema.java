@@ -20,7 +20,10 @@ import java.util.regex.Pattern;
  *   finished_at TIMESTAMP WITH TIME ZONE, -- updated_at while COMPLETED or FAILED, else null: what purges look at
  *   snapshot_version BIGINT NOT NULL,    -- the version the snapshot column holds; deltas above it follow
  *   snapshot_bytes BIGINT NOT NULL, delta_count INT NOT NULL, delta_bytes BIGINT NOT NULL,
- *   snapshot TEXT NOT NULL);             -- the JSON document (FlowSnapshotCodec)
+ *   snapshot TEXT NOT NULL,              -- the JSON document (FlowSnapshotCodec)
+ *   parent_execution_id VARCHAR(200));   -- an inner run's parent (written by full saves): purges keep an inner
+ *                                        -- run while its parent is stored and not finished
+ * ALTER TABLE flowstate_runs ADD COLUMN IF NOT EXISTS parent_execution_id VARCHAR(200);
  * CREATE INDEX IF NOT EXISTS flowstate_runs_flow ON flowstate_runs (flow_id, created_at, execution_id);
  * CREATE INDEX IF NOT EXISTS flowstate_runs_created ON flowstate_runs (created_at, execution_id);
  * CREATE INDEX IF NOT EXISTS flowstate_runs_lease ON flowstate_runs (lease_expires_at) WHERE status = 'RUNNING';
@@ -33,6 +36,10 @@ import java.util.regex.Pattern;
  *   value_namespace VARCHAR(200) NOT NULL, value_key VARCHAR(200) NOT NULL, value_json TEXT NOT NULL,
  *   version BIGINT NOT NULL, PRIMARY KEY (value_namespace, value_key));
  * </pre>
+ * The ALTER TABLE adds the parent column to a table created by an earlier version: run at start with
+ * {@code createSchema} when the column is missing (see {@link #addParentColumn}). The rows already there have no parent
+ * in it (their snapshots still name it), so retention treats them as before.
+ * <p>
  * On H2 the snapshot column is a CLOB, the other JSON columns CHARACTER VARYING (see {@link JdbcDialect#H2}), and the
  * last three indexes are plain ones on the same columns.
  * <p>
@@ -72,7 +79,8 @@ final class JdbcSchema {
                 + " waiting_for VARCHAR(200), wake_at TIMESTAMP WITH TIME ZONE,"
                 + " lease_owner VARCHAR(200), lease_expires_at TIMESTAMP WITH TIME ZONE, finished_at TIMESTAMP WITH TIME ZONE,"
                 + " snapshot_version BIGINT NOT NULL, snapshot_bytes BIGINT NOT NULL, delta_count INT NOT NULL,"
-                + " delta_bytes BIGINT NOT NULL, snapshot " + dialect.snapshotType() + " NOT NULL)");
+                + " delta_bytes BIGINT NOT NULL, snapshot " + dialect.snapshotType() + " NOT NULL,"
+                + " parent_execution_id VARCHAR(200))");
         ddl.add(index("flow", "(flow_id, created_at, execution_id)"));
         ddl.add(index("created", "(created_at, execution_id)"));
         if (dialect.partialIndexes()) {
@@ -93,9 +101,22 @@ final class JdbcSchema {
         return ddl;
     }
 
+    /** Fails while the runs table lacks the parent column: a table created by an earlier version. */
+    String parentColumnProbe() {
+        return "SELECT parent_execution_id FROM " + runs + " WHERE 1 = 0";
+    }
+
+    /**
+     * Adds the parent column; only after {@link #parentColumnProbe} failed, since PostgreSQL locks the table exclusively
+     * for this statement even when the column exists (queueing every other node's reads behind it).
+     */
+    String addParentColumn() {
+        return "ALTER TABLE " + runs + " ADD COLUMN IF NOT EXISTS parent_execution_id VARCHAR(200)";
+    }
+
     /** Statements that succeed only when every table exists. */
     List<String> probes() {
-        return List.of("SELECT execution_id, finished_at FROM " + runs + " WHERE 1 = 0",
+        return List.of("SELECT execution_id, finished_at, parent_execution_id FROM " + runs + " WHERE 1 = 0",
                 "SELECT execution_id FROM " + deltas + " WHERE 1 = 0",
                 "SELECT value_key FROM " + values + " WHERE 1 = 0");
     }

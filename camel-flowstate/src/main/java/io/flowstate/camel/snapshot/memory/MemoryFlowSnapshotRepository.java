@@ -129,14 +129,25 @@ public class MemoryFlowSnapshotRepository extends ServiceSupport implements Flow
         return removeIfUnchanged(finished.subList(maxFinishedRuns, finished.size()));
     }
 
+    /** Removes each run still at the version found, unless its parent holds it (see {@link #heldByParent}). */
     private int removeIfUnchanged(List<FlowSnapshotSummary> candidates) {
         int removed = 0;
         for (FlowSnapshotSummary s : candidates) {
-            if (runs.computeIfPresent(s.executionId(), (k, v) -> v.version() == s.version() ? null : v) == null) {
+            if (runs.computeIfPresent(s.executionId(),
+                    (k, v) -> v.version() == s.version() && !heldByParent(v) ? null : v) == null) {
                 removed++;
             }
         }
         return removed;
+    }
+
+    /**
+     * Whether a run's parent is stored and not finished: the parent re-enters the step that called this inner run
+     * (after a resume or a crash) and must find it, or the inner flow's steps would run again.
+     */
+    private boolean heldByParent(FlowSnapshot run) {
+        FlowSnapshot parent = run.parentExecutionId() == null ? null : runs.get(run.parentExecutionId());
+        return parent != null && !parent.status().isFinished();
     }
 
     private List<FlowSnapshotSummary> summaries(

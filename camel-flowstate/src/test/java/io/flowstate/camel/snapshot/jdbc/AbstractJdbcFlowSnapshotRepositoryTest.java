@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,6 +14,7 @@ import javax.sql.DataSource;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.flowstate.camel.execution.FlowStatus;
 import io.flowstate.camel.snapshot.AbstractFlowSnapshotRepositoryTest;
 import io.flowstate.camel.snapshot.FlowSnapshotFormatException;
 import io.flowstate.camel.snapshot.FlowSnapshotQuery;
@@ -171,6 +173,44 @@ abstract class AbstractJdbcFlowSnapshotRepositoryTest extends AbstractFlowSnapsh
 
             assertThatThrownBy(old::start).hasMessageContaining("old_runs").hasMessageContaining("lack a column")
                     .hasMessageContaining("add it as TIMESTAMP WITH TIME ZONE");
+        }
+
+        @Test
+        void tablesOfAnEarlierVersionGetTheParentColumnAtStartAndTheirOwnRowsPurgeAsBefore() throws Exception {
+            String prefix = tablePrefix + "prev_";
+            JdbcFlowSnapshotRepository earlier = repositoryOn(dataSource());
+            earlier.setTablePrefix(prefix);
+            earlier.start();
+            earlier.save(run("parent-1").status(FlowStatus.SUSPENDED).waitingFor("approval").build(), 0);
+            earlier.save(run("inner-old", "payment").parentExecutionId("parent-1").status(FlowStatus.COMPLETED)
+                    .updatedAt(T0).build(), 0);
+            earlier.stop();
+            try (Connection c = dataSource().getConnection(); Statement st = c.createStatement()) {
+                // as an earlier version created the table and wrote its rows
+                st.execute("ALTER TABLE " + prefix + "runs DROP COLUMN parent_execution_id");
+            }
+
+            JdbcFlowSnapshotRepository unchanged = repositoryOn(dataSource());
+            unchanged.setTablePrefix(prefix);
+            unchanged.setCreateSchema(false);
+            assertThatThrownBy(unchanged::start).hasMessageContaining(prefix + "runs")
+                    .hasMessageContaining("parent_execution_id: add it as VARCHAR(200)");
+
+            JdbcFlowSnapshotRepository upgraded = repositoryOn(dataSource());
+            upgraded.setTablePrefix(prefix);
+            upgraded.start();
+            try {
+                upgraded.save(run("inner-new", "payment").parentExecutionId("parent-1").status(FlowStatus.COMPLETED)
+                        .updatedAt(T0).build(), 0);
+
+                // the old row has no parent in its columns: purged as before; the new one is held by its parent
+                assertThat(upgraded.purgeFinished(T0.plus(Duration.ofDays(30)))).isEqualTo(1);
+                assertThat(upgraded.load("inner-old")).isEmpty();
+                assertThat(upgraded.load("inner-new")).isPresent();
+                assertThat(upgraded.load("parent-1")).isPresent();
+            } finally {
+                upgraded.stop();
+            }
         }
 
         @Test
