@@ -80,12 +80,14 @@ public class FlowStateComponent extends DefaultComponent {
 
     @Metadata(defaultValue = "P7D", javaType = "java.time.Duration",
               description = "COMPLETED and FAILED runs last updated longer ago than this are removed from the"
-                            + " repository. ISO-8601 duration.")
+                            + " repository, except an inner run whose parent run is still stored and not finished."
+                            + " ISO-8601 duration.")
     private Duration retention = Duration.ofDays(7);
 
     @Metadata(defaultValue = "0",
-              description = "At most this many COMPLETED and FAILED runs are kept (the most recent); 0 keeps all those"
-                            + " within the retention.")
+              description = "At most this many COMPLETED and FAILED runs are kept (the most recent), plus older inner"
+                            + " runs whose parent run is still stored and not finished; 0 keeps all those within the"
+                            + " retention.")
     private int maxFinishedRuns;
 
     @Metadata(label = "advanced",
