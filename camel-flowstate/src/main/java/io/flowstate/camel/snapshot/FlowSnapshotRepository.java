@@ -17,8 +17,18 @@ import org.apache.camel.Service;
  * {@code io.flowstate.camel.support.Identifiers}); implementations validate them again before they touch a path or
  * SQL.
  * <p>
- * Versions: a run or value written once has version 1; every save, delta or put adds one. The version a caller
- * presents is the one it last read ({@code 0}: must not exist yet).
+ * Versions: a run written once has version 1; every save or delta adds one. A value's first version is the
+ * repository's choice (the built-in ones draw it at random, see {@link ValueVersions}), every put adds one. The version
+ * a caller presents is the one it last read or was returned ({@code 0}: must not exist yet); callers of the value
+ * operations never assume a number.
+ * <p>
+ * A value's versions never repeat across its deletion: once a key is deleted ({@link #deleteValue},
+ * {@link #deleteValues}) and created again, no version it had before is valid again, so a compare-and-set read before
+ * the delete is refused (otherwise an append stalled across a delete and three new appends would store deleted items
+ * and lose the new ones). The built-in repositories keep no tombstones for this: a key created again starts at a
+ * random version in [2<sup>32</sup>, 2<sup>62</sup>), so a stale version matches again with a probability below
+ * 10<sup>-9</sup> even after a billion writes to the new key (see {@link ValueVersions}); versions of values stored
+ * before this rule (from 1) keep counting up and can never match a re-created key.
  */
 public interface FlowSnapshotRepository extends Service {
 
@@ -129,7 +139,9 @@ public interface FlowSnapshotRepository extends Service {
      * Writes one value if the stored version is still {@code expectedVersion}.
      *
      * @param  expectedVersion               the version last read, {@code 0} when the key must not exist yet
-     * @return                               the new version ({@code expectedVersion + 1})
+     * @return                               the new version: {@code expectedVersion + 1}, or for a new key a first
+     *                                       version that is none of the versions the key had before a delete (not
+     *                                       necessarily 1): what the next write or delete must present
      * @throws FlowSnapshotConflictException when the stored version differs (nothing is changed)
      */
     long putValue(String namespace, String key, JsonNode value, long expectedVersion);

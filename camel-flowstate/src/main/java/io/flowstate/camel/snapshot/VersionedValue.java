@@ -7,7 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * compare-and-set must present to replace or delete it.
  *
  * @param value   the stored JSON value, never null (a JSON null is {@code NullNode}); callers must not mutate it
- * @param version the stored version, 1 for a value written once
+ * @param version the stored version, to present on the next write or delete; a value's first version is not 1 (see
+ *                {@link ValueVersions})
  */
 public record VersionedValue(JsonNode value, long version) {
 }

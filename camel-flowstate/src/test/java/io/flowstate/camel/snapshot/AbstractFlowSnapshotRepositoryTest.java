@@ -165,6 +165,13 @@ public abstract class AbstractFlowSnapshotRepositoryTest {
         throw new AssertionError("no increment succeeded in 10000 attempts");
     }
 
+    /** The list stored under {@code namespace/key} with {@code item} added: what an append writes. */
+    protected static JsonNode appended(FlowSnapshotRepository repo, String namespace, String key, String item) {
+        ArrayNode list = repo.getValue(namespace, key).map(v -> ((ArrayNode) v.value()).deepCopy())
+                .orElseGet(JSON::arrayNode);
+        return list.add(item);
+    }
+
     // ---------------------------------------------------------------- capabilities
 
     @Nested
@@ -940,11 +947,17 @@ public abstract class AbstractFlowSnapshotRepositoryTest {
     class PersistentValues {
 
         @Test
-        void putThenGetReturnsTheValueAtVersionOne() {
-            assertThat(repository.putValue("orders", "watermark", JSON.textNode("2026-01-01"), 0)).isEqualTo(1);
+        void putReturnsTheVersionGetShowsAndTheNextWriteMustPresent() {
+            long first = repository.putValue("orders", "watermark", JSON.textNode("2026-01-01"), 0);
 
+            assertThat(first).isPositive();
             assertThat(repository.getValue("orders", "watermark"))
-                    .contains(new VersionedValue(JSON.textNode("2026-01-01"), 1));
+                    .contains(new VersionedValue(JSON.textNode("2026-01-01"), first));
+            assertThat(repository.putValue("orders", "watermark", JSON.textNode("2026-01-02"), first)).isEqualTo(first + 1);
+            assertThatThrownBy(() -> repository.putValue("orders", "watermark", JSON.textNode("2026-01-03"), first))
+                    .isInstanceOf(FlowSnapshotConflictException.class);
+            assertThat(repository.getValue("orders", "watermark"))
+                    .contains(new VersionedValue(JSON.textNode("2026-01-02"), first + 1));
         }
 
         @Test
@@ -968,24 +981,24 @@ public abstract class AbstractFlowSnapshotRepositoryTest {
 
         @Test
         void putAsNewOfAPresentKeyConflictsAndChangesNothing() {
-            repository.putValue("orders", "k", JSON.numberNode(1), 0);
+            long v = repository.putValue("orders", "k", JSON.numberNode(1), 0);
 
             assertThatThrownBy(() -> repository.putValue("orders", "k", JSON.numberNode(2), 0))
                     .isInstanceOf(FlowSnapshotConflictException.class)
                     .hasMessageContaining("orders/k");
 
-            assertThat(repository.getValue("orders", "k")).contains(new VersionedValue(JSON.numberNode(1), 1));
+            assertThat(repository.getValue("orders", "k")).contains(new VersionedValue(JSON.numberNode(1), v));
         }
 
         @Test
         void stalePutConflictsAndChangesNothing() {
-            repository.putValue("orders", "k", JSON.numberNode(1), 0);
-            repository.putValue("orders", "k", JSON.numberNode(2), 1);
+            long v1 = repository.putValue("orders", "k", JSON.numberNode(1), 0);
+            long v2 = repository.putValue("orders", "k", JSON.numberNode(2), v1);
 
-            assertThatThrownBy(() -> repository.putValue("orders", "k", JSON.numberNode(3), 1))
+            assertThatThrownBy(() -> repository.putValue("orders", "k", JSON.numberNode(3), v1))
                     .isInstanceOf(FlowSnapshotConflictException.class);
 
-            assertThat(repository.getValue("orders", "k")).contains(new VersionedValue(JSON.numberNode(2), 2));
+            assertThat(repository.getValue("orders", "k")).contains(new VersionedValue(JSON.numberNode(2), v2));
         }
 
         @Test
@@ -997,20 +1010,21 @@ public abstract class AbstractFlowSnapshotRepositoryTest {
 
         @Test
         void deleteWithTheStoredVersionRemovesTheValue() {
-            repository.putValue("orders", "k", JSON.numberNode(1), 0);
+            long v = repository.putValue("orders", "k", JSON.numberNode(1), 0);
 
-            repository.deleteValue("orders", "k", 1);
+            repository.deleteValue("orders", "k", v);
 
             assertThat(repository.getValue("orders", "k")).isEmpty();
-            assertThat(repository.putValue("orders", "k", JSON.numberNode(5), 0)).isEqualTo(1);
+            long again = repository.putValue("orders", "k", JSON.numberNode(5), 0);
+            assertThat(repository.getValue("orders", "k")).contains(new VersionedValue(JSON.numberNode(5), again));
         }
 
         @Test
         void staleDeleteConflictsAndKeepsTheValue() {
-            repository.putValue("orders", "k", JSON.numberNode(1), 0);
-            repository.putValue("orders", "k", JSON.numberNode(2), 1);
+            long v1 = repository.putValue("orders", "k", JSON.numberNode(1), 0);
+            repository.putValue("orders", "k", JSON.numberNode(2), v1);
 
-            assertThatThrownBy(() -> repository.deleteValue("orders", "k", 1))
+            assertThatThrownBy(() -> repository.deleteValue("orders", "k", v1))
                     .isInstanceOf(FlowSnapshotConflictException.class);
 
             assertThat(repository.getValue("orders", "k")).isPresent();
@@ -1022,15 +1036,97 @@ public abstract class AbstractFlowSnapshotRepositoryTest {
                     .isInstanceOf(FlowSnapshotConflictException.class);
         }
 
+        /**
+         * The lost update a version restarting at 1 allowed (ABA): node A reads {@code items} at the version of
+         * [a,b,c] and stalls in its append; node B deletes the key and appends x, y, z, which brings a key restarting
+         * at 1 back to that same version; A's write then succeeded, losing x, y, z and bringing deleted items back.
+         */
+        @Test
+        void aStaleVersionFromBeforeADeleteIsRefusedAfterTheKeyIsCreatedAgain() throws Exception {
+            FlowSnapshotRepository second = createSecondRepositoryOnSameStore();
+            FlowSnapshotRepository nodeB = second == null ? repository : second;
+            if (second != null) {
+                second.start();
+            }
+            try {
+                long v = 0;
+                for (String item : List.of("a", "b", "c")) {
+                    v = repository.putValue("orders", "items", appended(repository, "orders", "items", item), v);
+                }
+                VersionedValue readByA = repository.getValue("orders", "items").orElseThrow();
+                JsonNode writtenByA = ((ArrayNode) readByA.value()).deepCopy().add("d");
+
+                nodeB.deleteValue("orders", "items", nodeB.getValue("orders", "items").orElseThrow().version());
+                long w = 0;
+                for (String item : List.of("x", "y", "z")) {
+                    w = nodeB.putValue("orders", "items", appended(nodeB, "orders", "items", item), w);
+                }
+
+                assertThatThrownBy(() -> repository.putValue("orders", "items", writtenByA, readByA.version()))
+                        .isInstanceOf(FlowSnapshotConflictException.class);
+                assertThatThrownBy(() -> repository.deleteValue("orders", "items", readByA.version()))
+                        .isInstanceOf(FlowSnapshotConflictException.class);
+                JsonNode xyz = JSON.arrayNode().add("x").add("y").add("z");
+                assertThat(repository.getValue("orders", "items")).contains(new VersionedValue(xyz, w));
+                assertThat(nodeB.getValue("orders", "items")).contains(new VersionedValue(xyz, w));
+            } finally {
+                if (second != null) {
+                    second.stop();
+                }
+            }
+        }
+
+        @Test
+        void aStaleVersionFromBeforeAClearIsRefusedAfterTheKeyIsCreatedAgain() throws Exception {
+            FlowSnapshotRepository second = createSecondRepositoryOnSameStore();
+            FlowSnapshotRepository nodeB = second == null ? repository : second;
+            if (second != null) {
+                second.start();
+            }
+            try {
+                long v = repository.putValue("counters", "total", JSON.numberNode(1), 0);
+                v = repository.putValue("counters", "total", JSON.numberNode(2), v);
+                long stale = v;
+
+                assertThat(nodeB.deleteValues("counters")).isEqualTo(1); // a counter reset with flowstate:clear
+                long w = nodeB.putValue("counters", "total", JSON.numberNode(1), 0);
+                w = nodeB.putValue("counters", "total", JSON.numberNode(2), w);
+
+                assertThatThrownBy(() -> repository.putValue("counters", "total", JSON.numberNode(3), stale))
+                        .isInstanceOf(FlowSnapshotConflictException.class);
+                assertThat(repository.getValue("counters", "total")).contains(new VersionedValue(JSON.numberNode(2), w));
+            } finally {
+                if (second != null) {
+                    second.stop();
+                }
+            }
+        }
+
+        @Test
+        void aKeyCreatedAgainNeverShowsAVersionItHadBefore() {
+            Set<Long> earlier = new HashSet<>();
+            for (int life = 0; life < 5; life++) {
+                long v = 0;
+                Set<Long> thisLife = new HashSet<>();
+                for (int write = 0; write < 3; write++) {
+                    v = repository.putValue("orders", "k", JSON.numberNode(write), v);
+                    thisLife.add(v);
+                }
+                assertThat(thisLife).as("versions of life %d", life).noneMatch(earlier::contains);
+                earlier.addAll(thisLife);
+                repository.deleteValue("orders", "k", v);
+            }
+        }
+
         @Test
         void getValuesReturnsOnlyThatNamespace() {
-            repository.putValue("orders", "a", JSON.numberNode(1), 0);
-            repository.putValue("orders", "b", JSON.numberNode(2), 0);
-            repository.putValue("orders", "b", JSON.numberNode(3), 1);
+            long a = repository.putValue("orders", "a", JSON.numberNode(1), 0);
+            long b = repository.putValue("orders", "b", JSON.numberNode(2), 0);
+            b = repository.putValue("orders", "b", JSON.numberNode(3), b);
             repository.putValue("invoices", "a", JSON.numberNode(9), 0);
 
             assertThat(repository.getValues("orders")).isEqualTo(
-                    Map.of("a", new VersionedValue(JSON.numberNode(1), 1), "b", new VersionedValue(JSON.numberNode(3), 2)));
+                    Map.of("a", new VersionedValue(JSON.numberNode(1), a), "b", new VersionedValue(JSON.numberNode(3), b)));
             assertThat(repository.getValues("empty-namespace")).isEmpty();
         }
 
@@ -1078,6 +1174,7 @@ public abstract class AbstractFlowSnapshotRepositoryTest {
         void concurrentCompareAndSetIncrementsGiveAnExactTotal() throws Exception {
             int threads = 4;
             int increments = 50;
+            long first = repository.putValue("counters", "total", JSON.numberNode(0), 0);
 
             race(threads, () -> {
                 for (int i = 0; i < increments; i++) {
@@ -1088,7 +1185,7 @@ public abstract class AbstractFlowSnapshotRepositoryTest {
 
             VersionedValue v = repository.getValue("counters", "total").orElseThrow();
             assertThat(v.value().intValue()).isEqualTo(threads * increments);
-            assertThat(v.version()).isEqualTo(threads * increments);
+            assertThat(v.version()).isEqualTo(first + threads * increments);
         }
 
         @Test

@@ -20,6 +20,7 @@ import io.flowstate.camel.FlowStateException;
 import io.flowstate.camel.snapshot.FlowSnapshotCodec;
 import io.flowstate.camel.snapshot.FlowSnapshotFormatException;
 import io.flowstate.camel.snapshot.RepositoryChecks;
+import io.flowstate.camel.snapshot.ValueVersions;
 import io.flowstate.camel.snapshot.VersionedValue;
 import io.flowstate.camel.support.Identifiers;
 import org.slf4j.Logger;
@@ -27,8 +28,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Persistent values as files: {@code <namespace>/<key>.json} under the values directory (a path key
- * {@code team/crm/config} becomes sub-folders), each holding {@code {"version": n, "value": ...}}. A write is a
- * compare-and-set under a per-key lock followed by a durable replace; reads take no lock (a replace is atomic).
+ * {@code team/crm/config} becomes sub-folders), each holding {@code {"version": n, "value": ...}} (n as given by
+ * {@link ValueVersions}). A write is a compare-and-set under a per-key lock followed by a durable replace; reads take
+ * no lock (a replace is atomic).
  */
 final class FileValueStore {
 
@@ -80,8 +82,9 @@ final class FileValueStore {
 
     long put(String namespace, String key, JsonNode value, long expectedVersion) {
         Path file = file(namespace, key);
+        long next = ValueVersions.next(expectedVersion); // a key created again does not restart at 1 (ABA)
         ObjectNode doc = JsonNodeFactory.instance.objectNode();
-        doc.put("version", expectedVersion + 1);
+        doc.put("version", next);
         doc.set("value", value == null ? NullNode.instance : value);
         byte[] data = codec.encodeValue("persistent value " + namespace + "/" + key, doc);
         ReentrantLock lock = lockOf(namespace, key);
@@ -93,7 +96,7 @@ final class FileValueStore {
             }
             DurableFiles.createDirectories(file.getParent());
             DurableFiles.replace(file, data);
-            return expectedVersion + 1;
+            return next;
         } catch (IOException e) {
             throw new FlowStateException("Could not store persistent value " + namespace + "/" + key + " in " + file
                                          + ": " + e.getMessage() + ". The value was not changed", e);

@@ -16,11 +16,13 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import io.flowstate.camel.FlowStateException;
 import io.flowstate.camel.snapshot.FlowSnapshotCodec;
 import io.flowstate.camel.snapshot.RepositoryChecks;
+import io.flowstate.camel.snapshot.ValueVersions;
 import io.flowstate.camel.snapshot.VersionedValue;
 
 /**
- * Persistent values in their own table: an INSERT for a new key (duplicate key = conflict), a versioned UPDATE or
- * DELETE otherwise (zero rows = conflict). Atomic across nodes sharing the database.
+ * Persistent values in their own table: an INSERT for a new key (duplicate key = conflict) at a random first version
+ * (see {@link ValueVersions}), a versioned UPDATE or DELETE otherwise (zero rows = conflict). Atomic across nodes
+ * sharing the database.
  */
 final class JdbcValueStore {
 
@@ -66,12 +68,14 @@ final class JdbcValueStore {
     }
 
     private long put(Connection c, String namespace, String key, String json, long expectedVersion) throws SQLException {
+        long next = ValueVersions.next(expectedVersion); // a key created again does not restart at 1 (ABA)
         if (expectedVersion == 0) {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + schema.values
-                                                           + " (value_namespace, value_key, value_json, version) VALUES (?, ?, ?, 1)")) {
+                                                           + " (value_namespace, value_key, value_json, version) VALUES (?, ?, ?, ?)")) {
                 ps.setString(1, namespace);
                 ps.setString(2, key);
                 ps.setString(3, json);
+                ps.setLong(4, next);
                 ps.executeUpdate();
             }
         } else {
@@ -87,7 +91,7 @@ final class JdbcValueStore {
                 }
             }
         }
-        return expectedVersion + 1;
+        return next;
     }
 
     void delete(String namespace, String key, long expectedVersion) {

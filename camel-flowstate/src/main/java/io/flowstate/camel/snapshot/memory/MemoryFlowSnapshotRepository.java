@@ -22,6 +22,7 @@ import io.flowstate.camel.snapshot.FlowSnapshotQuery;
 import io.flowstate.camel.snapshot.FlowSnapshotRepository;
 import io.flowstate.camel.snapshot.FlowSnapshotSummary;
 import io.flowstate.camel.snapshot.RepositoryChecks;
+import io.flowstate.camel.snapshot.ValueVersions;
 import io.flowstate.camel.snapshot.VersionedValue;
 import org.apache.camel.api.management.ManagedResource;
 import org.apache.camel.spi.Configurer;
@@ -180,14 +181,15 @@ public class MemoryFlowSnapshotRepository extends ServiceSupport implements Flow
         RepositoryChecks.valueKey(key);
         RepositoryChecks.expectedVersion(expectedVersion);
         JsonNode copy = value == null ? NullNode.instance : value.deepCopy();
+        long next = ValueVersions.next(expectedVersion); // a key created again does not restart at 1 (ABA)
         values.computeIfAbsent(namespace, n -> new ConcurrentHashMap<>()).compute(key, (k, stored) -> {
             long storedVersion = stored == null ? 0 : stored.version();
             if (storedVersion != expectedVersion) {
                 throw RepositoryChecks.valueConflict(namespace, key, expectedVersion, stored == null ? null : storedVersion);
             }
-            return new VersionedValue(copy, expectedVersion + 1);
+            return new VersionedValue(copy, next);
         });
-        return expectedVersion + 1;
+        return next;
     }
 
     @Override

@@ -24,6 +24,8 @@ import io.flowstate.camel.snapshot.FlowSnapshotQuery;
 import io.flowstate.camel.snapshot.FlowSnapshotRepository;
 import io.flowstate.camel.snapshot.FlowSnapshotSummary;
 import io.flowstate.camel.snapshot.FlowSnapshotTooLargeException;
+import io.flowstate.camel.snapshot.ValueVersions;
+import io.flowstate.camel.snapshot.VersionedValue;
 import io.flowstate.camel.FlowStateException;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Nested;
@@ -392,6 +394,42 @@ class FileFlowSnapshotRepositoryTest extends AbstractFlowSnapshotRepositoryTest 
             try (Stream<Path> runs = Files.walk(dataDir.resolve("runs"))) {
                 assertThat(runs.filter(Files::isRegularFile)).isEmpty();
             }
+        }
+
+        @Test
+        void aStaleValueVersionFromBeforeARestartAndADeleteIsRefused() throws Exception {
+            long v = repository.putValue("orders", "items", JSON.arrayNode().add("a"), 0);
+            long stale = repository.putValue("orders", "items", JSON.arrayNode().add("a").add("b"), v);
+            restart();
+            repository.deleteValue("orders", "items", stale);
+            long w = repository.putValue("orders", "items", JSON.arrayNode().add("x"), 0);
+            w = repository.putValue("orders", "items", JSON.arrayNode().add("x").add("y"), w);
+            restart();
+
+            assertThatThrownBy(() -> repository.putValue("orders", "items", JSON.arrayNode().add("a").add("b").add("c"), stale))
+                    .isInstanceOf(FlowSnapshotConflictException.class);
+            assertThat(repository.getValue("orders", "items"))
+                    .contains(new VersionedValue(JSON.arrayNode().add("x").add("y"), w));
+        }
+
+        @Test
+        void aValueFileWrittenFromVersionOneKeepsCountingAndIsCreatedAgainAboveItsVersions() throws Exception {
+            Path file = dataDir.resolve("values/orders/total.json");
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, "{\"version\":3,\"value\":7}"); // as stored before first versions were random
+
+            assertThat(repository.getValue("orders", "total")).contains(new VersionedValue(JSON.numberNode(7), 3));
+            assertThat(repository.putValue("orders", "total", JSON.numberNode(8), 3)).isEqualTo(4);
+            repository.deleteValue("orders", "total", 4);
+            long again = repository.putValue("orders", "total", JSON.numberNode(1), 0);
+
+            assertThat(again).isGreaterThanOrEqualTo(ValueVersions.FIRST_MIN);
+            for (long stale = 1; stale <= 4; stale++) {
+                long version = stale;
+                assertThatThrownBy(() -> repository.putValue("orders", "total", JSON.numberNode(9), version))
+                        .isInstanceOf(FlowSnapshotConflictException.class);
+            }
+            assertThat(repository.getValue("orders", "total")).contains(new VersionedValue(JSON.numberNode(1), again));
         }
 
         @Test

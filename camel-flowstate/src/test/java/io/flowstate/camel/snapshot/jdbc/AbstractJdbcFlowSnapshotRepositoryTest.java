@@ -16,10 +16,13 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.flowstate.camel.execution.FlowStatus;
 import io.flowstate.camel.snapshot.AbstractFlowSnapshotRepositoryTest;
+import io.flowstate.camel.snapshot.FlowSnapshotConflictException;
 import io.flowstate.camel.snapshot.FlowSnapshotFormatException;
 import io.flowstate.camel.snapshot.FlowSnapshotQuery;
 import io.flowstate.camel.snapshot.FlowSnapshotRepository;
 import io.flowstate.camel.snapshot.FlowSnapshotTooLargeException;
+import io.flowstate.camel.snapshot.ValueVersions;
+import io.flowstate.camel.snapshot.VersionedValue;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -149,10 +152,10 @@ abstract class AbstractJdbcFlowSnapshotRepositoryTest extends AbstractFlowSnapsh
             onManual.save(run("manual").build(), 0);
             onManual.saveDelta("manual", delta().completedStep("a").build(), 1);
             onManual.putValue("orders", "kept", JSON.numberNode(1), 0);
-            onManual.putValue("orders", "updated", JSON.numberNode(1), 0);
-            onManual.putValue("orders", "updated", JSON.numberNode(2), 1);
-            onManual.putValue("orders", "deleted", JSON.numberNode(1), 0);
-            onManual.deleteValue("orders", "deleted", 1);
+            long updated = onManual.putValue("orders", "updated", JSON.numberNode(1), 0);
+            onManual.putValue("orders", "updated", JSON.numberNode(2), updated);
+            long deleted = onManual.putValue("orders", "deleted", JSON.numberNode(1), 0);
+            onManual.deleteValue("orders", "deleted", deleted);
             onManual.putValue("other", "cleared", JSON.numberNode(1), 0);
             onManual.deleteValues("other");
 
@@ -161,6 +164,28 @@ abstract class AbstractJdbcFlowSnapshotRepositoryTest extends AbstractFlowSnapsh
             assertThat(repository.getValues("orders")).containsOnlyKeys("kept", "updated");
             assertThat(repository.getValue("orders", "updated").orElseThrow().value().intValue()).isEqualTo(2);
             assertThat(repository.getValues("other")).isEmpty();
+        }
+
+        @Test
+        void aValueRowWrittenFromVersionOneKeepsCountingAndIsCreatedAgainAboveItsVersions() throws Exception {
+            try (Connection c = dataSource().getConnection(); Statement st = c.createStatement()) {
+                // as stored before first versions were random
+                st.execute("INSERT INTO " + tablePrefix + "key_values (value_namespace, value_key, value_json, version)"
+                           + " VALUES ('orders', 'total', '7', 3)");
+            }
+
+            assertThat(repository.getValue("orders", "total")).contains(new VersionedValue(JSON.numberNode(7), 3));
+            assertThat(repository.putValue("orders", "total", JSON.numberNode(8), 3)).isEqualTo(4);
+            repository.deleteValue("orders", "total", 4);
+            long again = repository.putValue("orders", "total", JSON.numberNode(1), 0);
+
+            assertThat(again).isGreaterThanOrEqualTo(ValueVersions.FIRST_MIN);
+            for (long stale = 1; stale <= 4; stale++) {
+                long version = stale;
+                assertThatThrownBy(() -> repository.putValue("orders", "total", JSON.numberNode(9), version))
+                        .isInstanceOf(FlowSnapshotConflictException.class);
+            }
+            assertThat(repository.getValue("orders", "total")).contains(new VersionedValue(JSON.numberNode(1), again));
         }
 
         @Test
@@ -216,7 +241,7 @@ abstract class AbstractJdbcFlowSnapshotRepositoryTest extends AbstractFlowSnapsh
         @Test
         void everyCallOfAStoppedRepositoryFailsAsNotStartedAndStoredRunsStay() throws Exception {
             repository.save(run("kept").build(), 0);
-            repository.putValue("orders", "watermark", JSON.numberNode(1), 0);
+            long watermark = repository.putValue("orders", "watermark", JSON.numberNode(1), 0);
             repository.stop();
 
             List<ThrowingCallable> calls = List.of(
@@ -241,7 +266,7 @@ abstract class AbstractJdbcFlowSnapshotRepositoryTest extends AbstractFlowSnapsh
 
             repository.start();
             assertThat(loaded("kept").version()).isEqualTo(1);
-            assertThat(repository.getValue("orders", "watermark")).get().extracting(v -> v.version()).isEqualTo(1L);
+            assertThat(repository.getValue("orders", "watermark")).get().extracting(v -> v.version()).isEqualTo(watermark);
         }
 
         @Test
