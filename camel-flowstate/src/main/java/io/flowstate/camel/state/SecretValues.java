@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.flowstate.camel.FlowStateException;
+import io.flowstate.camel.snapshot.FlowSnapshotCodec;
 
 /**
  * Values under the state keys named by the component option {@code secretKeys} never reach a repository in clear.
@@ -37,6 +38,8 @@ public final class SecretValues {
     private static final int IV_LENGTH = 12;
     private static final int TAG_BITS = 128;
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Writes a sealed value's JSON as repositories do, so its decimals open exact (a size limit applies elsewhere). */
+    private static final FlowSnapshotCodec TEXT = new FlowSnapshotCodec(Integer.MAX_VALUE);
 
     private final Set<String> keys;
     private final SecretKeySpec key;
@@ -100,7 +103,7 @@ public final class SecretValues {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv));
             cipher.updateAAD(stateKey.getBytes(StandardCharsets.UTF_8));
-            byte[] sealed = cipher.doFinal(value.toString().getBytes(StandardCharsets.UTF_8));
+            byte[] sealed = cipher.doFinal(TEXT.encodeValue("value of secret state key '" + stateKey + "'", value));
             byte[] out = ByteBuffer.allocate(iv.length + sealed.length).put(iv).put(sealed).array();
             return TextNode.valueOf(ENCRYPTED_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(out));
         } catch (GeneralSecurityException e) {

@@ -35,6 +35,18 @@ class SecretValuesTest {
     }
 
     @Test
+    void anEncryptedDecimalOpensExactWithItsScale() {
+        SecretValues secrets = SecretValues.of("limit", KEY);
+
+        for (String decimal : new String[] { "10.50", "5", "1.123456789012345678" }) {
+            JsonNode value = json.toJson("limit", new java.math.BigDecimal(decimal));
+            JsonNode opened = secrets.open("limit", secrets.seal("limit", value), json);
+            assertThat(opened.isBigDecimal()).as(decimal).isTrue();
+            assertThat(opened.decimalValue()).isEqualTo(new java.math.BigDecimal(decimal));
+        }
+    }
+
+    @Test
     void anotherKeyATamperedValueOrAValueMovedToAnotherStateKeyCannotBeOpened() {
         SecretValues secrets = SecretValues.of("password,pin", KEY);
         JsonNode sealed = secrets.seal("password", TextNode.valueOf("hunter2"));

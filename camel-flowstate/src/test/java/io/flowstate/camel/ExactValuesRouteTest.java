@@ -1,0 +1,198 @@
+package io.flowstate.camel;
+
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.util.Map;
+
+import io.flowstate.camel.snapshot.FlowSnapshotRepository;
+import io.flowstate.camel.snapshot.file.FileFlowSnapshotRepository;
+import io.flowstate.camel.snapshot.jdbc.JdbcFlowSnapshotRepository;
+import io.flowstate.camel.snapshot.memory.MemoryFlowSnapshotRepository;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Values come back from routes as they were put, whichever repository holds them: decimals exact with their scale
+ * (after a persistent write, a suspend and resume, a restore, a reused context, in typed state), doubles numerically
+ * equal.
+ */
+class ExactValuesRouteTest {
+
+    static final BigDecimal PRECISE = new BigDecimal("1.123456789012345678");
+
+    /** A typed state holding money. */
+    public record Invoice(String customer, BigDecimal total) {
+    }
+
+    enum Repository {
+        MEMORY, FILE, H2;
+
+        FlowSnapshotRepository create(Path dir) {
+            return switch (this) {
+                case MEMORY -> new MemoryFlowSnapshotRepository();
+                case FILE -> new FileFlowSnapshotRepository(dir.resolve("data").toString());
+                case H2 -> {
+                    JdbcDataSource dataSource = new JdbcDataSource();
+                    dataSource.setURL("jdbc:h2:file:" + dir.resolve("h2") + ";AUTO_SERVER=FALSE");
+                    dataSource.setUser("sa");
+                    yield new JdbcFlowSnapshotRepository(dataSource);
+                }
+            };
+        }
+    }
+
+    @TempDir
+    Path dir;
+
+    private CamelContext context;
+    private ProducerTemplate template;
+
+    private void start(Repository repository) throws Exception {
+        context = new DefaultCamelContext();
+        context.getComponent("flowstate", FlowStateComponent.class).setRepository(repository.create(dir));
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                // one flow, so one persistent namespace
+                from("direct:setPersistent").to("flowstate:start:amounts").to("flowstate:set:amount?scope=persistent");
+                from("direct:getPersistent").to("flowstate:start:amounts").to("flowstate:get:amount?scope=persistent");
+
+                from("direct:suspend").routeId("decimals")
+                        .to("flowstate:start")
+                        .to("flowstate:set:amount")
+                        .setHeader("before").simple("${body}") // set passes the body on
+                        .to("flowstate:get:amount")
+                        .setHeader("inMemory").simple("${body}")
+                        .to("flowstate:suspend:approval")
+                        .to("flowstate:get:amount");
+                from("direct:resume").to("flowstate:resume");
+                from("direct:restore").to("flowstate:restore").to("flowstate:get:amount");
+
+                from("direct:invoice")
+                        .to("flowstate:start?stateClass=" + Invoice.class.getName())
+                        .to("flowstate:set:total")
+                        .to("flowstate:snapshot");
+                from("direct:restoreInvoice")
+                        .to("flowstate:restore?stateClass=" + Invoice.class.getName())
+                        .to("flowstate:get:total");
+
+                from("direct:contextSet").to("flowstate:start:ledger").to("flowstate:set:amount");
+                from("direct:contextGet").to("flowstate:start:ledger").to("flowstate:get:amount");
+
+                from("direct:ratio")
+                        .to("flowstate:set:ratio")
+                        .setHeader("equal").language("flowstate", ".state.ratio == 0.1")
+                        .setHeader("greater").language("flowstate", ".state.ratio > 0.05")
+                        .to("flowstate:get:ratio");
+            }
+        });
+        context.start();
+        template = context.createProducerTemplate();
+    }
+
+    @AfterEach
+    void stop() {
+        if (context != null) {
+            context.stop();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Repository.class)
+    void aPersistentDecimalComesBackExactWithItsScale(Repository repository) throws Exception {
+        start(repository);
+
+        for (BigDecimal value : new BigDecimal[] { PRECISE, new BigDecimal("10.50"), new BigDecimal("5"),
+                new BigDecimal("1E+3"), new BigDecimal("-0.000125"),
+                new BigDecimal("123456789012345678901234567890.123456789") }) {
+            template.requestBody("direct:setPersistent", value);
+
+            assertThat(template.requestBody("direct:getPersistent", "x")).as("%s", value).isEqualTo(value);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Repository.class)
+    void aDecimalInARunComesBackExactAfterSuspendResumeAndRestore(Repository repository) throws Exception {
+        start(repository);
+
+        Exchange suspended = template.request("direct:suspend", e -> e.getMessage().setBody(new BigDecimal("10.50")));
+        assertThat(suspended.getMessage().getHeader("inMemory")).isEqualTo(new BigDecimal("10.50"));
+        String id = suspended.getMessage().getHeader(FlowStateConstants.EXECUTION_ID, String.class);
+
+        Exchange restored = template.request("direct:restore",
+                e -> e.getMessage().setHeader(FlowStateConstants.EXECUTION_ID, id));
+        assertThat(restored.getMessage().getBody()).isEqualTo(new BigDecimal("10.50"));
+
+        Exchange resumed = template.request("direct:resume", e -> {
+            e.getMessage().setHeader(FlowStateConstants.EXECUTION_ID, id);
+            e.getMessage().setHeader(FlowStateConstants.RESUME_TOKEN,
+                    suspended.getMessage().getHeader(FlowStateConstants.RESUME_TOKEN));
+        });
+        assertThat(resumed.getException()).isNull();
+        assertThat(resumed.getMessage().getBody()).isEqualTo(new BigDecimal("10.50"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Repository.class)
+    void aTypedBigDecimalPropertyComesBackExactAfterRestore(Repository repository) throws Exception {
+        start(repository);
+
+        Exchange saved = template.request("direct:invoice", e -> e.getMessage().setBody(PRECISE));
+        assertThat(saved.getException()).isNull();
+
+        Object total = template.requestBodyAndHeader("direct:restoreInvoice", "x", FlowStateConstants.EXECUTION_ID,
+                saved.getMessage().getHeader(FlowStateConstants.EXECUTION_ID));
+        assertThat(total).isEqualTo(PRECISE);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Repository.class)
+    void aReusedContextStartsWithTheExactDecimal(Repository repository) throws Exception {
+        start(repository);
+        Map<String, Object> ledger = Map.of(FlowStateConstants.CONTEXT_ID, "acme");
+
+        template.requestBodyAndHeaders("direct:contextSet", new BigDecimal("10000000000000000.01"), ledger);
+
+        assertThat(template.requestBodyAndHeaders("direct:contextGet", "x", ledger))
+                .isEqualTo(new BigDecimal("10000000000000000.01"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Repository.class)
+    void aDoubleComesBackAsTheEqualDecimalBeforeAndAfterStorage(Repository repository) throws Exception {
+        start(repository);
+
+        Exchange suspended = template.request("direct:suspend", e -> e.getMessage().setBody(0.1d));
+        Object inMemory = suspended.getMessage().getHeader("inMemory");
+        String id = suspended.getMessage().getHeader(FlowStateConstants.EXECUTION_ID, String.class);
+        Object restored = template.requestBodyAndHeader("direct:restore", "x", FlowStateConstants.EXECUTION_ID, id);
+        template.requestBody("direct:setPersistent", 1.0E16d);
+        Object persistent = template.requestBody("direct:getPersistent", "x");
+
+        assertThat(inMemory).isEqualTo(new BigDecimal("0.1")).isEqualTo(restored);
+        assertThat(((BigDecimal) restored).doubleValue()).isEqualTo(0.1d);
+        assertThat(((BigDecimal) persistent).doubleValue()).isEqualTo(1.0E16d);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Repository.class, names = "MEMORY")
+    void jqComparesADecimalInStateWithANumberLiteral(Repository repository) throws Exception {
+        start(repository);
+
+        Exchange out = template.request("direct:ratio", e -> e.getMessage().setBody(0.1d));
+
+        assertThat(out.getMessage().getHeader("equal")).isEqualTo(true);
+        assertThat(out.getMessage().getHeader("greater")).isEqualTo(true);
+    }
+}
