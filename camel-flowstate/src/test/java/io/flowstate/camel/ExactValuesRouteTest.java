@@ -1,10 +1,13 @@
 package io.flowstate.camel;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.flowstate.camel.snapshot.FlowSnapshotRepository;
+import io.flowstate.camel.state.StateTypeException;
 import io.flowstate.camel.snapshot.file.FileFlowSnapshotRepository;
 import io.flowstate.camel.snapshot.jdbc.JdbcFlowSnapshotRepository;
 import io.flowstate.camel.snapshot.memory.MemoryFlowSnapshotRepository;
@@ -14,6 +17,8 @@ import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.h2.jdbcx.JdbcDataSource;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,9 +40,9 @@ class ExactValuesRouteTest {
     }
 
     enum Repository {
-        MEMORY, FILE, H2;
+        MEMORY, FILE, H2, POSTGRESQL;
 
-        FlowSnapshotRepository create(Path dir) {
+        FlowSnapshotRepository create(Path dir) throws Exception {
             return switch (this) {
                 case MEMORY -> new MemoryFlowSnapshotRepository();
                 case FILE -> new FileFlowSnapshotRepository(dir.resolve("data").toString());
@@ -47,7 +52,29 @@ class ExactValuesRouteTest {
                     dataSource.setUser("sa");
                     yield new JdbcFlowSnapshotRepository(dataSource);
                 }
+                case POSTGRESQL -> {
+                    JdbcFlowSnapshotRepository repository = new JdbcFlowSnapshotRepository(postgres().getPostgresDatabase());
+                    repository.setTablePrefix("t" + TABLES.incrementAndGet() + "_"); // a fresh set of tables per test
+                    yield repository;
+                }
             };
+        }
+    }
+
+    private static final AtomicInteger TABLES = new AtomicInteger();
+    private static EmbeddedPostgres postgres;
+
+    private static synchronized EmbeddedPostgres postgres() throws Exception {
+        if (postgres == null) {
+            postgres = EmbeddedPostgres.builder().start();
+        }
+        return postgres;
+    }
+
+    @AfterAll
+    static void stopPostgres() throws Exception {
+        if (postgres != null) {
+            postgres.close();
         }
     }
 
@@ -88,6 +115,34 @@ class ExactValuesRouteTest {
 
                 from("direct:contextSet").to("flowstate:start:ledger").to("flowstate:set:amount");
                 from("direct:contextGet").to("flowstate:start:ledger").to("flowstate:get:amount");
+
+                from("direct:increment")
+                        .to("flowstate:set:balance")
+                        .to("flowstate:increment:balance");
+                from("direct:incrementPersistent")
+                        .to("flowstate:start:balances")
+                        .to("flowstate:set:balance?scope=persistent")
+                        .to("flowstate:increment:balance?scope=persistent");
+                from("direct:getPersistentBalance")
+                        .to("flowstate:start:balances")
+                        .to("flowstate:get:balance?scope=persistent");
+                from("direct:tenths")
+                        .to("flowstate:increment:t?by=0.1")
+                        .to("flowstate:increment:t?by=0.2");
+                from("direct:tenthsPersistent")
+                        .to("flowstate:start:tenths")
+                        .to("flowstate:increment:t?scope=persistent&by=0.1")
+                        .to("flowstate:increment:t?scope=persistent&by=0.2");
+                from("direct:cents").to("flowstate:increment:c?by=10.50");
+                from("direct:beyondDoubles").to("flowstate:increment:n?by=9007199254740993");
+                from("direct:beyondLongs").to("flowstate:increment:n?by=100000000000000000000");
+                from("direct:beyondDoublesPersistent")
+                        .to("flowstate:start:beyond")
+                        .to("flowstate:increment:n?scope=persistent&by=9007199254740993")
+                        .to("flowstate:increment:n?scope=persistent&by=9007199254740993");
+                from("direct:addCents")
+                        .to("flowstate:set:balance")
+                        .to("flowstate:increment:balance?by=0.01");
 
                 from("direct:ratio")
                         .to("flowstate:set:ratio")
@@ -183,6 +238,59 @@ class ExactValuesRouteTest {
         assertThat(inMemory).isEqualTo(new BigDecimal("0.1")).isEqualTo(restored);
         assertThat(((BigDecimal) restored).doubleValue()).isEqualTo(0.1d);
         assertThat(((BigDecimal) persistent).doubleValue()).isEqualTo(1.0E16d);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Repository.class)
+    void incrementKeepsDecimalsExactAndWholeNumbersWhole(Repository repository) throws Exception {
+        start(repository);
+
+        for (String scope : new String[] { "direct:increment", "direct:incrementPersistent" }) {
+            assertThat(template.requestBody(scope, new BigDecimal("10000000000000000.01"))).as(scope)
+                    .isEqualTo(new BigDecimal("10000000000000001.01"));
+            assertThat(template.requestBody(scope, new BigDecimal("5"))).as(scope).isEqualTo(new BigDecimal("6"));
+            assertThat(template.requestBody(scope, new BigDecimal("10.50"))).as(scope).isEqualTo(new BigDecimal("11.50"));
+            assertThat(template.requestBody(scope, 41)).as(scope).isEqualTo(42L);
+            assertThat(template.requestBody(scope, 0.5d)).as(scope).isEqualTo(new BigDecimal("1.5"));
+            assertThat(template.requestBody(scope, Long.MAX_VALUE)).as(scope)
+                    .isEqualTo(BigInteger.valueOf(Long.MAX_VALUE).add(BigInteger.ONE));
+        }
+        template.requestBody("direct:incrementPersistent", new BigDecimal("10.50"));
+        assertThat(template.requestBody("direct:getPersistentBalance", "x")).isEqualTo(new BigDecimal("11.50"));
+        template.requestBody("direct:incrementPersistent", new BigDecimal("5"));
+        assertThat(template.requestBody("direct:getPersistentBalance", "x")).isEqualTo(new BigDecimal("6"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Repository.class)
+    void incrementByADecimalAddsItExactly(Repository repository) throws Exception {
+        start(repository);
+
+        assertThat(template.requestBody("direct:tenths", "x")).isEqualTo(new BigDecimal("0.3"));
+        assertThat(template.requestBody("direct:tenthsPersistent", "x")).isEqualTo(new BigDecimal("0.3"));
+        assertThat(template.requestBody("direct:tenthsPersistent", "x")).isEqualTo(new BigDecimal("0.6"));
+        assertThat(template.requestBody("direct:cents", "x")).isEqualTo(new BigDecimal("10.50"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Repository.class)
+    void incrementByAWholeNumberBeyondTheDoublesStaysExact(Repository repository) throws Exception {
+        start(repository);
+
+        assertThat(template.requestBody("direct:beyondDoubles", "x")).isEqualTo(9007199254740993L);
+        assertThat(template.requestBody("direct:beyondDoublesPersistent", "x")).isEqualTo(18014398509481986L);
+        assertThat(template.requestBody("direct:beyondLongs", "x")).isEqualTo(new BigInteger("100000000000000000000"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Repository.class, names = "MEMORY")
+    void anIncrementThatWouldNeedMoreDigitsThanANumberMayHaveFailsAtOnce(Repository repository) throws Exception {
+        start(repository);
+
+        Exchange out = template.request("direct:addCents", e -> e.getMessage().setBody(new BigDecimal("1E+999999999")));
+
+        assertThat(out.getException()).isInstanceOf(StateTypeException.class)
+                .hasMessageContaining("Cannot increment state key 'balance'").hasMessageContaining("digits");
     }
 
     @ParameterizedTest
