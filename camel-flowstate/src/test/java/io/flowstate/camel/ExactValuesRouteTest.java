@@ -144,6 +144,15 @@ class ExactValuesRouteTest {
                         .to("flowstate:set:balance")
                         .to("flowstate:increment:balance?by=0.01");
 
+                from("direct:task")
+                        .to("flowstate:start?stateClass=" + TaskState.class.getName())
+                        .to("flowstate:set:status")
+                        .to("flowstate:snapshot");
+                from("direct:restoreTask")
+                        .to("flowstate:restore?stateClass=" + TaskState.class.getName())
+                        .process(e -> e.getMessage().setBody(io.flowstate.camel.execution.FlowExecution.of(e).state()
+                                .getState(TaskState.class)));
+
                 from("direct:ratio")
                         .to("flowstate:set:ratio")
                         .setHeader("equal").language("flowstate", ".state.ratio == 0.1")
@@ -291,6 +300,20 @@ class ExactValuesRouteTest {
 
         assertThat(out.getException()).isInstanceOf(StateTypeException.class)
                 .hasMessageContaining("Cannot increment state key 'balance'").hasMessageContaining("digits");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Repository.class)
+    void anEnumNamedByJacksonIsAcceptedByTypedStateAndRestoredAsItself(Repository repository) throws Exception {
+        start(repository);
+
+        Exchange saved = template.request("direct:task",
+                e -> e.getMessage().setBody(TaskState.Status.IN_PROGRESS));
+        assertThat(saved.getException()).isNull();
+        Object task = template.requestBodyAndHeader("direct:restoreTask", "x", FlowStateConstants.EXECUTION_ID,
+                saved.getMessage().getHeader(FlowStateConstants.EXECUTION_ID));
+
+        assertThat(task).isEqualTo(new TaskState(TaskState.Status.IN_PROGRESS, null));
     }
 
     @ParameterizedTest

@@ -267,8 +267,12 @@ public final class JsonValues {
             if (value instanceof BigInteger i) {
                 return BigIntegerNode.valueOf(i);
             }
-            if (value instanceof CharSequence || value instanceof Character || value instanceof Enum<?>) {
-                return TextNode.valueOf(value instanceof Enum<?> e ? e.name() : value.toString());
+            if (value instanceof CharSequence || value instanceof Character) {
+                return TextNode.valueOf(value.toString());
+            }
+            if (value instanceof Enum<?>) {
+                // as Jackson writes it (@JsonProperty, @JsonValue), the form reading it back expects, also inside POJOs
+                return convertWithJackson(value, path);
             }
             if (value instanceof JsonNode node) {
                 return copy(node, path);

@@ -10,10 +10,14 @@ import java.util.Map;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.databind.node.DecimalNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowstate.camel.OrderState;
+import io.flowstate.camel.TaskState;
+import io.flowstate.camel.TaskState.Priority;
+import io.flowstate.camel.TaskState.Status;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -97,6 +101,18 @@ class JsonValuesTest {
         assertThat(back.get("colour")).isEqualTo("RED");
         assertThat(back.get("id")).isEqualTo(id.toString());
         assertThat(back.get("bytes")).isEqualTo("AQID");
+    }
+
+    @Test
+    void enumsAreStoredAsJacksonWritesThemWhereverTheyAre() {
+        assertThat(json.toJson("k", Status.IN_PROGRESS)).isEqualTo(TextNode.valueOf("in-progress"));
+        assertThat(json.toJson("k", Priority.HIGH)).isEqualTo(TextNode.valueOf("high!"));
+        assertThat(json.toJson("k", List.of(Status.DONE, Map.of("p", Priority.HIGH))).toString())
+                .isEqualTo("[\"done\",{\"p\":\"high!\"}]");
+        assertThat(json.toJson("k", new TaskState(Status.IN_PROGRESS, Priority.HIGH)).toString())
+                .isEqualTo("{\"status\":\"in-progress\",\"priority\":\"high!\"}");
+        assertThat(json.toJava(json.toJson("k", Status.IN_PROGRESS), Status.class)).isEqualTo(Status.IN_PROGRESS);
+        assertThat(json.toJava(json.toJson("k", Priority.HIGH), Priority.class)).isEqualTo(Priority.HIGH);
     }
 
     @Test
