@@ -187,17 +187,27 @@ public final class JsonValues {
         return mapper.convertValue(node, Object.class);
     }
 
-    /** A stored value converted to the type the caller asks for. */
-    public <T> T toJava(JsonNode node, Class<T> type) {
+    /**
+     * The value stored under {@code key} converted to the type the caller asks for.
+     *
+     * @throws StateTypeException naming the key and the type; it shows the value only when the key is not secret
+     */
+    public <T> T toJava(String key, JsonNode node, Class<T> type) {
         if (node == null || node.isNull() || node.isMissingNode()) {
             return null;
         }
         try {
             return mapper.treeToValue(node, type);
         } catch (Exception e) {
+            if (secrets.isSecret(key)) {
+                // Jackson's message (and so the cause) quotes the value: neither may reach a log
+                throw new StateTypeException("The secret value of state key '" + key + "' cannot be read as "
+                                             + type.getName() + " (a " + node.getNodeType().name().toLowerCase()
+                                             + " is stored)");
+            }
             throw new StateTypeException(
-                    "The stored value " + abbreviate(node) + " cannot be read as " + type.getName() + ": "
-                                         + e.getMessage(),
+                    "The value " + abbreviate(node) + " of state key '" + key + "' cannot be read as " + type.getName()
+                                         + ": " + e.getMessage(),
                     e);
         }
     }

@@ -61,7 +61,7 @@ public class LocalStateStore implements StateStore {
             // conversion to a user type may be slow; copy to convert outside the lock
             node = node == null ? null : node.deepCopy();
         }
-        return json.toJava(node, type);
+        return json.toJava(key, node, type);
     }
 
     @Override

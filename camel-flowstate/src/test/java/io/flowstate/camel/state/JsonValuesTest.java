@@ -68,8 +68,8 @@ class JsonValuesTest {
         assertThat(json.toJson("k", given).toString()).isEqualTo("{\"d\":0.1,\"f\":0.1}");
         assertThat(json.toJson("k", given).get("d").isBigDecimal()).isTrue();
         assertThat(json.toJava(json.toJson("k", 0.1d))).isEqualTo(new BigDecimal("0.1"));
-        assertThat(json.toJava(json.toJson("k", 0.1d), Double.class)).isEqualTo(0.1d);
-        assertThat(json.toJava(json.toJson("k", new Measure()), Measure.class).ratio).isEqualTo(0.1f);
+        assertThat(json.toJava("k", json.toJson("k", 0.1d), Double.class)).isEqualTo(0.1d);
+        assertThat(json.toJava("k", json.toJson("k", new Measure()), Measure.class).ratio).isEqualTo(0.1f);
         assertThat(json.toJava(json.toJson("k", new BigDecimal("10.50")))).isEqualTo(new BigDecimal("10.50"));
     }
 
@@ -111,8 +111,8 @@ class JsonValuesTest {
                 .isEqualTo("[\"done\",{\"p\":\"high!\"}]");
         assertThat(json.toJson("k", new TaskState(Status.IN_PROGRESS, Priority.HIGH)).toString())
                 .isEqualTo("{\"status\":\"in-progress\",\"priority\":\"high!\"}");
-        assertThat(json.toJava(json.toJson("k", Status.IN_PROGRESS), Status.class)).isEqualTo(Status.IN_PROGRESS);
-        assertThat(json.toJava(json.toJson("k", Priority.HIGH), Priority.class)).isEqualTo(Priority.HIGH);
+        assertThat(json.toJava("k", json.toJson("k", Status.IN_PROGRESS), Status.class)).isEqualTo(Status.IN_PROGRESS);
+        assertThat(json.toJava("k", json.toJson("k", Priority.HIGH), Priority.class)).isEqualTo(Priority.HIGH);
     }
 
     @Test
@@ -121,7 +121,7 @@ class JsonValuesTest {
         JsonNode node = json.toJson("order", order);
         assertThat(json.toJava(node)).isEqualTo(
                 Map.of("customer", "acme", "attempts", 2, "total", new BigDecimal("9.5"), "lines", List.of("a")));
-        assertThat(json.toJava(node, OrderState.class)).isEqualTo(order);
+        assertThat(json.toJava("order", node, OrderState.class)).isEqualTo(order);
     }
 
     @Test
@@ -146,7 +146,7 @@ class JsonValuesTest {
 
     @Test
     void readingAsTheWrongTypeNamesTheType() {
-        assertThatThrownBy(() -> json.toJava(json.toJson("k", "text"), OrderState.class))
+        assertThatThrownBy(() -> json.toJava("k", json.toJson("k", "text"), OrderState.class))
                 .isInstanceOf(StateTypeException.class).hasMessageContaining(OrderState.class.getName());
     }
 

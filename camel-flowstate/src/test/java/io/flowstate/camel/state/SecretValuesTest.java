@@ -5,6 +5,7 @@ import java.util.Base64;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.flowstate.camel.FlowStateException;
+import io.flowstate.camel.snapshot.memory.MemoryFlowSnapshotRepository;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -78,6 +79,35 @@ class SecretValuesTest {
                 .hasMessageNotContaining("!!");
         assertThatThrownBy(() -> SecretValues.of("password", Base64.getEncoder().encodeToString(new byte[10])))
                 .hasMessageContaining("16, 24 or 32 bytes, but decodes to 10 bytes");
+    }
+
+    @Test
+    void readingASecretValueAsTheWrongTypeDoesNotShowIt() {
+        json.setSecrets(SecretValues.of("apiToken", KEY));
+        LocalStateStore local = new LocalStateStore(json, null);
+        local.set("apiToken", "hunter2");
+        RepositoryStateStore persistent = new RepositoryStateStore(new MemoryFlowSnapshotRepository(), "orders", json);
+        persistent.set("apiToken", "hunter2");
+
+        for (StateStore state : new StateStore[] { local, persistent }) {
+            assertThatThrownBy(() -> state.get("apiToken", Integer.class)).isInstanceOf(StateTypeException.class)
+                    .hasMessageContaining("The secret value of state key 'apiToken' cannot be read as java.lang.Integer")
+                    .satisfies(e -> {
+                        for (Throwable t = e; t != null; t = t.getCause()) {
+                            assertThat(t.getMessage()).doesNotContain("hunter2");
+                        }
+                    });
+        }
+    }
+
+    @Test
+    void readingAPlainValueAsTheWrongTypeNamesTheKeyAndShowsTheValue() {
+        json.setSecrets(SecretValues.of("apiToken", KEY));
+        LocalStateStore state = new LocalStateStore(json, null);
+        state.set("user", "ann");
+
+        assertThatThrownBy(() -> state.get("user", Integer.class)).isInstanceOf(StateTypeException.class)
+                .hasMessageContaining("state key 'user'").hasMessageContaining("\"ann\"");
     }
 
     @Test
