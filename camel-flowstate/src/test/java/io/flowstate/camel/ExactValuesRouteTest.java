@@ -86,7 +86,10 @@ class ExactValuesRouteTest {
 
     private void start(Repository repository) throws Exception {
         context = new DefaultCamelContext();
-        context.getComponent("flowstate", FlowStateComponent.class).setRepository(repository.create(dir));
+        FlowStateComponent flowstate = context.getComponent("flowstate", FlowStateComponent.class);
+        flowstate.setRepository(repository.create(dir));
+        flowstate.setSecretKeys("apiKey");
+        flowstate.setSecretKey(java.util.Base64.getEncoder().encodeToString(new byte[16]).replace('A', 'C'));
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
@@ -152,6 +155,18 @@ class ExactValuesRouteTest {
                         .to("flowstate:restore?stateClass=" + TaskState.class.getName())
                         .process(e -> e.getMessage().setBody(io.flowstate.camel.execution.FlowExecution.of(e).state()
                                 .getState(TaskState.class)));
+
+                from("direct:lookalike").routeId("lookalike")
+                        .to("flowstate:start")
+                        .setBody(constant("s3cr3t")).to("flowstate:set:apiKey")
+                        .setBody(header("note")).to("flowstate:set:note")
+                        .to("flowstate:suspend:approval")
+                        .to("flowstate:get:note")
+                        .setHeader("apiKey").language("flowstate", ".state.apiKey");
+                from("direct:lookalikePersistent")
+                        .to("flowstate:start:lookalikes")
+                        .to("flowstate:set:note?scope=persistent")
+                        .to("flowstate:get:note?scope=persistent");
 
                 from("direct:ratio")
                         .to("flowstate:set:ratio")
@@ -314,6 +329,32 @@ class ExactValuesRouteTest {
                 saved.getMessage().getHeader(FlowStateConstants.EXECUTION_ID));
 
         assertThat(task).isEqualTo(new TaskState(TaskState.Status.IN_PROGRESS, null));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Repository.class)
+    void plainTextThatLooksLikeASealedSecretSurvivesUnderAKeyThatIsNotSecret(Repository repository) throws Exception {
+        start(repository);
+
+        for (String text : new String[] { "flowstate:secret:redacted", "flowstate:secret:v1:bm90IGEgY2lwaGVydGV4dA" }) {
+            Exchange suspended = template.request("direct:lookalike", e -> {
+                e.getMessage().setHeader("note", text);
+                e.getMessage().setHeader("echo", text); // recorded input, read back on resume
+            });
+            assertThat(suspended.getException()).isNull();
+            Exchange resumed = template.request("direct:resume", e -> {
+                e.getMessage().setHeader(FlowStateConstants.EXECUTION_ID,
+                        suspended.getMessage().getHeader(FlowStateConstants.EXECUTION_ID));
+                e.getMessage().setHeader(FlowStateConstants.RESUME_TOKEN,
+                        suspended.getMessage().getHeader(FlowStateConstants.RESUME_TOKEN));
+            });
+
+            assertThat(resumed.getException()).as(text).isNull();
+            assertThat(resumed.getMessage().getBody()).as(text).isEqualTo(text);
+            assertThat(resumed.getMessage().getHeader("echo")).as(text).isEqualTo(text);
+            assertThat(resumed.getMessage().getHeader("apiKey")).as(text).isEqualTo("s3cr3t");
+            assertThat(template.requestBody("direct:lookalikePersistent", text)).as(text).isEqualTo(text);
+        }
     }
 
     @ParameterizedTest

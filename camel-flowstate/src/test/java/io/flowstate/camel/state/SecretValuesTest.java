@@ -74,6 +74,35 @@ class SecretValuesTest {
     }
 
     @Test
+    void aPlainValueThatLooksSealedUnderAKeyThatIsNotSecretIsKeptAsItIs() {
+        JsonNode redacted = TextNode.valueOf("flowstate:secret:redacted");
+        JsonNode encrypted = TextNode.valueOf("flowstate:secret:v1:bm90IGEgY2lwaGVydGV4dA");
+        com.fasterxml.jackson.databind.node.ObjectNode state = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+                .objectNode().put("note", redacted.textValue()).put("quote", encrypted.textValue());
+
+        for (SecretValues secrets : new SecretValues[] { SecretValues.NONE, SecretValues.of("password", null),
+                SecretValues.of("password", KEY) }) {
+            assertThat(secrets.open("note", redacted, json)).isEqualTo(redacted);
+            assertThat(secrets.open("quote", encrypted, json)).isEqualTo(encrypted);
+            assertThat(secrets.openAll(state, json)).isEqualTo(state);
+        }
+    }
+
+    @Test
+    void aValueSealedWhileItsKeyWasSecretStillOpensAfterTheKeyIsNoLongerListed() {
+        JsonNode sealed = SecretValues.of("password", KEY).seal("password", TextNode.valueOf("hunter2"));
+
+        assertThat(SecretValues.of("other", KEY).open("password", sealed, json)).isEqualTo(TextNode.valueOf("hunter2"));
+        assertThat(SecretValues.of(null, KEY).open("password", sealed, json)).isEqualTo(TextNode.valueOf("hunter2"));
+        // sealed for another key, or with another secretKey: the user's text as far as this node can tell
+        assertThat(SecretValues.of(null, KEY).open("other", sealed, json)).isEqualTo(sealed);
+        assertThat(SecretValues.of(null, OTHER_KEY).open("password", sealed, json)).isEqualTo(sealed);
+        // a node without secretKey refuses a value of the encrypted form rather than run with the ciphertext
+        assertThatThrownBy(() -> SecretValues.NONE.open("password", sealed, json))
+                .hasMessageContaining("no secretKey to decrypt it");
+    }
+
+    @Test
     void aKeyThatIsNotABase64AesKeyIsRefusedWithoutShowingIt() {
         assertThatThrownBy(() -> SecretValues.of("password", "not base64 !!")).hasMessageContaining("not base64")
                 .hasMessageNotContaining("!!");
