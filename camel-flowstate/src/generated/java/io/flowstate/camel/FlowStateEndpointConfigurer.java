@@ -23,7 +23,7 @@ public class FlowStateEndpointConfigurer extends PropertyConfigurerSupport imple
     public boolean configure(CamelContext camelContext, Object obj, String name, Object value, boolean ignoreCase) {
         FlowStateEndpoint target = (FlowStateEndpoint) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
-        case "by": target.getConfiguration().setBy(property(camelContext, double.class, value)); return true;
+        case "by": target.getConfiguration().setBy(property(camelContext, java.lang.String.class, value)); return true;
         case "checkpoint": target.getConfiguration().setCheckpoint(property(camelContext, java.lang.String.class, value)); return true;
         case "commit": target.getConfiguration().setCommit(property(camelContext, java.lang.String.class, value)); return true;
         case "defaultvalue":
@@ -53,7 +53,7 @@ public class FlowStateEndpointConfigurer extends PropertyConfigurerSupport imple
     @Override
     public Class<?> getOptionType(String name, boolean ignoreCase) {
         switch (ignoreCase ? name.toLowerCase() : name) {
-        case "by": return double.class;
+        case "by": return java.lang.String.class;
         case "checkpoint": return java.lang.String.class;
         case "commit": return java.lang.String.class;
         case "defaultvalue":

@@ -1,5 +1,7 @@
 package io.flowstate.camel;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.time.Duration;
 import java.util.Map;
 
@@ -32,9 +34,11 @@ public class FlowStateConfiguration {
     private Boolean required;
 
     @UriParam(label = "increment", defaultValue = "1",
-              description = "For increment: the amount to add. Whole numbers keep the value whole; a decimal amount"
-                            + " gives a decimal result.")
-    private double by = 1;
+              description = "For increment: the amount to add. A whole amount (2, 2.0) keeps a whole value whole; a"
+                            + " decimal amount is added exactly as written (by=0.1 adds 0.1, not the double nearest"
+                            + " to it) and gives a decimal result.")
+    private String by = "1"; // text: Camel has no converter to BigDecimal, and a double would round the amount
+    private BigDecimal increment = BigDecimal.ONE;
 
     @UriParam(defaultValue = "false",
               description = "Whether to use scope=flow without the WARN it logs on every use; set it only where runs"
@@ -208,11 +212,16 @@ public class FlowStateConfiguration {
         this.required = required;
     }
 
-    public double getBy() {
+    public String getBy() {
         return by;
     }
 
-    public void setBy(double by) {
+    public void setBy(String by) {
+        try {
+            this.increment = new BigDecimal(by.trim());
+        } catch (NumberFormatException | NullPointerException e) {
+            throw new IllegalArgumentException("by must be a number such as 1, -2 or 0.05, not '" + by + "'");
+        }
         this.by = by;
     }
 
@@ -232,8 +241,17 @@ public class FlowStateConfiguration {
         this.stateClass = stateClass;
     }
 
-    /** The increment as the number it stands for: a long when whole, so counters stay integers. */
+    /**
+     * The increment as the number it stands for: whole amounts as a Long (a BigInteger past it), so counters stay
+     * integers and stay exact past 2^53; other amounts as the exact decimal written.
+     */
     public Number getIncrement() {
-        return by == Math.rint(by) && Math.abs(by) < 0x1p53 ? (Number) (long) by : (Number) by;
+        BigDecimal whole = increment.stripTrailingZeros();
+        // a wider whole number is left a decimal: the increment refuses it without building its digits
+        if (whole.scale() <= 0 && whole.precision() - (long) whole.scale() <= 1000) {
+            BigInteger value = whole.toBigIntegerExact();
+            return value.bitLength() < Long.SIZE ? (Number) value.longValue() : value;
+        }
+        return increment;
     }
 }

@@ -3,6 +3,7 @@ package io.flowstate.camel.snapshot;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -15,8 +16,10 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.util.JsonGeneratorDelegate;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowstate.camel.FlowStateException;
@@ -36,8 +39,12 @@ import io.flowstate.camel.execution.FlowStatus;
  * Delta format: a delta without appends is written in format 1, exactly as before appends existed, and a delta with
  * appends in format {@value #DELTA_FORMAT_VERSION}, so a camel-flowstate that does not know appends refuses it with a
  * clear "newer format" error instead of silently dropping the items. Deltas of format 1 and 2 are both read; a
- * missing {@code stateAppended} means none. Numbers read back as the smallest fitting node type (int, long, big integer;
- * decimals as double).
+ * missing {@code stateAppended} means none.
+ * <p>
+ * Numbers: whole numbers read back as the smallest fitting node type (int, long, big integer); every number with a
+ * fraction or an exponent reads back as an exact decimal ({@code DecimalNode}) with the scale it was written with, so
+ * {@code 10.50} stays {@code 10.50} and {@code 1.123456789012345678} keeps all its digits. A decimal of scale 0 is
+ * written with an exponent ({@code 5E0}), so that it reads back as that decimal rather than as the integer {@code 5}.
  * <p>
  * Thread-safe.
  */
@@ -77,6 +84,9 @@ public final class FlowSnapshotCodec {
                 .build();
         this.mapper = JsonMapper.builder(factory)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                // decimals as stored, not rounded to a double: money keeps every digit and its scale (10.50)
+                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
                 .build();
     }
 
@@ -465,7 +475,7 @@ public final class FlowSnapshotCodec {
 
     private byte[] write(String what, Writer writer) {
         LimitedOutputStream out = new LimitedOutputStream(maxSnapshotSize);
-        try (JsonGenerator g = mapper.getFactory().createGenerator(out, JsonEncoding.UTF8)) {
+        try (JsonGenerator g = new ExactDecimals(mapper.getFactory().createGenerator(out, JsonEncoding.UTF8))) {
             writer.write(g);
         } catch (TooLarge e) {
             throw tooLarge(what);
@@ -525,6 +535,26 @@ public final class FlowSnapshotCodec {
             g.writeTree(e.getValue());
         }
         g.writeEndObject();
+    }
+
+    /**
+     * Writes a decimal of scale 0 as {@code 5E0}: plain {@code 5} would read back as an integer, losing that it was a
+     * decimal. Every other number is written as Jackson writes it. Trees are written through this generator (not handed
+     * to the one it wraps), so the numbers inside them pass here too.
+     */
+    private static final class ExactDecimals extends JsonGeneratorDelegate {
+        ExactDecimals(JsonGenerator g) {
+            super(g, false);
+        }
+
+        @Override
+        public void writeNumber(BigDecimal value) throws IOException {
+            if (value != null && value.scale() == 0) {
+                delegate.writeNumber(value.unscaledValue() + "E0");
+            } else {
+                delegate.writeNumber(value);
+            }
+        }
     }
 
     private static final class TooLarge extends IOException {

@@ -29,13 +29,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationConfig;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.BigIntegerNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.DecimalNode;
-import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.LongNode;
@@ -88,10 +88,28 @@ public final class JsonValues {
 
     /**
      * The mapper used for state values: ISO-8601 text for java.time values, strict about numbers (no silent truncation
-     * of 2.5 to 2, no null for a primitive), rejecting live objects and cycles met inside POJOs.
+     * of 2.5 to 2, no null for a primitive), decimals exact (a number with a fraction is a BigDecimal, never rounded to
+     * a double), rejecting live objects and cycles met inside POJOs.
      */
     public static ObjectMapper createMapper() {
         SimpleModule liveObjects = new SimpleModule("flowstate-live-objects");
+        // a float field as the decimal it prints as (0.1), not its binary value widened to a double (0.10000000149...)
+        JsonSerializer<Float> floats = new JsonSerializer<>() {
+            @Override
+            public void serialize(Float value, JsonGenerator gen, SerializerProvider provider) throws java.io.IOException {
+                gen.writeNumber(new BigDecimal(Float.toString(finite(value, gen))));
+            }
+        };
+        JsonSerializer<Double> doubles = new JsonSerializer<>() {
+            @Override
+            public void serialize(Double value, JsonGenerator gen, SerializerProvider provider) throws java.io.IOException {
+                gen.writeNumber(finite(value, gen).doubleValue());
+            }
+        };
+        liveObjects.addSerializer(Float.class, floats);
+        liveObjects.addSerializer(float.class, floats);
+        liveObjects.addSerializer(Double.class, doubles);
+        liveObjects.addSerializer(double.class, doubles);
         liveObjects.setSerializerModifier(new BeanSerializerModifier() {
             @Override
             public JsonSerializer<?> modifySerializer(
@@ -107,6 +125,10 @@ public final class JsonValues {
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                 .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
+                // the same numbers whether a value is in memory or was read back from a repository: see Conversion
+                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+                .enable(JsonNodeFeature.FAIL_ON_NAN_TO_BIG_DECIMAL_COERCION)
                 .build();
     }
 
@@ -145,7 +167,10 @@ public final class JsonValues {
         return new Conversion(key).convert(value, new StringBuilder(), 0);
     }
 
-    /** Plain Java for a stored value: String, Number, Boolean, LinkedHashMap, ArrayList; null for absent or null. */
+    /**
+     * Plain Java for a stored value: String, Number, Boolean, LinkedHashMap, ArrayList; null for absent or null. Numbers
+     * are Integer, Long or BigInteger when whole, BigDecimal (exact, with its scale) when they have a fraction.
+     */
     public Object toJava(JsonNode node) {
         if (node == null || node.isNull() || node.isMissingNode()) {
             return null;
@@ -162,19 +187,37 @@ public final class JsonValues {
         return mapper.convertValue(node, Object.class);
     }
 
-    /** A stored value converted to the type the caller asks for. */
-    public <T> T toJava(JsonNode node, Class<T> type) {
+    /**
+     * The value stored under {@code key} converted to the type the caller asks for.
+     *
+     * @throws StateTypeException naming the key and the type; it shows the value only when the key is not secret
+     */
+    public <T> T toJava(String key, JsonNode node, Class<T> type) {
         if (node == null || node.isNull() || node.isMissingNode()) {
             return null;
         }
         try {
             return mapper.treeToValue(node, type);
         } catch (Exception e) {
+            if (secrets.isSecret(key)) {
+                // Jackson's message (and so the cause) quotes the value: neither may reach a log
+                throw new StateTypeException("The secret value of state key '" + key + "' cannot be read as "
+                                             + type.getName() + " (a " + node.getNodeType().name().toLowerCase()
+                                             + " is stored)");
+            }
             throw new StateTypeException(
-                    "The stored value " + abbreviate(node) + " cannot be read as " + type.getName() + ": "
-                                         + e.getMessage(),
+                    "The value " + abbreviate(node) + " of state key '" + key + "' cannot be read as " + type.getName()
+                                         + ": " + e.getMessage(),
                     e);
         }
+    }
+
+    /** A NaN or infinite field fails where it is, so the error names its path (as at the top level). */
+    private static <N extends Number> N finite(N value, JsonGenerator gen) throws JsonMappingException {
+        if (!Double.isFinite(value.doubleValue())) {
+            throw JsonMappingException.from(gen, value + " is not a JSON number");
+        }
+        return value;
     }
 
     static boolean isLive(Class<?> type) {
@@ -224,7 +267,9 @@ public final class JsonValues {
                 if (Double.isNaN(d) || Double.isInfinite(d)) {
                     throw unsupported(path, value + " is not a JSON number", null);
                 }
-                return DoubleNode.valueOf(d);
+                // held as the decimal the double prints as: a repository reads every fraction back as a decimal, so
+                // in memory it must be one too, or a value would change type (and increments their sum) once stored
+                return DecimalNode.valueOf(new BigDecimal(value.toString()));
             }
             if (value instanceof BigDecimal d) {
                 return DecimalNode.valueOf(d);
@@ -232,11 +277,15 @@ public final class JsonValues {
             if (value instanceof BigInteger i) {
                 return BigIntegerNode.valueOf(i);
             }
-            if (value instanceof CharSequence || value instanceof Character || value instanceof Enum<?>) {
-                return TextNode.valueOf(value instanceof Enum<?> e ? e.name() : value.toString());
+            if (value instanceof CharSequence || value instanceof Character) {
+                return TextNode.valueOf(value.toString());
+            }
+            if (value instanceof Enum<?>) {
+                // as Jackson writes it (@JsonProperty, @JsonValue), the form reading it back expects, also inside POJOs
+                return convertWithJackson(value, path);
             }
             if (value instanceof JsonNode node) {
-                return node.deepCopy();
+                return copy(node, path);
             }
             if (value instanceof byte[] bytes) {
                 return TextNode.valueOf(Base64.getEncoder().encodeToString(bytes));
@@ -262,6 +311,39 @@ public final class JsonValues {
                 }
             }
             return convertWithJackson(value, path);
+        }
+
+        /** A deep copy of a JSON tree the caller gives, with its doubles as decimals like every other value. */
+        private JsonNode copy(JsonNode node, StringBuilder path) {
+            if (node.isDouble() || node.isFloat()) {
+                double d = node.doubleValue();
+                if (!Double.isFinite(d)) {
+                    throw unsupported(path, node + " is not a JSON number", null);
+                }
+                return DecimalNode.valueOf(new BigDecimal(node.isFloat() ? Float.toString(node.floatValue()) : Double.toString(d)));
+            }
+            if (node.isObject()) {
+                ObjectNode copy = JsonNodeFactory.instance.objectNode();
+                for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
+                    Map.Entry<String, JsonNode> field = it.next();
+                    int mark = path.length();
+                    path.append(mark == 0 ? "" : ".").append(field.getKey());
+                    copy.set(field.getKey(), copy(field.getValue(), path));
+                    path.setLength(mark);
+                }
+                return copy;
+            }
+            if (node.isArray()) {
+                ArrayNode copy = JsonNodeFactory.instance.arrayNode(node.size());
+                for (int i = 0; i < node.size(); i++) {
+                    int mark = path.length();
+                    path.append('[').append(i).append(']');
+                    copy.add(copy(node.get(i), path));
+                    path.setLength(mark);
+                }
+                return copy;
+            }
+            return node.deepCopy(); // other value nodes: immutable or copied as they are (POJO nodes)
         }
 
         private ObjectNode convertMap(Map<?, ?> map, StringBuilder path, int depth) {

@@ -1,7 +1,5 @@
 package io.flowstate.camel.state;
 
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,10 +9,7 @@ import java.util.function.UnaryOperator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.LongNode;
-import com.fasterxml.jackson.databind.node.BigIntegerNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowstate.camel.support.Identifiers;
 
@@ -66,7 +61,7 @@ public class LocalStateStore implements StateStore {
             // conversion to a user type may be slow; copy to convert outside the lock
             node = node == null ? null : node.deepCopy();
         }
-        return json.toJava(node, type);
+        return json.toJava(key, node, type);
     }
 
     @Override
@@ -314,22 +309,5 @@ public class LocalStateStore implements StateStore {
         ObjectNode merged = schema.defaults();
         merged.setAll(state);
         return merged;
-    }
-
-    /** Whole numbers stay whole (and exact, growing to BigInteger); otherwise decimal addition, so 0.1 + 0.2 = 0.3. */
-    static JsonNode sum(JsonNode a, JsonNode b) {
-        if (a.isIntegralNumber() && b.isIntegralNumber()) {
-            if (a.canConvertToLong() && b.canConvertToLong()) {
-                try {
-                    return LongNode.valueOf(Math.addExact(a.longValue(), b.longValue()));
-                } catch (ArithmeticException overflow) {
-                    // fall through to BigInteger
-                }
-            }
-            BigInteger total = a.bigIntegerValue().add(b.bigIntegerValue());
-            return BigIntegerNode.valueOf(total);
-        }
-        BigDecimal total = new BigDecimal(a.asText()).add(new BigDecimal(b.asText()));
-        return DoubleNode.valueOf(total.doubleValue());
     }
 }

@@ -74,7 +74,7 @@ public class RepositoryStateStore implements StateStore {
 
     @Override
     public <T> T get(String key, Class<T> type) {
-        return json.toJava(read(key), type);
+        return json.toJava(key, read(key), type);
     }
 
     @Override

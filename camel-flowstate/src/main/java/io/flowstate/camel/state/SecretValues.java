@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.flowstate.camel.FlowStateException;
+import io.flowstate.camel.snapshot.FlowSnapshotCodec;
 
 /**
  * Values under the state keys named by the component option {@code secretKeys} never reach a repository in clear.
@@ -32,11 +33,14 @@ public final class SecretValues {
     /** No secret keys: every call passes values through unchanged. */
     public static final SecretValues NONE = new SecretValues(Set.of(), null);
 
+    static final String SEALED_PREFIX = "flowstate:secret:";
     static final String ENCRYPTED_PREFIX = "flowstate:secret:v1:";
     static final String REDACTED = "flowstate:secret:redacted";
     private static final int IV_LENGTH = 12;
     private static final int TAG_BITS = 128;
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Writes a sealed value's JSON as repositories do, so its decimals open exact (a size limit applies elsewhere). */
+    private static final FlowSnapshotCodec TEXT = new FlowSnapshotCodec(Integer.MAX_VALUE);
 
     private final Set<String> keys;
     private final SecretKeySpec key;
@@ -74,7 +78,8 @@ public final class SecretValues {
             }
             spec = new SecretKeySpec(bytes, "AES");
         }
-        return keys.isEmpty() ? NONE : new SecretValues(Set.copyOf(keys), spec);
+        // a key without secretKeys still opens values sealed while their key was listed
+        return keys.isEmpty() && spec == null ? NONE : new SecretValues(Set.copyOf(keys), spec);
     }
 
     public boolean isSecret(String stateKey) {
@@ -100,7 +105,7 @@ public final class SecretValues {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv));
             cipher.updateAAD(stateKey.getBytes(StandardCharsets.UTF_8));
-            byte[] sealed = cipher.doFinal(value.toString().getBytes(StandardCharsets.UTF_8));
+            byte[] sealed = cipher.doFinal(TEXT.encodeValue("value of secret state key '" + stateKey + "'", value));
             byte[] out = ByteBuffer.allocate(iv.length + sealed.length).put(iv).put(sealed).array();
             return TextNode.valueOf(ENCRYPTED_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(out));
         } catch (GeneralSecurityException e) {
@@ -110,16 +115,33 @@ public final class SecretValues {
     }
 
     /**
-     * A stored value as the run sees it: decrypted; null (the key is dropped) when it was redacted.
+     * A stored value as the run sees it: for a secret key, decrypted, or null (the key is dropped) when it was
+     * redacted. A value of any other key is the user's own, even text that looks sealed, and is kept as it is, with one
+     * exception: an encrypted value that was sealed while its key was listed in secretKeys (it decrypts with this
+     * secretKey for this very key, or, on a node without secretKey, has the exact encrypted form) is opened as before.
      *
-     * @throws FlowStateException when it cannot be decrypted (another secretKey, or tampered with); the message names
-     *                            the key, never the value
+     * @throws FlowStateException when an encrypted value cannot be decrypted (no or another secretKey, or tampered
+     *                            with); the message names the key, never the value
      */
     public JsonNode open(String stateKey, JsonNode stored, JsonValues json) {
-        if (stored == null || !stored.isTextual() || !stored.textValue().startsWith("flowstate:secret:")) {
+        if (stored == null || !stored.isTextual() || !stored.textValue().startsWith(SEALED_PREFIX)) {
             return stored;
         }
         String text = stored.textValue();
+        if (!keys.contains(stateKey)) {
+            if (!text.startsWith(ENCRYPTED_PREFIX)) {
+                return stored; // the redaction marker under a key that is not secret is just text
+            }
+            if (key != null) {
+                // AES-GCM authenticates: text that merely looks encrypted, or was sealed for another key, fails
+                JsonNode opened = decrypt(stateKey, text, json);
+                return opened != null ? opened : stored;
+            }
+            if (!hasEncryptedForm(text)) {
+                return stored;
+            }
+            // a node without secretKey (or secretKeys) must not run with a ciphertext in place of the value
+        }
         if (REDACTED.equals(text)) {
             return null;
         }
@@ -131,16 +153,38 @@ public final class SecretValues {
                                          + " flowstate component has no secretKey to decrypt it: configure the key it"
                                          + " was written with (camel.component.flowstate.secretKey)");
         }
+        JsonNode opened = decrypt(stateKey, text, json);
+        if (opened == null) {
+            throw new FlowStateException("The encrypted value of state key '" + stateKey + "' cannot be decrypted: it"
+                                         + " was written with another secretKey, or changed since. Nothing was changed.");
+        }
+        return opened;
+    }
+
+    /** Whether {@code text} is base64url of an IV and at least a GCM tag, as every encrypted value is. */
+    private static boolean hasEncryptedForm(String text) {
+        try {
+            return Base64.getUrlDecoder().decode(text.substring(ENCRYPTED_PREFIX.length())).length
+                   >= IV_LENGTH + TAG_BITS / 8;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** The value sealed in {@code text} for {@code stateKey}, or null when it does not decrypt with this key. */
+    private JsonNode decrypt(String stateKey, String text, JsonValues json) {
         try {
             byte[] in = Base64.getUrlDecoder().decode(text.substring(ENCRYPTED_PREFIX.length()));
+            if (in.length < IV_LENGTH + TAG_BITS / 8) {
+                return null; // too short to be sealed; the cipher would fail with a provider error
+            }
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, in, 0, IV_LENGTH));
             cipher.updateAAD(stateKey.getBytes(StandardCharsets.UTF_8));
             byte[] plain = cipher.doFinal(in, IV_LENGTH, in.length - IV_LENGTH);
             return json.mapper().readTree(plain);
         } catch (GeneralSecurityException | IllegalArgumentException | java.io.IOException e) {
-            throw new FlowStateException("The encrypted value of state key '" + stateKey + "' cannot be decrypted: it"
-                                         + " was written with another secretKey, or changed since. Nothing was changed.");
+            return null;
         }
     }
 
@@ -160,8 +204,8 @@ public final class SecretValues {
 
     /** A copy of a stored state with its secret values opened; redacted ones are left out. */
     public ObjectNode openAll(ObjectNode stored, JsonValues json) {
-        if (keys.isEmpty() && !mayHoldSealed(stored)) {
-            return stored;
+        if (!mayHoldSealed(stored)) {
+            return stored; // open changes nothing else
         }
         ObjectNode copy = stored.deepCopy();
         for (Iterator<Map.Entry<String, JsonNode>> it = stored.fields(); it.hasNext();) {
@@ -187,7 +231,7 @@ public final class SecretValues {
 
     private static boolean mayHoldSealed(ObjectNode stored) {
         for (JsonNode value : stored) {
-            if (value.isTextual() && value.textValue().startsWith("flowstate:secret:")) {
+            if (value.isTextual() && value.textValue().startsWith(SEALED_PREFIX)) {
                 return true;
             }
         }

@@ -39,7 +39,9 @@ public interface StateStore {
     int append(String key, Object value);
 
     /**
-     * Adds {@code by} to the number at the key (absent counts as 0). Whole numbers stay whole.
+     * Adds {@code by} to the number at the key (absent counts as 0). Whole numbers stay whole (Long, BigInteger past
+     * Long.MAX_VALUE); with a decimal on either side (a Double counts as the decimal it prints as) the sum is the exact
+     * BigDecimal, never a double.
      *
      * @return                    the new value
      * @throws StateTypeException when the key holds something other than a number

@@ -1,5 +1,6 @@
 package io.flowstate.camel.trigger;
 
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -61,8 +62,17 @@ final class Canonical {
                 write(node.get(i), out);
             }
             out.append(']');
+        } else if (node.isBigDecimal() && isDouble(node.decimalValue())) {
+            // state holds doubles as decimals; print them as the double did, so ids and hashes stored before stay valid
+            out.append(node.doubleValue());
         } else {
             out.append(node);
         }
+    }
+
+    /** Whether {@code d} is exactly what a double prints as (0.1 or 1.0E-5, but not 0.10). */
+    private static boolean isDouble(BigDecimal d) {
+        double value = d.doubleValue();
+        return Double.isFinite(value) && BigDecimal.valueOf(value).equals(d);
     }
 }

@@ -50,7 +50,7 @@ class MigrationDocRoutesTest extends CamelTestSupport {
         assertThat(template.requestBody("direct:countOrders", order)).isEqualTo(2L);
         assertThat(repository.getValue("countOrders", "lastCustomer").orElseThrow().value().asText()).isEqualTo("acme");
         // TIBCO job shared variable, module shared variable, critical section, checkpoint
-        assertThat(template.requestBody("direct:bwOrder", order)).isEqualTo(12.5);
+        assertThat(template.requestBody("direct:bwOrder", order)).isEqualTo(new java.math.BigDecimal("12.5"));
         assertThat(template.requestBody("direct:bwRates", "1.08")).isEqualTo("1.08");
         template.requestBody("direct:bwCount", "o-1");
         assertThat(template.requestBody("direct:bwCount", "o-2")).isEqualTo(2L);

@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * Guards that a wrong flowstate URI stops the route from starting, with a message naming what is wrong, whichever DSL
  * the route is written in: unknown operation, a key on an operation that takes none, invalid key characters, an
- * invalid flow id, an unknown option, an unknown scope.
+ * invalid flow id, an unknown option, an unknown scope, an increment that is not a number.
  */
 class FlowStateDslBadUriTest extends CamelTestSupport {
 
@@ -29,7 +29,8 @@ class FlowStateDslBadUriTest extends CamelTestSupport {
                 new String[] { "flowstate:get:..secret", "state key '..secret' is not valid" },
                 new String[] { "flowstate:start:my flow", "flow id 'my flow' is not valid" },
                 new String[] { "flowstate:get:x?defaultValu=1", "defaultValu" },
-                new String[] { "flowstate:get:x?scope=global-ish", "global-ish" });
+                new String[] { "flowstate:get:x?scope=global-ish", "global-ish" },
+                new String[] { "flowstate:increment:x?by=lots", "by must be a number such as 1, -2 or 0.05, not 'lots'" });
         return cases.flatMap(c -> Stream.of(Dsl.values()).map(dsl -> Arguments.of(dsl, c[0], c[1])));
     }
 

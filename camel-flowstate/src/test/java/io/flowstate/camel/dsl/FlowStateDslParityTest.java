@@ -120,7 +120,7 @@ class FlowStateDslParityTest extends CamelTestSupport {
     void incrementByADecimalAddsExactly(Dsl dsl) throws Exception {
         load(dsl);
 
-        assertThat(template.requestBody("direct:incrementDecimal", "ignored")).isEqualTo(0.3d);
+        assertThat(template.requestBody("direct:incrementDecimal", "ignored")).isEqualTo(new java.math.BigDecimal("0.3"));
     }
 
     @ParameterizedTest

@@ -220,15 +220,15 @@ public abstract class AbstractFlowSnapshotRepositoryTest {
             state.put("int", Integer.MIN_VALUE);
             state.put("long", Long.MAX_VALUE);
             state.put("bigInteger", new BigInteger("123456789012345678901234567890"));
-            state.put("double", 3.141592653589793);
-            state.put("negativeDouble", -0.000125);
+            state.put("decimal", new BigDecimal("3.141592653589793"));
+            state.put("negativeDecimal", new BigDecimal("-0.000125"));
             state.put("true", true);
             state.put("false", false);
             state.putNull("null");
             state.putArray("emptyArray");
             state.putObject("emptyObject");
             ArrayNode mixed = state.putArray("mixed");
-            mixed.add(1).add("two").add(3.5).addNull().add(false).addObject().put("deep", JSON.arrayNode().size());
+            mixed.add(1).add("two").add(new BigDecimal("3.5")).addNull().add(false).addObject().put("deep", JSON.arrayNode().size());
             ObjectNode nested = state.putObject("nested");
             ObjectNode level = nested;
             for (int i = 0; i < 50; i++) {
@@ -241,16 +241,6 @@ public abstract class AbstractFlowSnapshotRepositoryTest {
             repository.save(run("r-types").state(state).build(), 0);
 
             assertThat(loaded("r-types").state()).isEqualTo(state);
-        }
-
-        @Test
-        void decimalsReadBackNumericallyEqual() {
-            ObjectNode state = JSON.objectNode();
-            state.put("price", new BigDecimal("19.99"));
-
-            repository.save(run("r-dec").state(state).build(), 0);
-
-            assertThat(loaded("r-dec").state().get("price").decimalValue()).isEqualByComparingTo("19.99");
         }
 
         @Test
@@ -300,6 +290,102 @@ public abstract class AbstractFlowSnapshotRepositoryTest {
             FlowSnapshot s = loaded("r-restart");
             assertThat(s.version()).isEqualTo(2);
             assertThat(s.state().get("k").textValue()).isEqualTo("v");
+        }
+    }
+
+    /** Decimals exact with their scale, in every place a repository stores JSON; doubles numerically equal. */
+    @Nested
+    class ExactNumbers {
+
+        private final List<BigDecimal> decimals = List.of(new BigDecimal("1.123456789012345678"),
+                new BigDecimal("10.50"), new BigDecimal("5"), new BigDecimal("1E+3"), new BigDecimal("0E-10"),
+                new BigDecimal("-0.000125"), new BigDecimal("10000000000000000.01"),
+                new BigDecimal("123456789012345678901234567890.123456789012345678901234567890"));
+
+        private ObjectNode decimalsObject() {
+            ObjectNode node = JSON.objectNode();
+            for (int i = 0; i < decimals.size(); i++) {
+                node.put("d" + i, decimals.get(i));
+            }
+            return node;
+        }
+
+        /** Each decimal back as a decimal equal to it, scale included (BigDecimal.equals compares the scale). */
+        private void assertExact(JsonNode node, String where) {
+            for (int i = 0; i < decimals.size(); i++) {
+                JsonNode n = node.get("d" + i);
+                assertThat(n.isBigDecimal()).as("%s d%d is a decimal: %s", where, i, n).isTrue();
+                assertThat(n.decimalValue()).as("%s d%d", where, i).isEqualTo(decimals.get(i));
+            }
+        }
+
+        @Test
+        void decimalsInASnapshotReadBackExactWithTheirScale() {
+            ObjectNode input = JSON.objectNode();
+            input.set("body", decimalsObject());
+            input.putObject("headers");
+            ObjectNode results = JSON.objectNode();
+            results.set("quote", decimalsObject());
+            repository.save(run("r-dec").input(input).state(decimalsObject()).results(results).build(), 0);
+
+            FlowSnapshot back = loaded("r-dec");
+
+            assertExact(back.state(), "state");
+            assertExact(back.input().get("body"), "input");
+            assertExact(back.results().get("quote"), "results");
+        }
+
+        @Test
+        void decimalsInDeltasReadBackExactWithTheirScale() {
+            long v = repository.save(run("r-dec-delta").build(), 0);
+            v = repository.saveDelta("r-dec-delta", delta().setState("set", decimalsObject())
+                    .appendState("list", decimalsObject()).result("quote", decimalsObject()).build(), v);
+            repository.saveDelta("r-dec-delta", delta().appendState("list", decimalsObject()).build(), v);
+
+            FlowSnapshot back = loaded("r-dec-delta");
+
+            assertExact(back.state().get("set"), "stateSet");
+            assertExact(back.state().get("list").get(0), "stateAppended");
+            assertExact(back.state().get("list").get(1), "stateAppended");
+            assertExact(back.results().get("quote"), "results");
+        }
+
+        @Test
+        void persistentDecimalsReadBackExactWithTheirScale() {
+            repository.putValue("orders", "amounts", decimalsObject(), 0);
+            for (int i = 0; i < decimals.size(); i++) {
+                repository.putValue("orders", "d" + i, JSON.numberNode(decimals.get(i)), 0);
+            }
+
+            assertExact(repository.getValue("orders", "amounts").orElseThrow().value(), "value");
+            assertExact(repository.getValues("orders").get("amounts").value(), "values");
+            for (int i = 0; i < decimals.size(); i++) {
+                JsonNode n = repository.getValue("orders", "d" + i).orElseThrow().value();
+                assertThat(n.isBigDecimal()).as("top-level d%d is a decimal: %s", i, n).isTrue();
+                assertThat(n.decimalValue()).isEqualTo(decimals.get(i));
+            }
+        }
+
+        @Test
+        void doublesReadBackNumericallyEqualAndWholeNumbersWhole() {
+            double[] doubles = { 0.1, 3.141592653589793, 1.0E16, 1.0E-5, -2.5, 5.0, Double.MAX_VALUE, Double.MIN_VALUE };
+            ObjectNode state = JSON.objectNode();
+            for (int i = 0; i < doubles.length; i++) {
+                state.put("x" + i, doubles[i]);
+            }
+            state.put("int", 5).put("long", Long.MAX_VALUE).put("big", new BigInteger("123456789012345678901234567890"));
+            repository.save(run("r-dbl").state(state).build(), 0);
+            repository.putValue("orders", "ratio", JSON.numberNode(0.1), 0);
+
+            ObjectNode back = loaded("r-dbl").state();
+
+            for (int i = 0; i < doubles.length; i++) {
+                assertThat(back.get("x" + i).doubleValue()).as("x%d", i).isEqualTo(doubles[i]);
+            }
+            assertThat(repository.getValue("orders", "ratio").orElseThrow().value().doubleValue()).isEqualTo(0.1);
+            assertThat(back.get("int").isInt()).isTrue();
+            assertThat(back.get("long").isLong()).isTrue();
+            assertThat(back.get("big").bigIntegerValue()).isEqualTo(new BigInteger("123456789012345678901234567890"));
         }
     }
 
@@ -968,7 +1054,7 @@ public abstract class AbstractFlowSnapshotRepositoryTest {
         @Test
         void valuesOfEveryJsonTypeRoundTrip() {
             List<JsonNode> samples = List.of(JSON.nullNode(), JSON.booleanNode(true), JSON.numberNode(7),
-                    JSON.numberNode(Long.MIN_VALUE), JSON.numberNode(2.5), JSON.textNode("t\u0000\n"),
+                    JSON.numberNode(Long.MIN_VALUE), JSON.numberNode(new BigDecimal("2.5")), JSON.textNode("t\u0000\n"),
                     JSON.arrayNode().add(1).add("a"), JSON.objectNode().put("a", 1).set("b", JSON.arrayNode()));
             for (int i = 0; i < samples.size(); i++) {
                 repository.putValue("types", "k" + i, samples.get(i), 0);

@@ -1,9 +1,11 @@
 package io.flowstate.camel.snapshot;
 
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowstate.camel.execution.FlowStatus;
@@ -65,6 +67,37 @@ class FlowSnapshotCodecTest {
                 .contains("\"stateAppended\":{\"log\":[{\"n\":1},\"two\"],\"other\":[null]}");
         assertThat(back.delta()).isEqualTo(d);
         assertThat(back.delta().stateAppended().get("log")).hasSize(2);
+    }
+
+    @Test
+    void decimalsAreWrittenSoThatTheyReadBackExactWithTheirScale() {
+        ObjectNode state = JSON.objectNode().put("precise", new BigDecimal("1.123456789012345678"))
+                .put("cents", new BigDecimal("10.50")).put("whole", new BigDecimal("5")).put("thousand", new BigDecimal("1E+3"))
+                .put("count", 5);
+
+        byte[] data = codec.encode(snapshot(state), 1);
+        ObjectNode back = codec.decode(data, "run-1", "test.json").state();
+
+        assertThat(new String(data, StandardCharsets.UTF_8))
+                .contains("{\"precise\":1.123456789012345678,\"cents\":10.50,\"whole\":5E0,\"thousand\":1E+3,\"count\":5}");
+        assertThat(back.get("precise").decimalValue()).isEqualTo(new BigDecimal("1.123456789012345678"));
+        assertThat(back.get("cents").decimalValue()).isEqualTo(new BigDecimal("10.50"));
+        assertThat(back.get("whole").decimalValue()).isEqualTo(new BigDecimal("5"));
+        assertThat(back.get("whole").isBigDecimal()).isTrue();
+        assertThat(back.get("thousand").decimalValue()).isEqualTo(new BigDecimal("1E+3"));
+        assertThat(back.get("count").isInt()).isTrue();
+    }
+
+    @Test
+    void numbersWrittenByOtherCodeReadAsExactDecimalsOrWholeNumbers() {
+        JsonNode value = codec.decodeValue("[0.5, 10.50, 7, 1e2, 3000000000, -0.0]".getBytes(StandardCharsets.UTF_8), "v");
+
+        assertThat(value.get(0).decimalValue()).isEqualTo(new BigDecimal("0.5"));
+        assertThat(value.get(1).decimalValue()).isEqualTo(new BigDecimal("10.50"));
+        assertThat(value.get(2).isInt()).isTrue();
+        assertThat(value.get(3).decimalValue()).isEqualTo(new BigDecimal("1E+2"));
+        assertThat(value.get(4).isLong()).isTrue();
+        assertThat(value.get(5).decimalValue()).isEqualTo(new BigDecimal("0.0"));
     }
 
     @Test

@@ -10,7 +10,14 @@ import java.util.Map;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.databind.node.DecimalNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowstate.camel.OrderState;
+import io.flowstate.camel.TaskState;
+import io.flowstate.camel.TaskState.Priority;
+import io.flowstate.camel.TaskState.Status;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,7 +46,44 @@ class JsonValuesTest {
         value.put("null", null);
         value.put("list", List.of(1, "two"));
         value.put("nested", Map.of("k", List.of(Map.of("deep", 1))));
-        assertThat(json.toJava(json.toJson("k", value))).isEqualTo(value);
+        Map<String, Object> expected = new LinkedHashMap<>(value);
+        expected.put("double", new BigDecimal("1.5")); // a fraction reads back as a decimal, see below
+        assertThat(json.toJava(json.toJson("k", value))).isEqualTo(expected);
+    }
+
+    /** A POJO with a float field, to see it held as the decimal it prints as. */
+    public static class Measure {
+        public float ratio = 0.1f;
+        public double size = 1.0E16;
+    }
+
+    @Test
+    void doublesAndFloatsAreHeldAsTheDecimalsTheyPrintAsAndReadBackNumericallyEqual() {
+        ObjectNode given = JsonNodeFactory.instance.objectNode().put("d", 0.1).put("f", 0.1f);
+
+        assertThat(json.toJson("k", 0.1d)).isEqualTo(DecimalNode.valueOf(new BigDecimal("0.1")));
+        assertThat(json.toJson("k", 0.1f)).isEqualTo(DecimalNode.valueOf(new BigDecimal("0.1")));
+        assertThat(json.toJson("k", 5.0d)).isEqualTo(DecimalNode.valueOf(new BigDecimal("5.0")));
+        assertThat(json.toJson("k", new Measure()).toString()).isEqualTo("{\"ratio\":0.1,\"size\":1.0E+16}");
+        assertThat(json.toJson("k", given).toString()).isEqualTo("{\"d\":0.1,\"f\":0.1}");
+        assertThat(json.toJson("k", given).get("d").isBigDecimal()).isTrue();
+        assertThat(json.toJava(json.toJson("k", 0.1d))).isEqualTo(new BigDecimal("0.1"));
+        assertThat(json.toJava("k", json.toJson("k", 0.1d), Double.class)).isEqualTo(0.1d);
+        assertThat(json.toJava("k", json.toJson("k", new Measure()), Measure.class).ratio).isEqualTo(0.1f);
+        assertThat(json.toJava(json.toJson("k", new BigDecimal("10.50")))).isEqualTo(new BigDecimal("10.50"));
+    }
+
+    /** A POJO that holds a NaN, which no JSON number can be. */
+    public static class Broken {
+        public double value = Double.NaN;
+    }
+
+    @Test
+    void aNanInsideAPojoOrAJsonTreeIsRejectedWithItsPath() {
+        assertThatThrownBy(() -> json.toJson("k", Map.of("m", new Broken())))
+                .isInstanceOf(UnsupportedValueException.class).hasMessageContaining("'m.value'");
+        assertThatThrownBy(() -> json.toJson("k", JsonNodeFactory.instance.objectNode().put("x", Double.NaN)))
+                .isInstanceOf(UnsupportedValueException.class).hasMessageContaining("'x'");
     }
 
     @Test
@@ -60,11 +104,24 @@ class JsonValuesTest {
     }
 
     @Test
+    void enumsAreStoredAsJacksonWritesThemWhereverTheyAre() {
+        assertThat(json.toJson("k", Status.IN_PROGRESS)).isEqualTo(TextNode.valueOf("in-progress"));
+        assertThat(json.toJson("k", Priority.HIGH)).isEqualTo(TextNode.valueOf("high!"));
+        assertThat(json.toJson("k", List.of(Status.DONE, Map.of("p", Priority.HIGH))).toString())
+                .isEqualTo("[\"done\",{\"p\":\"high!\"}]");
+        assertThat(json.toJson("k", new TaskState(Status.IN_PROGRESS, Priority.HIGH)).toString())
+                .isEqualTo("{\"status\":\"in-progress\",\"priority\":\"high!\"}");
+        assertThat(json.toJava("k", json.toJson("k", Status.IN_PROGRESS), Status.class)).isEqualTo(Status.IN_PROGRESS);
+        assertThat(json.toJava("k", json.toJson("k", Priority.HIGH), Priority.class)).isEqualTo(Priority.HIGH);
+    }
+
+    @Test
     void recordsAndPojosBecomeObjectsAndReadBackAsTheirClass() {
         OrderState order = new OrderState("acme", 2, 9.5, List.of("a"));
         JsonNode node = json.toJson("order", order);
-        assertThat(json.toJava(node)).isEqualTo(Map.of("customer", "acme", "attempts", 2, "total", 9.5, "lines", List.of("a")));
-        assertThat(json.toJava(node, OrderState.class)).isEqualTo(order);
+        assertThat(json.toJava(node)).isEqualTo(
+                Map.of("customer", "acme", "attempts", 2, "total", new BigDecimal("9.5"), "lines", List.of("a")));
+        assertThat(json.toJava("order", node, OrderState.class)).isEqualTo(order);
     }
 
     @Test
@@ -89,7 +146,7 @@ class JsonValuesTest {
 
     @Test
     void readingAsTheWrongTypeNamesTheType() {
-        assertThatThrownBy(() -> json.toJava(json.toJson("k", "text"), OrderState.class))
+        assertThatThrownBy(() -> json.toJava("k", json.toJson("k", "text"), OrderState.class))
                 .isInstanceOf(StateTypeException.class).hasMessageContaining(OrderState.class.getName());
     }
 

@@ -5,6 +5,7 @@ import java.util.Base64;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.flowstate.camel.FlowStateException;
+import io.flowstate.camel.snapshot.memory.MemoryFlowSnapshotRepository;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,6 +36,18 @@ class SecretValuesTest {
     }
 
     @Test
+    void anEncryptedDecimalOpensExactWithItsScale() {
+        SecretValues secrets = SecretValues.of("limit", KEY);
+
+        for (String decimal : new String[] { "10.50", "5", "1.123456789012345678" }) {
+            JsonNode value = json.toJson("limit", new java.math.BigDecimal(decimal));
+            JsonNode opened = secrets.open("limit", secrets.seal("limit", value), json);
+            assertThat(opened.isBigDecimal()).as(decimal).isTrue();
+            assertThat(opened.decimalValue()).isEqualTo(new java.math.BigDecimal(decimal));
+        }
+    }
+
+    @Test
     void anotherKeyATamperedValueOrAValueMovedToAnotherStateKeyCannotBeOpened() {
         SecretValues secrets = SecretValues.of("password,pin", KEY);
         JsonNode sealed = secrets.seal("password", TextNode.valueOf("hunter2"));
@@ -61,11 +74,69 @@ class SecretValuesTest {
     }
 
     @Test
+    void aPlainValueThatLooksSealedUnderAKeyThatIsNotSecretIsKeptAsItIs() {
+        JsonNode redacted = TextNode.valueOf("flowstate:secret:redacted");
+        JsonNode encrypted = TextNode.valueOf("flowstate:secret:v1:bm90IGEgY2lwaGVydGV4dA");
+        com.fasterxml.jackson.databind.node.ObjectNode state = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+                .objectNode().put("note", redacted.textValue()).put("quote", encrypted.textValue());
+
+        for (SecretValues secrets : new SecretValues[] { SecretValues.NONE, SecretValues.of("password", null),
+                SecretValues.of("password", KEY) }) {
+            assertThat(secrets.open("note", redacted, json)).isEqualTo(redacted);
+            assertThat(secrets.open("quote", encrypted, json)).isEqualTo(encrypted);
+            assertThat(secrets.openAll(state, json)).isEqualTo(state);
+        }
+    }
+
+    @Test
+    void aValueSealedWhileItsKeyWasSecretStillOpensAfterTheKeyIsNoLongerListed() {
+        JsonNode sealed = SecretValues.of("password", KEY).seal("password", TextNode.valueOf("hunter2"));
+
+        assertThat(SecretValues.of("other", KEY).open("password", sealed, json)).isEqualTo(TextNode.valueOf("hunter2"));
+        assertThat(SecretValues.of(null, KEY).open("password", sealed, json)).isEqualTo(TextNode.valueOf("hunter2"));
+        // sealed for another key, or with another secretKey: the user's text as far as this node can tell
+        assertThat(SecretValues.of(null, KEY).open("other", sealed, json)).isEqualTo(sealed);
+        assertThat(SecretValues.of(null, OTHER_KEY).open("password", sealed, json)).isEqualTo(sealed);
+        // a node without secretKey refuses a value of the encrypted form rather than run with the ciphertext
+        assertThatThrownBy(() -> SecretValues.NONE.open("password", sealed, json))
+                .hasMessageContaining("no secretKey to decrypt it");
+    }
+
+    @Test
     void aKeyThatIsNotABase64AesKeyIsRefusedWithoutShowingIt() {
         assertThatThrownBy(() -> SecretValues.of("password", "not base64 !!")).hasMessageContaining("not base64")
                 .hasMessageNotContaining("!!");
         assertThatThrownBy(() -> SecretValues.of("password", Base64.getEncoder().encodeToString(new byte[10])))
                 .hasMessageContaining("16, 24 or 32 bytes, but decodes to 10 bytes");
+    }
+
+    @Test
+    void readingASecretValueAsTheWrongTypeDoesNotShowIt() {
+        json.setSecrets(SecretValues.of("apiToken", KEY));
+        LocalStateStore local = new LocalStateStore(json, null);
+        local.set("apiToken", "hunter2");
+        RepositoryStateStore persistent = new RepositoryStateStore(new MemoryFlowSnapshotRepository(), "orders", json);
+        persistent.set("apiToken", "hunter2");
+
+        for (StateStore state : new StateStore[] { local, persistent }) {
+            assertThatThrownBy(() -> state.get("apiToken", Integer.class)).isInstanceOf(StateTypeException.class)
+                    .hasMessageContaining("The secret value of state key 'apiToken' cannot be read as java.lang.Integer")
+                    .satisfies(e -> {
+                        for (Throwable t = e; t != null; t = t.getCause()) {
+                            assertThat(t.getMessage()).doesNotContain("hunter2");
+                        }
+                    });
+        }
+    }
+
+    @Test
+    void readingAPlainValueAsTheWrongTypeNamesTheKeyAndShowsTheValue() {
+        json.setSecrets(SecretValues.of("apiToken", KEY));
+        LocalStateStore state = new LocalStateStore(json, null);
+        state.set("user", "ann");
+
+        assertThatThrownBy(() -> state.get("user", Integer.class)).isInstanceOf(StateTypeException.class)
+                .hasMessageContaining("state key 'user'").hasMessageContaining("\"ann\"");
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import io.flowstate.camel.OrderState;
+import io.flowstate.camel.TaskState;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,6 +48,28 @@ class TypedStateTest {
         state.append("lines", "first");
         assertThat(state.get("attempts")).isEqualTo(5);
         assertThat(state.getState(OrderState.class)).isEqualTo(new OrderState(null, 5, 7.0, List.of("first")));
+    }
+
+    @Test
+    void anEnumWithJacksonNamesIsAcceptedByATypedPropertyOfItsType() {
+        LocalStateStore state = new LocalStateStore(json, new StateSchema(TaskState.class, json.mapper()));
+
+        state.set("status", TaskState.Status.IN_PROGRESS);
+        state.set("priority", TaskState.Priority.HIGH);
+
+        assertThat(state.getState(TaskState.class))
+                .isEqualTo(new TaskState(TaskState.Status.IN_PROGRESS, TaskState.Priority.HIGH));
+        assertThat(state.get("status")).isEqualTo("in-progress");
+        assertThat(state.get("status", TaskState.Status.class)).isEqualTo(TaskState.Status.IN_PROGRESS);
+    }
+
+    @Test
+    void anEnumReadsBackAsItsTypeFromUntypedState() {
+        LocalStateStore state = new LocalStateStore(json, null);
+
+        state.set("status", TaskState.Status.IN_PROGRESS);
+
+        assertThat(state.get("status", TaskState.Status.class)).isEqualTo(TaskState.Status.IN_PROGRESS);
     }
 
     @Test
