@@ -258,6 +258,7 @@ public class FlowStateComponent extends DefaultComponent {
         maintenance = new FlowMaintenance(getCamelContext(), repository, executions, reentry, Clock.systemUTC(),
                 recoveryInterval, leaseDuration, retention, maxFinishedRuns);
         workDirectories = new WorkDirectories(workDirectory);
+        executions.useWorkDirectories(workDirectories);
         WorkDirectories dirs = workDirectories;
         FlowSnapshotRepository repo = repository;
         Duration grace = leaseDuration;

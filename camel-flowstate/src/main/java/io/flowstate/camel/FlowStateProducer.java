@@ -242,7 +242,7 @@ public class FlowStateProducer extends HeaderSelectorProducer {
         WorkDirectories dirs = endpoint.getComponent().getWorkDirectories();
         String id = run.getExecutionId();
         Path dir = dirs.open(id);
-        run.whenEnded("workdir", () -> dirs.remove(id));
+        dirs.endWith(run);
         exchange.getMessage().setHeader(FlowStateConstants.WORK_DIR, dir.toString());
         return DONE;
     }

@@ -69,6 +69,13 @@ public final class FlowExecution {
     private boolean completionRegistered;
     /** What to do when the run ends on this node; null until something is registered. */
     private Map<String, Runnable> endActions;
+    /** What to do instead of an end action when the run stops on this node without ending here; by action name. */
+    private Map<String, Runnable> leaveActions;
+    /**
+     * Attached by flowstate:restore and not saved by this node since: the run belongs to whoever runs it (maybe this
+     * node, in another exchange), so the end of this exchange does not end it here.
+     */
+    private volatile boolean attachedOnly;
     /** Sleeps without a name reached so far on this node: the n-th is step sleep-n (the same on every re-entry). */
     private int sleepsReached;
     /** The context the run belongs to (header CamelFlowStateContextId at its start), or null. */
@@ -408,30 +415,55 @@ public final class FlowExecution {
     /**
      * Runs {@code action} once when the run ends on this node: when it is saved COMPLETED or FAILED, or when the
      * exchange carrying it ends while the run is not suspended (a run never saved ends with its exchange). Not when it
-     * suspends: a suspended run keeps what it holds on this node until it is resumed and ends. Used for the run's
-     * scratch directory.
+     * suspends: a suspended run keeps what it holds on this node until it is resumed and ends. Not when it was only
+     * attached by flowstate:restore (and not saved by this node since): what it holds belongs to the run's owner. Used
+     * for the run's scratch directory.
      *
      * @param name what the action is for: an action of the same name registered before is kept, this one dropped
      */
     public void whenEnded(String name, Runnable action) {
+        whenEnded(name, action, null);
+    }
+
+    /**
+     * As {@link #whenEnded(String, Runnable)}, and runs {@code whenLeft} (when not null) each time the run stops on
+     * this node without ending here: it suspends or sleeps, or the exchange of a copy attached by flowstate:restore
+     * ends.
+     */
+    public void whenEnded(String name, Runnable action, Runnable whenLeft) {
         Exchange registerOn = null;
         synchronized (this) {
             if (endActions == null) {
                 endActions = new LinkedHashMap<>();
+                leaveActions = new LinkedHashMap<>();
                 registerOn = carrier;
             }
-            endActions.putIfAbsent(name, action);
+            if (endActions.putIfAbsent(name, action) == null && whenLeft != null) {
+                leaveActions.put(name, whenLeft);
+            }
         }
         if (registerOn != null) {
             registerOn.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
                 @Override
                 public void onDone(Exchange exchange) {
-                    if (getStatus() != FlowStatus.SUSPENDED) {
+                    if (attachedOnly) {
+                        left();
+                    } else if (getStatus() != FlowStatus.SUSPENDED) {
                         ended();
                     }
                 }
             });
         }
+    }
+
+    /** Marks a run attached by flowstate:restore: the end of its exchange does not end it here. */
+    void markAttachedOnly() {
+        this.attachedOnly = true;
+    }
+
+    /** This node saved the run and carries it on: from now on its end here is the run's end. */
+    void markCarriedHere() {
+        this.attachedOnly = false;
     }
 
     /** The run ended on this node: runs the actions given to {@link #whenEnded} (once). */
@@ -440,7 +472,26 @@ public final class FlowExecution {
         synchronized (this) {
             actions = endActions;
             endActions = null;
+            leaveActions = null;
         }
+        runAll(actions);
+    }
+
+    /**
+     * The run stops on this node without ending here (it suspends or sleeps, or a restored copy's exchange ends): closes
+     * its managed resources and runs the {@code whenLeft} actions given to {@link #whenEnded(String, Runnable, Runnable)}.
+     * The end actions stay, for the case the same run object ends here later.
+     */
+    void left() {
+        closeManagedResources();
+        Map<String, Runnable> actions;
+        synchronized (this) {
+            actions = leaveActions == null ? null : new LinkedHashMap<>(leaveActions);
+        }
+        runAll(actions);
+    }
+
+    private void runAll(Map<String, Runnable> actions) {
         if (actions != null) {
             for (Runnable action : actions.values()) {
                 try {

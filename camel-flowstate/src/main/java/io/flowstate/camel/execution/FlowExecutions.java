@@ -15,6 +15,7 @@ import io.flowstate.camel.FlowStateConstants;
 import io.flowstate.camel.FlowStateException;
 import io.flowstate.camel.resource.FlowResourceCatalog;
 import io.flowstate.camel.resource.RunResources;
+import io.flowstate.camel.resource.WorkDirectories;
 import io.flowstate.camel.snapshot.FlowSnapshot;
 import io.flowstate.camel.snapshot.FlowSnapshotConflictException;
 import io.flowstate.camel.snapshot.FlowSnapshotRepository;
@@ -73,6 +74,7 @@ public class FlowExecutions {
     private final Set<FlowExecution> active = ConcurrentHashMap.newKeySet();
     private volatile CheckpointPolicy defaultCheckpoint = CheckpointPolicy.AFTER_EACH_STEP;
     private volatile CamelContext context;
+    private volatile WorkDirectories workDirectories;
     private volatile FlowResourceCatalog resourceCatalog;
 
     public FlowExecutions(JsonValues json, Supplier<FlowSnapshotRepository> repository, Clock clock) {
@@ -97,6 +99,22 @@ public class FlowExecutions {
     public void useContext(CamelContext context) {
         this.context = context;
         this.resourceCatalog = new FlowResourceCatalog(context);
+    }
+
+    /** The runs' scratch directories; set when the component starts. */
+    public void useWorkDirectories(WorkDirectories workDirectories) {
+        this.workDirectories = workDirectories;
+    }
+
+    /**
+     * A stored run continues on this node, attached to its exchange: what it left here in an earlier part (its scratch
+     * directory) is removed when it ends.
+     */
+    void continuedHere(FlowExecution run) {
+        WorkDirectories dirs = workDirectories;
+        if (dirs != null) {
+            dirs.adopt(run);
+        }
     }
 
     CamelContext context() {
@@ -279,6 +297,9 @@ public class FlowExecutions {
         if (child.getVersion() > 0 && child.getStatus() == FlowStatus.RUNNING) {
             carryOn(child);
         }
+        if (stored != null && !stored.status().isFinished()) {
+            continuedHere(child);
+        }
         return child;
     }
 
@@ -293,7 +314,7 @@ public class FlowExecutions {
                 checkpoints.save(parent, FlowCheckpoints.Transition.suspended(
                         INNER_PREFIX + child.getExecutionId(), null, null));
                 active.remove(parent);
-                parent.closeManagedResources();
+                parent.left();
             } else if (child.getStatus() == FlowStatus.RUNNING && child.getVersion() > 0) {
                 Exception failure = exchange.getException();
                 finish(child, failure == null ? FlowStatus.COMPLETED : FlowStatus.FAILED,
@@ -354,7 +375,9 @@ public class FlowExecutions {
         execution.resources().addOwn(own);
         execution.resources().setFlow(resourceCatalog.flowResources(stored.routeId(), stored.flowId()));
         // read-only until this node saves it (flowstate:snapshot): another node may be running it, so no lease is
-        // taken and the end of this exchange does not finish it
+        // taken and the end of this exchange does not finish it, nor end it here: what the run holds on this node
+        // (its scratch directory) stays for its owner
+        execution.markAttachedOnly();
         attachTo(exchange, execution);
         return execution;
     }
@@ -426,7 +449,7 @@ public class FlowExecutions {
         Instant wakeAt = timeout == null ? null : clock.instant().plus(timeout);
         checkpoints.save(run, FlowCheckpoints.Transition.suspended(name, wakeAt, ResumeTokens.hash(token)));
         active.remove(run);
-        run.closeManagedResources();
+        run.left();
         Map<String, Object> reply = new LinkedHashMap<>();
         reply.put("executionId", run.getExecutionId());
         reply.put("resumeToken", token);
@@ -448,7 +471,7 @@ public class FlowExecutions {
         run.results().complete(name, body);
         checkpoints.save(run, FlowCheckpoints.Transition.suspended(SLEEP_PREFIX + name, wakeAt, null));
         active.remove(run);
-        run.closeManagedResources();
+        run.left();
         Map<String, Object> reply = new LinkedHashMap<>();
         reply.put("executionId", run.getExecutionId());
         reply.put("waitingFor", SLEEP_PREFIX + name);
@@ -531,6 +554,7 @@ public class FlowExecutions {
 
     /** The run is saved and RUNNING on this node: finish it with its carrier, renew its lease meanwhile. */
     void carryOn(FlowExecution run) {
+        run.markCarriedHere();
         run.finishWithCarrier(this);
         if (run.getStatus() == FlowStatus.RUNNING) {
             active.add(run);

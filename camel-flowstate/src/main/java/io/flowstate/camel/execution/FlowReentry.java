@@ -305,6 +305,7 @@ public final class FlowReentry {
         FlowExecution run = prepared.run();
         FlowExecutions.attachTo(exchange, run);
         executions.carryOn(run);
+        executions.continuedHere(run);
         try {
             route.getProcessor().process(exchange);
         } catch (Exception e) {

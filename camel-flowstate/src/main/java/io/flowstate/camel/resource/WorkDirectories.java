@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 import io.flowstate.camel.FlowStateException;
+import io.flowstate.camel.execution.FlowExecution;
 import io.flowstate.camel.snapshot.FlowSnapshot;
 import io.flowstate.camel.snapshot.FlowSnapshotRepository;
 import io.flowstate.camel.support.Identifiers;
@@ -21,16 +22,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Per-run scratch directories (Windmill's {@code ./shared}): {@code <workDirectory>/<executionId>}, created on first
- * use, shared by every step and branch of the run, kept while the run is suspended, removed when it ends. Directories
- * left by a crash are swept: those of runs that no longer exist or are finished.
+ * use, shared by every step and branch of the run, kept while the run is suspended, removed when it ends on this node.
+ * Directories left by a crash, or by a run that suspended here and ended elsewhere, are swept: those of runs that no
+ * longer exist or are finished.
  */
 public final class WorkDirectories {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkDirectories.class);
 
     /**
-     * Directories of runs alive in this JVM, whatever CamelContext runs them: a sweep never removes them, even when
-     * several contexts (tests, several applications in one server) share a base directory.
+     * Directories of runs running in this JVM, whatever CamelContext runs them: a sweep never removes them, even when
+     * several contexts (tests, several applications in one server) share a base directory. A run leaves the set when it
+     * ends, suspends or sleeps; a sweep then decides by its stored status.
      */
     private static final Set<Path> LIVE = ConcurrentHashMap.newKeySet();
 
@@ -73,6 +76,38 @@ public final class WorkDirectories {
         }
         LIVE.add(dir);
         return dir;
+    }
+
+    /**
+     * Ties the run's directory to this run object: removed when the run ends on this node, dropped from the directories
+     * alive in this JVM when the run stops here without ending (it suspends or sleeps, or it was only attached by
+     * flowstate:restore), so that from then on a sweep decides by the run's stored status.
+     */
+    public void endWith(FlowExecution run) {
+        String id = run.getExecutionId();
+        run.whenEnded("workdir", () -> remove(id), () -> release(id));
+    }
+
+    /**
+     * A stored run continues on this node (resumed, woken, recovered, or an inner run re-entered): when it has a
+     * directory here, from an earlier part of the run, the directory is alive again and removed when the run ends.
+     */
+    public void adopt(FlowExecution run) {
+        String id = run.getExecutionId();
+        if (exists(id)) {
+            LIVE.add(base.resolve(id));
+            endWith(run);
+        }
+    }
+
+    /**
+     * The run no longer runs in this JVM but has not ended here: its directory stays, and a sweep keeps it as long as
+     * the stored run is not finished (see {@link #sweep}).
+     */
+    public void release(String executionId) {
+        if (Identifiers.isName(executionId)) {
+            LIVE.remove(base.resolve(executionId));
+        }
     }
 
     /** Whether the run has a directory on this node. */
