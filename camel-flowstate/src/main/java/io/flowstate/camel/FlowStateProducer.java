@@ -15,6 +15,7 @@ import io.flowstate.camel.execution.ResumeSignal;
 import io.flowstate.camel.resource.WorkDirectories;
 import io.flowstate.camel.trigger.ChangeWatch;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.flowstate.camel.state.MissingStateException;
 import io.flowstate.camel.state.UnsupportedValueException;
 import io.flowstate.camel.state.StateStore;
@@ -251,14 +252,48 @@ public class FlowStateProducer extends HeaderSelectorProducer {
     public Object onChanges(Exchange exchange) {
         FlowExecution run = run(exchange);
         ChangeWatch.Options options = endpoint.getChangeOptions();
-        ChangeWatch.Result result = endpoint.getComponent().getChangeWatch()
-                .poll(exchange, run.getFlowId(), key(exchange, "changes"), options);
-        exchange.getMessage().setBody(result.items());
-        if (result.items().isEmpty() && options.stopWhenEmpty()) {
+        String key = key(exchange, "changes");
+        String recordKey = changesRecordKey(exchange, key);
+        JsonNode recorded = run.isReentered() ? run.results().result(recordKey) : null;
+        java.util.List<?> items;
+        if (recorded != null) {
+            // the route runs again for a continued run, with its original input: give what the first pass gave (its
+            // watermark holds those items already, so diffing again would give nothing and lose them)
+            items = (java.util.List<?>) executions.json().toJava(recorded);
+        } else {
+            ChangeWatch.Result result = endpoint.getComponent().getChangeWatch()
+                    .poll(exchange, run.getFlowId(), key, options);
+            items = result.items();
+            run.results().record(recordKey, JsonNodeFactory.instance.arrayNode().addAll(result.json()));
+            if (run.getVersion() > 0 && run.getCheckpointPolicy() == CheckpointPolicy.AFTER_EACH_STEP) {
+                // a saved run can be recovered from its last save: make it hold what this poll gave out
+                executions.snapshot(run);
+            }
+        }
+        exchange.getMessage().setBody(items);
+        if (items.isEmpty() && options.stopWhenEmpty()) {
             executions.forget(exchange, run);
             exchange.setRouteStop(true);
         }
         return DONE;
+    }
+
+    /**
+     * Where a run records what flowstate:changes:KEY gave: {@code changes:KEY}, with the index of every split, loop or
+     * multicast iteration the exchange is in ({@code changes:KEY[2]}), like a step's key. Not a completed step.
+     */
+    private static String changesRecordKey(Exchange exchange, String key) {
+        @SuppressWarnings("unchecked")
+        Map<String, Integer> iterations = exchange.getProperty(FlowStateConstants.ITERATIONS, Map.class);
+        if (iterations == null || iterations.isEmpty()) {
+            return "changes:" + key;
+        }
+        StringBuilder recordKey = new StringBuilder("changes:").append(key);
+        iterations.entrySet().stream()
+                .sorted(java.util.Comparator.comparing((Map.Entry<String, Integer> e) -> e.getKey().length())
+                        .thenComparing(Map.Entry::getKey))
+                .forEach(e -> recordKey.append('[').append(e.getValue()).append(']'));
+        return recordKey.toString();
     }
 
     // ------------------------------------------------------------------ Helpers

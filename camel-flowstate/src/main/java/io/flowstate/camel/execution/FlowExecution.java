@@ -44,6 +44,8 @@ public final class FlowExecution {
     private volatile LocalStateStore state;
     /** Read back from the repository (restored, resumed or recovered) rather than started here. */
     private volatile boolean fromRepository;
+    /** Continued by re-entering its route (resume, timeout, wake-up, recovery), rather than started or restored. */
+    private volatile boolean reentered;
     private final FlowExecutions executions;
     private final RunInput input;
     /** Created on first use: most runs that are never saved have no steps. */
@@ -304,6 +306,23 @@ public final class FlowExecution {
 
     void markFromRepository() {
         this.fromRepository = true;
+    }
+
+    /**
+     * Whether the route runs again for this run after it was saved (resume, suspend timeout, wake-up after a sleep,
+     * recovery): the run, or the run it is an inner run of, was continued by re-entering its route. Not for a run
+     * attached with flowstate:restore, whose exchange carries new input.
+     */
+    public boolean isReentered() {
+        if (reentered) {
+            return true;
+        }
+        FlowExecution parent = getParentRun();
+        return parent != null && parent.isReentered();
+    }
+
+    void markReentered() {
+        this.reentered = true;
     }
 
     /**

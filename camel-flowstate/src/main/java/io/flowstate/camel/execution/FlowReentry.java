@@ -261,6 +261,7 @@ public final class FlowReentry {
         } catch (RuntimeException e) {
             throw unreadable(stored, continued, caller, e);
         }
+        run.markReentered();
         run.setResumeSignal(signal);
         run.childSignals().putAll(innerSignals);
         run.resources().addOwn(own);

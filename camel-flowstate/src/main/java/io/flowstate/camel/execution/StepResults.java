@@ -51,6 +51,18 @@ public final class StepResults {
         }
     }
 
+    /**
+     * Records a result that is no completed step (e.g. what flowstate:changes gave, under {@code changes:KEY}): it is
+     * saved with the run's next save and read back with it, but a resume does not look for a step of that name.
+     */
+    public synchronized void record(String key, JsonNode result) {
+        if (pending == Pending.NONE) {
+            pending = new Pending();
+        }
+        results.put(key, result);
+        pending.results().add(key);
+    }
+
     public synchronized boolean isCompleted(String stepKey) {
         return completed.contains(stepKey);
     }

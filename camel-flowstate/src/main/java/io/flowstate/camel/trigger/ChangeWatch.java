@@ -73,8 +73,11 @@ public final class ChangeWatch {
         }
     }
 
-    /** What a poll found: the new (or changed) items, in the body's order. */
-    public record Result(List<Object> items, int total) {
+    /**
+     * What a poll found: the new (or changed) items, in the body's order, and the same items as JSON (what a run records
+     * to give them again when its route is re-entered).
+     */
+    public record Result(List<Object> items, List<JsonNode> json, int total) {
     }
 
     private final JsonValues json;
@@ -97,6 +100,7 @@ public final class ChangeWatch {
         String where = "persistent key '" + key + "' of flow '" + flowId + "'";
         List<Object> items = items(exchange.getMessage().getBody(), key);
         Map<String, Object> originals = new LinkedHashMap<>();
+        Map<String, JsonNode> nodes = new LinkedHashMap<>();
         Map<String, Watermark.Entry> current = new LinkedHashMap<>();
         for (int i = 0; i < items.size(); i++) {
             Object item = items.get(i);
@@ -112,6 +116,7 @@ public final class ChangeWatch {
             Watermark.Entry earlier = current.putIfAbsent(idKey, entry);
             if (earlier == null) {
                 originals.put(idKey, item);
+                nodes.put(idKey, node);
             } else if (!earlier.hash().equals(entry.hash())) {
                 throw new FlowStateException("Items of the body given to flowstate:changes:" + key + " share the id "
                                              + idKey + " but differ (the second is item " + i + "). Nothing was stored."
@@ -130,10 +135,12 @@ public final class ChangeWatch {
             // after a conflict, keep what the concurrent commit added (merge), so it is not given out again
             Watermark next = attempt == 0 ? view : view.mergedWith(first, base);
             List<Object> fresh = new ArrayList<>();
+            List<JsonNode> freshJson = new ArrayList<>();
             view.entries().forEach((idKey, entry) -> {
                 Watermark.Entry before = base.entries().get(idKey);
                 if (before == null || options.mode() == Mode.NEW_OR_CHANGED && !before.hash().equals(entry.hash())) {
                     fresh.add(originals.get(idKey));
+                    freshJson.add(nodes.get(idKey));
                 }
             });
             if (options.commit() == Commit.ON_COMPLETION) {
@@ -141,14 +148,14 @@ public final class ChangeWatch {
                     exchange.getExchangeExtension().addOnCompletion(
                             new CommitOnCompletion(flowId, key, where, base, version, next));
                 }
-                return new Result(fresh, items.size());
+                return new Result(fresh, freshJson, items.size());
             }
             if (next.sameAs(base)) {
-                return new Result(fresh, items.size());
+                return new Result(fresh, freshJson, items.size());
             }
             try {
                 repository.get().putValue(flowId, key, next.toJson(), version);
-                return new Result(fresh, items.size());
+                return new Result(fresh, freshJson, items.size());
             } catch (FlowSnapshotConflictException e) {
                 // another poll committed first: diff again against what it stored, so no item is given out twice
             }
