@@ -150,23 +150,7 @@ public final class ResumeSideBySide {
 
         /** One versioned single-row UPDATE of a stored run's row, auto-commit (ns); 0 without a database. */
         long rawRowUpdate() {
-            if (!hasRawRow()) {
-                return 0;
-            }
-            long started = System.nanoTime();
-            try (Connection c = stores.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(
-                    "UPDATE flowstate_runs SET version = version + 1, updated_at = ? WHERE execution_id = ? AND version = ?")) {
-                ps.setObject(1, OffsetDateTime.now(ZoneOffset.UTC));
-                ps.setString(2, rawRow.executionId());
-                ps.setLong(3, rawVersion);
-                if (ps.executeUpdate() != 1) {
-                    throw new IllegalStateException("Run " + rawRow.executionId() + " is not at version " + rawVersion);
-                }
-                rawVersion++;
-            } catch (SQLException e) {
-                throw new IllegalStateException(e);
-            }
-            return System.nanoTime() - started;
+            return rawUpdate(null);
         }
 
         /**
@@ -174,17 +158,24 @@ public final class ResumeSideBySide {
          * database. On H2 the document is a CLOB: kept in H2's LOB store, whose maps grow with the stored runs.
          */
         long rawDocUpdate() {
+            return rawUpdate(rawDocument);
+        }
+
+        private long rawUpdate(String document) {
             if (!hasRawRow()) {
                 return 0;
             }
             long started = System.nanoTime();
             try (Connection c = stores.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(
-                    "UPDATE flowstate_runs SET snapshot = ?, version = version + 1, updated_at = ? WHERE execution_id = ?"
-                                                                                                    + " AND version = ?")) {
-                ps.setString(1, rawDocument);
-                ps.setObject(2, OffsetDateTime.now(ZoneOffset.UTC));
-                ps.setString(3, rawRow.executionId());
-                ps.setLong(4, rawVersion);
+                    "UPDATE flowstate_runs SET " + (document != null ? "snapshot = ?, " : "")
+                                                                                               + "version = version + 1, updated_at = ? WHERE execution_id = ? AND version = ?")) {
+                int i = 1;
+                if (document != null) {
+                    ps.setString(i++, document);
+                }
+                ps.setObject(i++, OffsetDateTime.now(ZoneOffset.UTC));
+                ps.setString(i++, rawRow.executionId());
+                ps.setLong(i, rawVersion);
                 if (ps.executeUpdate() != 1) {
                     throw new IllegalStateException("Run " + rawRow.executionId() + " is not at version " + rawVersion);
                 }
