@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,6 +34,9 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
 import io.flowstate.camel.support.Identifiers;
 import org.apache.camel.Endpoint;
+import org.apache.camel.EndpointAware;
+import org.apache.camel.Processor;
+import org.apache.camel.Route;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.DefaultComponent;
@@ -97,10 +101,9 @@ public class FlowStateComponent extends DefaultComponent {
                             + " read from stored data.")
     private String jacksonModuleRefs;
 
-    @Metadata(description = "The base of per-run scratch directories (flowstate:workdir): each run gets"
-                            + " a directory named after its execution id in it, removed when the run completes or fails."
-                            + " The system temp directory + /flowstate-work when not set. Give each application its"
-                            + " own when several share a machine.")
+    @Metadata(description = "The base of the per-run scratch directories (flowstate:workdir), each named after its run's"
+                            + " execution id. When not set, the system temp directory + /flowstate-work/ + a key of"
+                            + " the repository's location, so applications on different repositories never share one.")
     private String workDirectory;
 
     @Metadata(description = "Comma-separated state keys whose values are never stored in clear nor shown in messages:"
@@ -212,6 +215,7 @@ public class FlowStateComponent extends DefaultComponent {
     @Override
     protected void doInit() throws Exception {
         super.doInit();
+        executions.register(getCamelContext());
         // normally loaded by Camel before any route is built; some launchers hide it from Camel's class loader
         FlowStateContextPlugin.ensureInstalled(getCamelContext());
         getCamelContext().addStartupListener(new StartupListener() {
@@ -249,7 +253,7 @@ public class FlowStateComponent extends DefaultComponent {
         }
         ServiceHelper.startService(repository);
         executions.configure(nodeId(), leaseDuration, policy);
-        executions.useContext(getCamelContext());
+        executions.useContext(getCamelContext(), this::declaredResources);
         FlowStepInterceptStrategy steps
                 = getCamelContext().getCamelContextExtension().getContextPlugin(FlowStepInterceptStrategy.class);
         reentry = new FlowReentry(getCamelContext(), executions,
@@ -257,12 +261,12 @@ public class FlowStateComponent extends DefaultComponent {
                         || anonymousSleeps && FlowExecution.isSleepName(name) || steps != null && steps.isKnownStep(name));
         maintenance = new FlowMaintenance(getCamelContext(), repository, executions, reentry, Clock.systemUTC(),
                 recoveryInterval, leaseDuration, retention, maxFinishedRuns);
-        workDirectories = new WorkDirectories(workDirectory);
+        workDirectories = WorkDirectories.of(workDirectory, repository.location());
         executions.useWorkDirectories(workDirectories);
         WorkDirectories dirs = workDirectories;
         FlowSnapshotRepository repo = repository;
         Duration grace = leaseDuration;
-        maintenance.addTask(() -> dirs.sweep(repo, Instant.now().minus(grace)));
+        maintenance.addTask(() -> dirs.sweep(repo::hasEnded, Instant.now().minus(grace)));
         ServiceHelper.startService(maintenance);
     }
 
@@ -276,6 +280,25 @@ public class FlowStateComponent extends DefaultComponent {
             repositoryCreatedHere = false;
         }
         super.doStop();
+    }
+
+    /** The resource.NAME options of the flowstate:start endpoints of flow {@code flowId} in route {@code routeId}. */
+    private Map<String, Object> declaredResources(String routeId, String flowId) {
+        Route route = getCamelContext().getRoute(routeId);
+        if (route == null) {
+            return Map.of();
+        }
+        Map<String, Object> resources = new LinkedHashMap<>();
+        for (Processor processor : route.filter("*")) {
+            if (processor instanceof EndpointAware aware && aware.getEndpoint() instanceof FlowStateEndpoint endpoint
+                    && endpoint.getComponent() == this && "start".equals(endpoint.getOperation())) {
+                String startsFlow = endpoint.getKey() != null ? endpoint.getKey() : routeId;
+                if (startsFlow.equals(flowId)) {
+                    resources.putAll(endpoint.getConfiguration().getResources());
+                }
+            }
+        }
+        return resources;
     }
 
     private List<Module> resolveModules() {

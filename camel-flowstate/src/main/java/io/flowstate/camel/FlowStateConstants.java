@@ -61,7 +61,7 @@ public final class FlowStateConstants {
 
     @Metadata(description = "The status of the run after restore, snapshot or complete: RUNNING, SUSPENDED, COMPLETED or"
                             + " FAILED.",
-              javaType = "io.flowstate.camel.execution.FlowStatus",
+              javaType = "io.flowstate.camel.snapshot.FlowStatus",
               enums = "RUNNING,SUSPENDED,COMPLETED,FAILED")
     public static final String STATUS = "CamelFlowStateStatus";
 

@@ -10,9 +10,8 @@ import io.flowstate.camel.execution.CheckpointPolicy;
 import io.flowstate.camel.execution.FlowExecution;
 import io.flowstate.camel.execution.FlowExecutions;
 import io.flowstate.camel.execution.FlowExecutions.StartOptions;
-import io.flowstate.camel.execution.FlowStatus;
+import io.flowstate.camel.snapshot.FlowStatus;
 import io.flowstate.camel.execution.ResumeSignal;
-import io.flowstate.camel.resource.WorkDirectories;
 import io.flowstate.camel.trigger.ChangeWatch;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -240,10 +239,7 @@ public class FlowStateProducer extends HeaderSelectorProducer {
     @InvokeOnHeader("workdir")
     public Object onWorkdir(Exchange exchange) {
         FlowExecution run = run(exchange);
-        WorkDirectories dirs = endpoint.getComponent().getWorkDirectories();
-        String id = run.getExecutionId();
-        Path dir = dirs.open(id);
-        dirs.endWith(run);
+        Path dir = executions.openWorkDirectory(run);
         exchange.getMessage().setHeader(FlowStateConstants.WORK_DIR, dir.toString());
         return DONE;
     }
