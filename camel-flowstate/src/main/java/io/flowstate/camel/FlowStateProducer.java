@@ -11,6 +11,7 @@ import io.flowstate.camel.execution.FlowExecution;
 import io.flowstate.camel.execution.FlowExecutions;
 import io.flowstate.camel.execution.FlowExecutions.StartOptions;
 import io.flowstate.camel.execution.FlowStatus;
+import io.flowstate.camel.execution.IterationPosition;
 import io.flowstate.camel.execution.ResumeSignal;
 import io.flowstate.camel.resource.WorkDirectories;
 import io.flowstate.camel.trigger.ChangeWatch;
@@ -283,17 +284,7 @@ public class FlowStateProducer extends HeaderSelectorProducer {
      * multicast iteration the exchange is in ({@code changes:KEY[2]}), like a step's key. Not a completed step.
      */
     private static String changesRecordKey(Exchange exchange, String key) {
-        @SuppressWarnings("unchecked")
-        Map<String, Integer> iterations = exchange.getProperty(FlowStateConstants.ITERATIONS, Map.class);
-        if (iterations == null || iterations.isEmpty()) {
-            return "changes:" + key;
-        }
-        StringBuilder recordKey = new StringBuilder("changes:").append(key);
-        iterations.entrySet().stream()
-                .sorted(java.util.Comparator.comparing((Map.Entry<String, Integer> e) -> e.getKey().length())
-                        .thenComparing(Map.Entry::getKey))
-                .forEach(e -> recordKey.append('[').append(e.getValue()).append(']'));
-        return recordKey.toString();
+        return "changes:" + key + IterationPosition.of(exchange).indexes();
     }
 
     // ------------------------------------------------------------------ Helpers
