@@ -14,8 +14,8 @@ public final class FlowStateConstants {
     public static final String EXECUTION = "CamelFlowStateExecution";
 
     /**
-     * Exchange property (internal): the index of every split/loop iteration or multicast branch the exchange is in,
-     * by iteration node. Replaced, never changed, as copies share it.
+     * Exchange property (internal): the split/loop iterations and multicast branches the exchange is in, with their
+     * indexes ({@code execution.IterationPosition}). Replaced, never changed, as copies share it.
      */
     public static final String ITERATIONS = "CamelFlowStateIterations";
 

@@ -10,9 +10,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowstate.camel.FlowStateException;
 import io.flowstate.camel.snapshot.FlowSnapshot;
-import io.flowstate.camel.snapshot.FlowSnapshotConflictException;
 import io.flowstate.camel.snapshot.FlowSnapshotRepository;
 import io.flowstate.camel.snapshot.VersionedValue;
+import io.flowstate.camel.state.ConflictRetries;
 import io.flowstate.camel.state.JsonValues;
 import io.flowstate.camel.support.Identifiers;
 import org.slf4j.Logger;
@@ -39,7 +39,6 @@ public final class FlowContexts {
     public static final String NAMESPACE = Identifiers.RESERVED_PREFIX + "contexts";
 
     private static final Logger LOG = LoggerFactory.getLogger(FlowContexts.class);
-    private static final int MAX_ATTEMPTS = 100;
 
     private final JsonValues json;
     private final Supplier<FlowSnapshotRepository> repository;
@@ -86,20 +85,15 @@ public final class FlowContexts {
      * @throws FlowContextBusyException when a run holds it
      */
     public boolean delete(String contextId) {
-        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        return ConflictRetries.run(described(contextId), attempt -> {
             Optional<VersionedValue> stored = read(contextId);
             if (stored.isEmpty()) {
                 return false;
             }
             checkFree(contextId, stored.get().value(), null);
-            try {
-                repository.get().deleteValue(NAMESPACE, contextId, stored.get().version());
-                return true;
-            } catch (FlowSnapshotConflictException e) {
-                // changed meanwhile: read again
-            }
-        }
-        throw contended(contextId);
+            repository.get().deleteValue(NAMESPACE, contextId, stored.get().version());
+            return true;
+        });
     }
 
     /**
@@ -110,7 +104,7 @@ public final class FlowContexts {
      */
     ObjectNode claim(String contextId, String executionId, String flowId) {
         Identifiers.requireContextId(contextId);
-        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        return ConflictRetries.run(described(contextId), attempt -> {
             Optional<VersionedValue> stored = repository.get().getValue(NAMESPACE, contextId);
             ObjectNode doc = stored.map(v -> (ObjectNode) v.value().deepCopy()).orElseGet(FlowContexts::newDocument);
             ObjectNode state = checkFree(contextId, doc, flowId);
@@ -118,14 +112,9 @@ public final class FlowContexts {
             doc.put("activeRun", executionId);
             doc.put("activeFlow", flowId);
             doc.put("claimedAt", clock.instant().toString());
-            try {
-                repository.get().putValue(NAMESPACE, contextId, doc, stored.map(VersionedValue::version).orElse(0L));
-                return state.deepCopy();
-            } catch (FlowSnapshotConflictException e) {
-                // another run claimed or released it meanwhile: read again
-            }
-        }
-        throw contended(contextId);
+            repository.get().putValue(NAMESPACE, contextId, doc, stored.map(VersionedValue::version).orElse(0L));
+            return state.deepCopy();
+        });
     }
 
     /** The run completed: its final state becomes the context's, and the context is free again. */
@@ -150,12 +139,12 @@ public final class FlowContexts {
 
     private void release(String executionId, String flowId, String contextId, ObjectNode newState) {
         try {
-            for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            ConflictRetries.run(described(contextId), attempt -> {
                 Optional<VersionedValue> stored = repository.get().getValue(NAMESPACE, contextId);
                 if (stored.isEmpty() || !executionId.equals(text(stored.get().value(), "activeRun"))) {
                     LOG.warn("Run {} of flow '{}' ended, but context '{}' is no longer held by it: the context was not"
                              + " changed", executionId, flowId, contextId);
-                    return;
+                    return null;
                 }
                 ObjectNode doc = (ObjectNode) stored.get().value().deepCopy();
                 if (newState != null) {
@@ -165,14 +154,9 @@ public final class FlowContexts {
                 doc.putNull("activeRun");
                 doc.putNull("activeFlow");
                 doc.putNull("claimedAt");
-                try {
-                    repository.get().putValue(NAMESPACE, contextId, doc, stored.get().version());
-                    return;
-                } catch (FlowSnapshotConflictException e) {
-                    // read again
-                }
-            }
-            throw contended(contextId);
+                repository.get().putValue(NAMESPACE, contextId, doc, stored.get().version());
+                return null;
+            });
         } catch (RuntimeException e) {
             // the run's own status is saved already; the next claim of the context repairs it from the stored run
             LOG.warn("Could not update context '{}' after run {} ended: {}. The next run of the context takes the"
@@ -249,8 +233,7 @@ public final class FlowContexts {
         return value == null || value.isNull() ? null : value.asText();
     }
 
-    private static FlowStateException contended(String contextId) {
-        return new FlowStateException("Gave up updating context '" + contextId + "' after " + MAX_ATTEMPTS
-                                      + " conflicting concurrent writes; nothing was changed by this call.");
+    private static String described(String contextId) {
+        return "context '" + contextId + "'";
     }
 }

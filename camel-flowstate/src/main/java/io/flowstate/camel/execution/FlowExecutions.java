@@ -312,7 +312,7 @@ public class FlowExecutions {
         if (!Identifiers.isFlowId(options.flowId())) {
             throw new FlowStateException("The flow id '" + options.flowId() + "' is not valid");
         }
-        String childId = parent.nextChildId(options.flowId(), place(exchange));
+        String childId = parent.nextChildId(options.flowId(), IterationPosition.of(exchange).place());
         FlowSnapshot stored = repository.get().load(childId).orElse(null);
         FlowExecution child;
         Map<String, Object> own = takeResources(exchange);
@@ -389,12 +389,6 @@ public class FlowExecutions {
 
     /** What a parent waits for while its inner run is suspended: this prefix and the inner run's id. */
     public static final String INNER_PREFIX = "inner:";
-
-    /** Where in the parent an inner flow starts: the iterations (split, loop, multicast branch) the exchange is in. */
-    private static String place(Exchange exchange) {
-        Map<?, ?> iterations = exchange.getProperty(FlowStateConstants.ITERATIONS, Map.class);
-        return iterations == null ? "" : new java.util.TreeMap<>(iterations).toString();
-    }
 
     /**
      * Attaches a stored run to the exchange, e.g. after a hop where only the execution id travelled. Changes nothing

@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.flowstate.camel.FlowStateException;
-import io.flowstate.camel.snapshot.FlowSnapshotConflictException;
 import io.flowstate.camel.snapshot.FlowSnapshotRepository;
 import io.flowstate.camel.snapshot.VersionedValue;
 import io.flowstate.camel.support.Identifiers;
@@ -19,13 +18,10 @@ import io.flowstate.camel.support.Identifiers;
 /**
  * State kept in a {@link FlowSnapshotRepository} under one namespace: the {@code persistent} scope of a flow, or the
  * {@code global} scope (namespace {@link #GLOBAL_NAMESPACE}, keys are paths such as {@code team/crm/config}). Every
- * write is a compare-and-set on the stored version, retried on conflict, so {@code increment} and {@code append} stay
- * atomic across threads and across Camel nodes sharing the repository.
+ * write is a compare-and-set on the stored version, retried on conflict ({@link ConflictRetries}), so {@code increment}
+ * and {@code append} stay atomic across threads and across Camel nodes sharing the repository.
  */
 public class RepositoryStateStore implements StateStore {
-
-    /** Conflicts tolerated for one write before giving up; only reached under extreme contention on one key. */
-    static final int MAX_ATTEMPTS = 1000;
 
     /** The repository namespace of the global scope: reserved, no flow id can take it. */
     public static final String GLOBAL_NAMESPACE = Identifiers.RESERVED_PREFIX + "global";
@@ -103,19 +99,14 @@ public class RepositoryStateStore implements StateStore {
     @Override
     public boolean delete(String key) {
         requireKey(key);
-        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        return ConflictRetries.run(describe(key), attempt -> {
             Optional<VersionedValue> stored = repository.getValue(namespace, key);
             if (stored.isEmpty()) {
                 return false;
             }
-            try {
-                repository.deleteValue(namespace, key, stored.get().version());
-                return true;
-            } catch (FlowSnapshotConflictException e) {
-                // changed or deleted meanwhile: read again
-            }
-        }
-        throw tooContended(key);
+            repository.deleteValue(namespace, key, stored.get().version());
+            return true;
+        });
     }
 
     @Override
@@ -156,22 +147,11 @@ public class RepositoryStateStore implements StateStore {
 
     /** Read, compute, compare-and-set; again on conflict. {@code change} must not have side effects. */
     private JsonNode update(String key, UnaryOperator<JsonNode> change) {
-        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        return ConflictRetries.run(describe(key), attempt -> {
             Optional<VersionedValue> stored = repository.getValue(namespace, key);
             JsonNode next = change.apply(stored.map(v -> opened(key, v)).orElse(null));
-            try {
-                repository.putValue(namespace, key, sealed(key, next), stored.map(VersionedValue::version).orElse(0L));
-                return next;
-            } catch (FlowSnapshotConflictException e) {
-                // another thread or node wrote first: read again
-            }
-        }
-        throw tooContended(key);
-    }
-
-    private FlowStateException tooContended(String key) {
-        return new FlowStateException("Gave up writing " + describe(key) + " after " + MAX_ATTEMPTS
-                                      + " conflicting concurrent writes; nothing was"
-                                      + " changed by this call. Spread the writes over more keys.");
+            repository.putValue(namespace, key, sealed(key, next), stored.map(VersionedValue::version).orElse(0L));
+            return next;
+        });
     }
 }

@@ -1,21 +1,11 @@
 package io.flowstate.camel.step;
 
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.camel.CamelContext;
-import org.apache.camel.Exchange;
 import org.apache.camel.NamedNode;
 import org.apache.camel.Processor;
-import org.apache.camel.model.LoopDefinition;
-import org.apache.camel.model.MulticastDefinition;
-import org.apache.camel.model.ProcessorDefinition;
-import org.apache.camel.model.SplitDefinition;
 import org.apache.camel.model.StepDefinition;
 import org.apache.camel.spi.InterceptStrategy;
 
@@ -29,7 +19,6 @@ import org.apache.camel.spi.InterceptStrategy;
  */
 public final class FlowStepInterceptStrategy implements InterceptStrategy {
 
-    private final Map<NamedNode, String> iterationNodes = Collections.synchronizedMap(new IdentityHashMap<>());
     private final Set<String> stepIds = ConcurrentHashMap.newKeySet();
 
     @Override
@@ -38,11 +27,12 @@ public final class FlowStepInterceptStrategy implements InterceptStrategy {
         Processor wrapped = target;
         if (definition instanceof StepDefinition step && step.hasCustomIdAssigned()) {
             stepIds.add(step.getId());
-            wrapped = new FlowStepProcessor(step.getId(), iterationAncestors(definition), wrapped);
+            wrapped = new FlowStepProcessor(step.getId(), IterationNodes.tokensAround(definition), wrapped);
         }
         NamedNode parent = definition.getParent();
-        if (isIterationBody(parent, definition)) {
-            wrapped = new IterationIndexProcessor(token(parent), indexProperty(parent), wrapped);
+        if (IterationNodes.isIterationBody(parent, definition)) {
+            wrapped = new IterationIndexProcessor(
+                    IterationNodes.token(parent), IterationNodes.indexProperty(parent), wrapped);
         }
         return wrapped;
     }
@@ -50,42 +40,5 @@ public final class FlowStepInterceptStrategy implements InterceptStrategy {
     /** Whether the step id is (still) a flow step of this context. */
     public boolean isKnownStep(String stepId) {
         return stepIds.contains(stepId);
-    }
-
-    /** Tokens of the split/loop/multicast nodes around {@code node}, outermost first. */
-    private List<String> iterationAncestors(NamedNode node) {
-        List<String> tokens = new ArrayList<>();
-        NamedNode child = node;
-        for (NamedNode parent = node.getParent(); parent != null; child = parent, parent = parent.getParent()) {
-            if (isIterationBody(parent, child)) {
-                tokens.add(0, token(parent));
-            }
-        }
-        return tokens;
-    }
-
-    private String token(NamedNode iterationNode) {
-        return iterationNodes.computeIfAbsent(iterationNode, n -> "iteration-" + iterationNodes.size());
-    }
-
-    /**
-     * Every output of a split or loop runs once per iteration (Camel wraps each output on its own, so each notes the
-     * index: a step after other outputs needs it as much as a first one); every output of a multicast is one branch.
-     */
-    private static boolean isIterationBody(NamedNode parent, NamedNode child) {
-        if (parent instanceof MulticastDefinition) {
-            return true;
-        }
-        if (parent instanceof SplitDefinition || parent instanceof LoopDefinition) {
-            return ((ProcessorDefinition<?>) parent).getOutputs().stream().anyMatch(output -> output == child);
-        }
-        return false;
-    }
-
-    private static String indexProperty(NamedNode iterationNode) {
-        if (iterationNode instanceof SplitDefinition) {
-            return Exchange.SPLIT_INDEX;
-        }
-        return iterationNode instanceof LoopDefinition ? Exchange.LOOP_INDEX : Exchange.MULTICAST_INDEX;
     }
 }

@@ -1,7 +1,6 @@
 package io.flowstate.camel.step;
 
 import java.util.List;
-import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
@@ -9,6 +8,7 @@ import io.flowstate.camel.FlowStateException;
 import io.flowstate.camel.execution.CheckpointPolicy;
 import io.flowstate.camel.execution.FlowExecution;
 import io.flowstate.camel.execution.FlowExecutions;
+import io.flowstate.camel.execution.IterationPosition;
 import io.flowstate.camel.state.UnsupportedValueException;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
@@ -86,17 +86,8 @@ final class FlowStepProcessor extends DelegateAsyncProcessor {
 
     /** The step id, with the index of every split/loop/multicast around the step: {@code check[2]}. */
     private String stepKey(Exchange exchange) {
-        if (iterationAncestors.isEmpty()) {
-            return stepId;
-        }
-        @SuppressWarnings("unchecked")
-        Map<String, Integer> indexes = exchange.getProperty(IterationIndexProcessor.ITERATIONS, Map.class);
-        StringBuilder key = new StringBuilder(stepId);
-        for (String token : iterationAncestors) {
-            Integer index = indexes == null ? null : indexes.get(token);
-            key.append('[').append(index == null ? "?" : index).append(']');
-        }
-        return key.toString();
+        return iterationAncestors.isEmpty()
+                ? stepId : stepId + IterationPosition.of(exchange).indexesOf(iterationAncestors);
     }
 
     @Override

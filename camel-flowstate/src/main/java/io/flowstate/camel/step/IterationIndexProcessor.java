@@ -1,9 +1,7 @@
 package io.flowstate.camel.step;
 
-import java.util.HashMap;
-import java.util.Map;
-
 import io.flowstate.camel.FlowStateConstants;
+import io.flowstate.camel.execution.IterationPosition;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -11,11 +9,11 @@ import org.apache.camel.support.processor.DelegateAsyncProcessor;
 
 /**
  * Notes, at the start of an iteration of a split or loop (or a multicast branch), its index in the exchange's
- * iteration map. The map is replaced, never changed, because the copies a split makes share their parent's.
+ * {@link IterationPosition}. Only on an exchange that carries a run: only a run's steps, change records and inner runs
+ * read the position, and every context on camel-flowstate's classpath gets this processor around its iterations,
+ * including those that never use flowstate (they pay one property lookup per iteration).
  */
 final class IterationIndexProcessor extends DelegateAsyncProcessor {
-
-    static final String ITERATIONS = FlowStateConstants.ITERATIONS;
 
     private final String token;
     private final String indexProperty;
@@ -28,14 +26,11 @@ final class IterationIndexProcessor extends DelegateAsyncProcessor {
 
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
-        Integer index = exchange.getProperty(indexProperty, Integer.class);
-        @SuppressWarnings("unchecked")
-        Map<String, Integer> current = index == null ? null : exchange.getProperty(ITERATIONS, Map.class);
-        // every output of the iteration notes the index; the first one of an iteration changes the map
-        if (index != null && (current == null || !index.equals(current.get(token)))) {
-            Map<String, Integer> next = current == null ? new HashMap<>(4) : new HashMap<>(current);
-            next.put(token, index);
-            exchange.setProperty(ITERATIONS, Map.copyOf(next));
+        if (exchange.getProperty(FlowStateConstants.EXECUTION) != null) {
+            Integer index = exchange.getProperty(indexProperty, Integer.class);
+            if (index != null) {
+                IterationPosition.enter(exchange, token, index);
+            }
         }
         return processor.process(exchange, callback);
     }

@@ -11,9 +11,9 @@ import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.flowstate.camel.FlowStateException;
-import io.flowstate.camel.snapshot.FlowSnapshotConflictException;
 import io.flowstate.camel.snapshot.FlowSnapshotRepository;
 import io.flowstate.camel.snapshot.VersionedValue;
+import io.flowstate.camel.state.ConflictRetries;
 import io.flowstate.camel.state.JsonValues;
 import io.flowstate.camel.support.Identifiers;
 import io.flowstate.camel.support.OptionEnum;
@@ -31,8 +31,6 @@ import org.slf4j.LoggerFactory;
 public final class ChangeWatch {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChangeWatch.class);
-    /** Conflicting concurrent commits tolerated before giving up. */
-    private static final int MAX_ATTEMPTS = 100;
 
     /** Which items go on: option {@code mode}, written as {@link #toString()} ({@code new}, {@code newOrChanged}). */
     public enum Mode implements OptionEnum {
@@ -118,44 +116,42 @@ public final class ChangeWatch {
             }
         }
         Watermark view = new Watermark(current);
-        Watermark first = null;
-        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            Optional<VersionedValue> stored = repository.get().getValue(flowId, key);
-            Watermark base = Watermark.parse(stored.map(VersionedValue::value).orElse(null), where);
-            long version = stored.map(VersionedValue::version).orElse(0L);
-            if (first == null) {
-                first = base;
-            }
+        Stored first = read(flowId, key, where);
+        return ConflictRetries.run(where, attempt -> {
+            Stored base = attempt == 0 ? first : read(flowId, key, where);
             // after a conflict, keep what the concurrent commit added (merge), so it is not given out again
-            Watermark next = attempt == 0 ? view : view.mergedWith(first, base);
+            Watermark next = attempt == 0 ? view : view.mergedWith(first.watermark(), base.watermark());
             List<Object> fresh = new ArrayList<>();
             List<JsonNode> freshJson = new ArrayList<>();
             view.entries().forEach((idKey, entry) -> {
-                Watermark.Entry before = base.entries().get(idKey);
+                Watermark.Entry before = base.watermark().entries().get(idKey);
                 if (before == null || options.mode() == Mode.NEW_OR_CHANGED && !before.hash().equals(entry.hash())) {
                     fresh.add(originals.get(idKey));
                     freshJson.add(nodes.get(idKey));
                 }
             });
             if (options.commit() == Commit.ON_COMPLETION) {
-                if (!next.sameAs(base)) {
-                    exchange.getExchangeExtension().addOnCompletion(
-                            new CommitOnCompletion(flowId, key, where, base, version, next));
+                if (!next.sameAs(base.watermark())) {
+                    exchange.getExchangeExtension()
+                            .addOnCompletion(new CommitOnCompletion(flowId, key, where, base, next));
                 }
-                return new Result(fresh, freshJson, items.size());
+            } else if (!next.sameAs(base.watermark())) {
+                // a conflict means another poll committed first: diff again against what it stored, so no item is
+                // given out twice
+                repository.get().putValue(flowId, key, next.toJson(), base.version());
             }
-            if (next.sameAs(base)) {
-                return new Result(fresh, freshJson, items.size());
-            }
-            try {
-                repository.get().putValue(flowId, key, next.toJson(), version);
-                return new Result(fresh, freshJson, items.size());
-            } catch (FlowSnapshotConflictException e) {
-                // another poll committed first: diff again against what it stored, so no item is given out twice
-            }
-        }
-        throw new FlowStateException("Gave up storing the watermark in " + where + " after " + MAX_ATTEMPTS
-                                     + " conflicting concurrent commits; nothing was stored by this exchange.");
+            return new Result(fresh, freshJson, items.size());
+        });
+    }
+
+    /** The watermark stored in {@code key} and its version (0 when none is). */
+    private record Stored(Watermark watermark, long version) {
+    }
+
+    private Stored read(String flowId, String key, String where) {
+        Optional<VersionedValue> stored = repository.get().getValue(flowId, key);
+        return new Stored(Watermark.parse(stored.map(VersionedValue::value).orElse(null), where),
+                stored.map(VersionedValue::version).orElse(0L));
     }
 
     private static List<Object> items(Object body, String key) {
@@ -185,16 +181,14 @@ public final class ChangeWatch {
         private final String flowId;
         private final String key;
         private final String where;
-        private final Watermark base;
-        private final long baseVersion;
+        private final Stored base;
         private final Watermark next;
 
-        CommitOnCompletion(String flowId, String key, String where, Watermark base, long baseVersion, Watermark next) {
+        CommitOnCompletion(String flowId, String key, String where, Stored base, Watermark next) {
             this.flowId = flowId;
             this.key = key;
             this.where = where;
             this.base = base;
-            this.baseVersion = baseVersion;
             this.next = next;
         }
 
@@ -209,23 +203,14 @@ public final class ChangeWatch {
         }
 
         private void commit() {
-            Watermark theirs = base;
-            long version = baseVersion;
-            for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-                Watermark merged = attempt == 0 ? next : next.mergedWith(base, theirs);
-                if (merged.sameAs(theirs)) {
-                    return;
+            ConflictRetries.run(where, attempt -> {
+                Stored theirs = attempt == 0 ? base : read(flowId, key, where);
+                Watermark merged = attempt == 0 ? next : next.mergedWith(base.watermark(), theirs.watermark());
+                if (!merged.sameAs(theirs.watermark())) {
+                    repository.get().putValue(flowId, key, merged.toJson(), theirs.version());
                 }
-                try {
-                    repository.get().putValue(flowId, key, merged.toJson(), version);
-                    return;
-                } catch (FlowSnapshotConflictException e) {
-                    Optional<VersionedValue> stored = repository.get().getValue(flowId, key);
-                    theirs = Watermark.parse(stored.map(VersionedValue::value).orElse(null), where);
-                    version = stored.map(VersionedValue::version).orElse(0L);
-                }
-            }
-            throw new FlowStateException("gave up after " + MAX_ATTEMPTS + " conflicting concurrent commits");
+                return null;
+            });
         }
     }
 }

@@ -1,15 +1,13 @@
 package io.flowstate.camel.trigger;
 
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import io.flowstate.camel.FlowStateConstants;
 import io.flowstate.camel.execution.CheckpointPolicy;
 import io.flowstate.camel.execution.FlowExecution;
 import io.flowstate.camel.execution.FlowExecutions;
+import io.flowstate.camel.execution.IterationPosition;
 import org.apache.camel.Exchange;
 
 /**
@@ -63,16 +61,6 @@ public final class ChangesStep {
      * multicast iteration the exchange is in ({@code changes:KEY[2]}), like a step's key. Not a completed step.
      */
     static String recordKey(Exchange exchange, String key) {
-        @SuppressWarnings("unchecked")
-        Map<String, Integer> iterations = exchange.getProperty(FlowStateConstants.ITERATIONS, Map.class);
-        if (iterations == null || iterations.isEmpty()) {
-            return "changes:" + key;
-        }
-        StringBuilder recordKey = new StringBuilder("changes:").append(key);
-        iterations.entrySet().stream()
-                .sorted(Comparator.comparing((Map.Entry<String, Integer> e) -> e.getKey().length())
-                        .thenComparing(Map.Entry::getKey))
-                .forEach(e -> recordKey.append('[').append(e.getValue()).append(']'));
-        return recordKey.toString();
+        return "changes:" + key + IterationPosition.of(exchange).indexes();
     }
 }

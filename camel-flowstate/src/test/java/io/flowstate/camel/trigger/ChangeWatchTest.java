@@ -10,8 +10,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import io.flowstate.camel.snapshot.memory.MemoryFlowSnapshotRepository;
+import io.flowstate.camel.state.AlwaysContendedRepository;
+import io.flowstate.camel.state.ConflictRetries;
+import io.flowstate.camel.state.ContendedKeyException;
 import io.flowstate.camel.state.JsonValues;
+import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.support.DefaultExchange;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 
@@ -86,6 +91,22 @@ class ChangeWatchTest extends CamelTestSupport {
         Watermark merged = ours.mergedWith(base, theirs);
 
         assertThat(merged.entries().keySet()).containsExactly("\"a\"", "\"b\"", "\"c\"");
+    }
+
+    @Test
+    void anImmediateCommitToAContendedWatermarkGivesUpAfterTheBoundAndGivesNothingOut() {
+        AlwaysContendedRepository contended = new AlwaysContendedRepository();
+        contended.contend("seen");
+        ChangeWatch watch = new ChangeWatch(new JsonValues(), () -> contended);
+        Exchange exchange = new DefaultExchange(context);
+        exchange.getMessage().setBody(List.of("a", "b"));
+
+        assertThatThrownBy(() -> watch.poll(exchange, "feed", "seen", ChangeWatch.Options.of(null, null, ChangeWatch.Commit.IMMEDIATE, false)))
+                .isInstanceOf(ContendedKeyException.class)
+                .hasMessageContaining("persistent key 'seen' of flow 'feed'")
+                .hasMessageContaining("after " + ConflictRetries.MAX_ATTEMPTS + " attempts");
+        assertThat(contended.conflicts()).isEqualTo(ConflictRetries.MAX_ATTEMPTS);
+        assertThat(contended.getValue("feed", "seen")).isEmpty();
     }
 
     private static Watermark watermark(String... ids) {
