@@ -48,25 +48,24 @@ final class DeltaUpdate {
     /** Binds this update's parameters from index 1; returns the next free index. */
     int bind(PreparedStatement ps, String executionId, long expectedVersion, int deltaBytes) throws SQLException {
         int i = 1;
-        JdbcFlowSnapshotRepository.instant(ps, i++, delta.updatedAt());
+        JdbcAccess.bind(ps, i++, JdbcAccess.instant(delta.updatedAt()));
         if (delta.changes(Field.STATUS)) {
             ps.setString(i++, delta.status().name());
-            JdbcFlowSnapshotRepository.instant(ps, i++,
-                    JdbcFlowSnapshotRepository.finishedAt(delta.status(), delta.updatedAt()));
+            JdbcAccess.bind(ps, i++, JdbcAccess.instant(delta.status().isFinished() ? delta.updatedAt() : null));
         } else {
-            JdbcFlowSnapshotRepository.instant(ps, i++, delta.updatedAt());
+            JdbcAccess.bind(ps, i++, JdbcAccess.instant(delta.updatedAt()));
         }
         if (delta.changes(Field.WAITING_FOR)) {
-            JdbcFlowSnapshotRepository.text(ps, i++, delta.waitingFor());
+            JdbcAccess.bind(ps, i++, JdbcAccess.text(delta.waitingFor()));
         }
         if (delta.changes(Field.WAKE_AT)) {
-            JdbcFlowSnapshotRepository.instant(ps, i++, delta.wakeAt());
+            JdbcAccess.bind(ps, i++, JdbcAccess.instant(delta.wakeAt()));
         }
         if (delta.changes(Field.LEASE_OWNER)) {
-            JdbcFlowSnapshotRepository.text(ps, i++, delta.leaseOwner());
+            JdbcAccess.bind(ps, i++, JdbcAccess.text(delta.leaseOwner()));
         }
         if (delta.changes(Field.LEASE_EXPIRES_AT)) {
-            JdbcFlowSnapshotRepository.instant(ps, i++, delta.leaseExpiresAt());
+            JdbcAccess.bind(ps, i++, JdbcAccess.instant(delta.leaseExpiresAt()));
         }
         ps.setLong(i++, deltaBytes);
         ps.setString(i++, executionId);
