@@ -10,6 +10,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import javax.sql.DataSource;
 
@@ -27,6 +28,8 @@ final class JdbcAccess {
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbcAccess.class);
     private static final String DUPLICATE_KEY = "23505";
+    /** H2: a lock not granted within its LOCK_TIMEOUT; PostgreSQL: within a lock_timeout the server was given. */
+    private static final Set<String> LOCK_TIMEOUT = Set.of("HYT00", "55P03");
 
     private final DataSource dataSource;
     private final String tablePrefix;
@@ -192,6 +195,11 @@ final class JdbcAccess {
     /** Whether a statement failed because its row's key is taken (by another node, as a rule). */
     static boolean isDuplicateKey(SQLException e) {
         return DUPLICATE_KEY.equals(e.getSQLState());
+    }
+
+    /** Whether a statement gave up waiting for a lock another transaction holds. */
+    static boolean isLockTimeout(SQLException e) {
+        return LOCK_TIMEOUT.contains(e.getSQLState());
     }
 
     /** The error a call reports when the database refused it; the call's transaction was rolled back. */

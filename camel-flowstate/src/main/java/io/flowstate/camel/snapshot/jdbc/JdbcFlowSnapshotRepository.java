@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * PostgreSQL, detected from the connection's metadata. Several Camel nodes may share one database: every write is a
  * compare-and-set on the {@code version} column ({@code UPDATE ... WHERE execution_id = ? AND version = ?}, zero rows
  * = conflict; a plain INSERT for new rows, a duplicate key = conflict; a versioned DELETE), and every value is a bound
- * parameter. The tables (see {@link JdbcSchema} for the DDL) are created on start when absent.
+ * parameter. The tables (see {@link JdbcSchema} for the DDL) are created on start when absent, and tables of an earlier
+ * version brought up to date, by ordered migrations each recorded once in a version table ({@link JdbcMigrator}).
  * <p>
  * Checkpoints: a delta is one row in the deltas table plus a cheap update of the run's indexed columns (status, lease,
  * wake-up time, version), never a rewrite of the snapshot: on PostgreSQL one statement, i.e. one round trip and one
@@ -66,7 +67,9 @@ public class JdbcFlowSnapshotRepository extends ServiceSupport implements FlowSn
     private String tablePrefix = "flowstate_";
     @Metadata(description = "The database dialect: h2 or postgresql. Detected from the connection when not set.")
     private String dialect;
-    @Metadata(description = "Whether to create the tables and indexes on start when they do not exist.",
+    @Metadata(description = "Whether to create the tables and indexes on start when they do not exist, and bring"
+                            + " tables of an earlier version up to date (ordered migrations, each recorded once in the"
+                            + " table <prefix>schema_version).",
               defaultValue = "true")
     private boolean createSchema = true;
     @Metadata(description = "Compact a run (fold its deltas into its snapshot) once it has this many deltas.",
@@ -130,7 +133,10 @@ public class JdbcFlowSnapshotRepository extends ServiceSupport implements FlowSn
         return createSchema;
     }
 
-    /** Whether to create the tables and indexes on start when they do not exist. */
+    /**
+     * Whether to create the tables and indexes on start when they do not exist, and bring tables of an earlier version
+     * up to date (see {@link JdbcMigrations}).
+     */
     public void setCreateSchema(boolean createSchema) {
         this.createSchema = createSchema;
     }
@@ -173,68 +179,24 @@ public class JdbcFlowSnapshotRepository extends ServiceSupport implements FlowSn
         FlowSnapshotCodec codec = new FlowSnapshotCodec(maxSnapshotSize);
         try (Connection c = dataSource.getConnection()) {
             resolvedDialect = dialect != null ? JdbcDialect.of(dialect) : JdbcDialect.detect(c);
-            schema = new JdbcSchema(tablePrefix, resolvedDialect);
-            if (createSchema) {
-                createTables(c);
-            }
-            checkTables(c);
+        }
+        schema = new JdbcSchema(tablePrefix);
+        JdbcAccess jdbc = new JdbcAccess(dataSource, tablePrefix);
+        if (createSchema) {
+            new JdbcMigrator(jdbc, schema, resolvedDialect, JdbcMigrations.MIGRATIONS).migrate();
+        }
+        jdbc.withConnection(c -> {
+            schema.check(c);
             if (resolvedDialect == JdbcDialect.H2) {
                 warnWithoutWriteDelayZero(c);
             }
-        }
-        JdbcAccess jdbc = new JdbcAccess(dataSource, tablePrefix);
+            return null;
+        });
         runs = new JdbcRuns(jdbc, schema, resolvedDialect, codec, compaction);
         queries = new JdbcRunQueries(jdbc, schema);
         retention = new JdbcRetention(jdbc, schema);
         values = new JdbcValueStore(jdbc, schema, codec);
         LOG.info("JDBC flow snapshot repository on {} tables {}*", resolvedDialect, tablePrefix);
-    }
-
-    private void createTables(Connection c) throws SQLException {
-        boolean auto = c.getAutoCommit();
-        c.setAutoCommit(true);
-        try (Statement st = c.createStatement()) {
-            for (String ddl : schema.ddl()) {
-                try {
-                    st.execute(ddl);
-                } catch (SQLException e) {
-                    // another node may be creating the same tables right now; checkTables decides
-                    LOG.debug("Schema statement failed ({}): {}", e.getMessage(), ddl);
-                }
-            }
-            addParentColumnIfMissing(st);
-        } finally {
-            c.setAutoCommit(auto);
-        }
-    }
-
-    private void addParentColumnIfMissing(Statement st) {
-        try {
-            st.executeQuery(schema.parentColumnProbe()).close();
-        } catch (SQLException missing) {
-            try {
-                st.execute(schema.addParentColumn());
-                LOG.info("Added column parent_execution_id to {} (created by an earlier version)", schema.runs);
-            } catch (SQLException e) {
-                LOG.debug("Could not add column parent_execution_id to {}: {}", schema.runs, e.getMessage());
-            }
-        }
-    }
-
-    private void checkTables(Connection c) {
-        for (String probe : schema.probes()) {
-            try (Statement st = c.createStatement()) {
-                st.executeQuery(probe).close();
-            } catch (SQLException e) {
-                throw new FlowStateException("The flowstate tables " + schema.runs + ", " + schema.deltas + ", "
-                                             + schema.values + " are missing, not readable or lack a column (" + e.getMessage()
-                                             + "). Create them (see JdbcSchema for the DDL) or set createSchema=true;"
-                                             + " tables of an earlier version lack finished_at: add it as"
-                                             + " TIMESTAMP WITH TIME ZONE, set to updated_at for COMPLETED and FAILED runs;"
-                                             + " and parent_execution_id: add it as VARCHAR(200), left null",
-                        e);
-            }
-        }
     }
 
     private void warnWithoutWriteDelayZero(Connection c) {

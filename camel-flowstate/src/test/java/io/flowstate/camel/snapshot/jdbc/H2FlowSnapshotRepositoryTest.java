@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -25,24 +24,11 @@ class H2FlowSnapshotRepositoryTest extends AbstractJdbcFlowSnapshotRepositoryTes
     @TempDir
     static Path tempDir;
 
-    private static final AtomicInteger COUNTER = new AtomicInteger();
     private static final Pattern SCAN_COUNT = Pattern.compile("scanCount: (\\d+)");
-    private String url;
 
     @Override
-    protected String freshTablePrefix() {
-        url = "jdbc:h2:file:" + tempDir.resolve("db-" + COUNTER.incrementAndGet()).resolve("flowstate") + ";WRITE_DELAY=0";
-        return "flowstate_";
-    }
-
-    @Override
-    protected String jdbcUrl() {
-        return url;
-    }
-
-    @Override
-    protected String user() {
-        return "sa";
+    protected JdbcTestDatabase database() {
+        return JdbcTestDatabase.h2(tempDir);
     }
 
     /**
@@ -60,7 +46,7 @@ class H2FlowSnapshotRepositoryTest extends AbstractJdbcFlowSnapshotRepositoryTes
         repository.save(run("due").status(FlowStatus.SUSPENDED).waitingFor("timer").wakeAt(T0).build(), 0);
         repository.save(run("done").status(FlowStatus.COMPLETED).build(), 0);
         Instant now = T0.plusSeconds(60);
-        JdbcSchema schema = new JdbcSchema("flowstate_", JdbcDialect.H2);
+        JdbcSchema schema = new JdbcSchema("flowstate_");
 
         assertThat(repository.findExpiredLeases(now, 100)).extracting(FlowSnapshotSummary::executionId)
                 .containsExactly("expired");
