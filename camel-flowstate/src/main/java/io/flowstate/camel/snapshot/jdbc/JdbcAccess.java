@@ -15,6 +15,7 @@ import java.util.Set;
 import javax.sql.DataSource;
 
 import io.flowstate.camel.FlowStateException;
+import io.flowstate.camel.snapshot.RunField;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -184,6 +185,16 @@ final class JdbcAccess {
     /** A timestamp parameter that may be null. */
     static Typed instant(Instant value) {
         return new Typed(value, Types.TIMESTAMP_WITH_TIMEZONE);
+    }
+
+    /** A run field's value as the parameter of its column (see {@link RunField#column()}). */
+    static Typed column(RunField field, Object value) {
+        return switch (field.type()) {
+            case TEXT, STATUS -> new Typed(value, Types.VARCHAR);
+            case LONG -> new Typed(value, Types.BIGINT);
+            case INSTANT -> instant((Instant) value);
+            default -> throw new IllegalArgumentException("The run's " + field.jsonName() + " has no column");
+        };
     }
 
     /** Reads a {@code TIMESTAMP WITH TIME ZONE} column; null stays null. */

@@ -1,27 +1,39 @@
 package io.flowstate.camel.snapshot.jdbc;
 
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+
 import io.flowstate.camel.snapshot.FlowSnapshot;
+import io.flowstate.camel.snapshot.RunField;
 
 /**
- * A whole run's row in the runs table: the INSERT of a new run and the versioned UPDATE of a full save, which set the
- * run's columns, its JSON document and the compaction counters (no deltas yet).
+ * A whole run's row in the runs table: the INSERT of a new run and the versioned UPDATE of a full save. Both set the
+ * columns of the run's fields (those {@link RunField} gives a column), then the format, finished_at, the JSON document
+ * and the compaction counters (no deltas yet).
  */
 final class RunRow {
+
+    /** The fields with a column, the key first. */
+    private static final List<RunField> FIELDS
+            = Arrays.stream(RunField.values()).filter(field -> field.column() != null).toList();
+    /** What a full save sets besides the fields (see {@link #params}), before it zeroes the delta counters. */
+    private static final List<String> SAVED = List.of(
+            "format_version", "finished_at", "snapshot_version", "snapshot_bytes", "snapshot");
 
     private final String insertSql;
     private final String updateSql;
 
     RunRow(JdbcSchema schema) {
-        this.insertSql = "INSERT INTO " + schema.runs
-                         + " (execution_id, flow_id, route_id, status, version, format_version, created_at,"
-                         + " updated_at, waiting_for, wake_at, lease_owner, lease_expires_at, finished_at,"
-                         + " snapshot_version, snapshot_bytes, delta_count, delta_bytes, snapshot, parent_execution_id)"
-                         + " VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, 0, 0, ?, ?)";
-        this.updateSql = "UPDATE " + schema.runs
-                         + " SET flow_id = ?, route_id = ?, status = ?, version = ?, format_version = ?,"
-                         + " created_at = ?, updated_at = ?, waiting_for = ?, wake_at = ?, lease_owner = ?,"
-                         + " lease_expires_at = ?, finished_at = ?, snapshot_version = ?, snapshot_bytes = ?, delta_count = 0,"
-                         + " delta_bytes = 0, snapshot = ?, parent_execution_id = ?"
+        List<String> inserted = new ArrayList<>(FIELDS.stream().map(RunField::column).toList());
+        inserted.addAll(SAVED);
+        this.insertSql = "INSERT INTO " + schema.runs + " (" + String.join(", ", inserted)
+                         + ", delta_count, delta_bytes) VALUES (" + "?, ".repeat(inserted.size()) + "0, 0)";
+        this.updateSql = "UPDATE " + schema.runs + " SET "
+                         + inserted.stream().skip(1).map(column -> column + " = ?").collect(Collectors.joining(", "))
+                         + ", delta_count = 0, delta_bytes = 0"
                          + " WHERE execution_id = ? AND version = ? AND format_version <= ?";
     }
 
@@ -30,11 +42,7 @@ final class RunRow {
     }
 
     Object[] insertParams(FlowSnapshot s, int bytes, String json) {
-        return new Object[] {
-                s.executionId(), s.flowId(), JdbcAccess.text(s.routeId()), s.status(), FlowSnapshot.FORMAT_VERSION,
-                s.createdAt(), s.updatedAt(), JdbcAccess.text(s.waitingFor()), JdbcAccess.instant(s.wakeAt()),
-                JdbcAccess.text(s.leaseOwner()), JdbcAccess.instant(s.leaseExpiresAt()), JdbcAccess.instant(finishedAt(s)),
-                (long) bytes, json, JdbcAccess.text(s.parentExecutionId()) };
+        return params(s, FIELDS, 1, bytes, json).toArray();
     }
 
     String updateSql() {
@@ -42,16 +50,24 @@ final class RunRow {
     }
 
     Object[] updateParams(FlowSnapshot s, long expected, int bytes, String json) {
-        return new Object[] {
-                s.flowId(), JdbcAccess.text(s.routeId()), s.status(), expected + 1, FlowSnapshot.FORMAT_VERSION,
-                s.createdAt(), s.updatedAt(), JdbcAccess.text(s.waitingFor()), JdbcAccess.instant(s.wakeAt()),
-                JdbcAccess.text(s.leaseOwner()), JdbcAccess.instant(s.leaseExpiresAt()), JdbcAccess.instant(finishedAt(s)),
-                expected + 1, (long) bytes, json, JdbcAccess.text(s.parentExecutionId()), s.executionId(), expected,
-                FlowSnapshot.FORMAT_VERSION };
+        List<Object> params = params(s, FIELDS.subList(1, FIELDS.size()), expected + 1, bytes, json);
+        params.addAll(List.of(s.executionId(), expected, FlowSnapshot.FORMAT_VERSION));
+        return params.toArray();
+    }
+
+    /** The values of {@code fields}, then those of {@link #SAVED}, for the run stored as {@code version}. */
+    private static List<Object> params(FlowSnapshot s, List<RunField> fields, long version, int bytes, String json) {
+        List<Object> params = new ArrayList<>();
+        for (RunField field : fields) {
+            params.add(JdbcAccess.column(field, field == RunField.VERSION ? version : s.get(field)));
+        }
+        params.addAll(List.of(FlowSnapshot.FORMAT_VERSION, JdbcAccess.instant(finishedAt(s)), version, (long) bytes,
+                json));
+        return params;
     }
 
     /** The finished_at column: the update time of a COMPLETED or FAILED run, null for the others. */
-    static java.time.Instant finishedAt(FlowSnapshot s) {
+    private static Instant finishedAt(FlowSnapshot s) {
         return s.status().isFinished() ? s.updatedAt() : null;
     }
 }
