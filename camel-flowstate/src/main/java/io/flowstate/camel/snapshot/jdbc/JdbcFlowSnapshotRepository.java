@@ -14,12 +14,12 @@ import javax.sql.DataSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.flowstate.camel.FlowStateException;
 import io.flowstate.camel.snapshot.Compaction;
+import io.flowstate.camel.snapshot.CompactingRepository;
 import io.flowstate.camel.snapshot.FlowSnapshot;
 import io.flowstate.camel.snapshot.FlowSnapshotCodec;
 import io.flowstate.camel.snapshot.FlowSnapshotDelta;
 import io.flowstate.camel.snapshot.FlowSnapshotPage;
 import io.flowstate.camel.snapshot.FlowSnapshotQuery;
-import io.flowstate.camel.snapshot.FlowSnapshotRepository;
 import io.flowstate.camel.snapshot.FlowSnapshotSummary;
 import io.flowstate.camel.snapshot.RepositoryChecks;
 import io.flowstate.camel.snapshot.VersionedValue;
@@ -27,7 +27,6 @@ import org.apache.camel.api.management.ManagedAttribute;
 import org.apache.camel.api.management.ManagedResource;
 import org.apache.camel.spi.Configurer;
 import org.apache.camel.spi.Metadata;
-import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +54,7 @@ import org.slf4j.LoggerFactory;
           annotations = { "interfaceName=io.flowstate.camel.snapshot.FlowSnapshotRepository" })
 @Configurer(metadataOnly = true)
 @ManagedResource(description = "JDBC flow snapshot repository")
-public class JdbcFlowSnapshotRepository extends ServiceSupport implements FlowSnapshotRepository {
+public class JdbcFlowSnapshotRepository extends CompactingRepository {
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbcFlowSnapshotRepository.class);
 
@@ -72,17 +71,6 @@ public class JdbcFlowSnapshotRepository extends ServiceSupport implements FlowSn
                             + " table <prefix>schema_version).",
               defaultValue = "true")
     private boolean createSchema = true;
-    @Metadata(description = "Compact a run (fold its deltas into its snapshot) once it has this many deltas.",
-              defaultValue = "1000")
-    private int compactAfterDeltas = 1000;
-    @Metadata(description = "Compact a run once its deltas are larger than this and than its snapshot. The unit is"
-                            + " bytes.",
-              defaultValue = "65536")
-    private long compactAfterBytes = 64 * 1024;
-    @Metadata(description = "The largest snapshot, delta or value stored; larger ones fail with a clear error and"
-                            + " nothing is stored. The unit is bytes.",
-              defaultValue = "16777216")
-    private int maxSnapshotSize = FlowSnapshotCodec.DEFAULT_MAX_SNAPSHOT_SIZE;
 
     private JdbcDialect resolvedDialect;
     private JdbcSchema schema;
@@ -141,33 +129,6 @@ public class JdbcFlowSnapshotRepository extends ServiceSupport implements FlowSn
         this.createSchema = createSchema;
     }
 
-    public int getCompactAfterDeltas() {
-        return compactAfterDeltas;
-    }
-
-    /** Compact a run once it has this many deltas. */
-    public void setCompactAfterDeltas(int compactAfterDeltas) {
-        this.compactAfterDeltas = compactAfterDeltas;
-    }
-
-    public long getCompactAfterBytes() {
-        return compactAfterBytes;
-    }
-
-    /** Compact a run once its deltas are larger than this (in bytes) and than its snapshot. */
-    public void setCompactAfterBytes(long compactAfterBytes) {
-        this.compactAfterBytes = compactAfterBytes;
-    }
-
-    public int getMaxSnapshotSize() {
-        return maxSnapshotSize;
-    }
-
-    /** The largest snapshot, delta or value stored, in bytes. */
-    public void setMaxSnapshotSize(int maxSnapshotSize) {
-        this.maxSnapshotSize = maxSnapshotSize;
-    }
-
     // ---------------------------------------------------------------- lifecycle
 
     @Override
@@ -175,8 +136,8 @@ public class JdbcFlowSnapshotRepository extends ServiceSupport implements FlowSn
         if (dataSource == null) {
             throw new IllegalArgumentException("The JDBC flow snapshot repository needs a dataSource");
         }
-        Compaction compaction = new Compaction(compactAfterDeltas, compactAfterBytes);
-        FlowSnapshotCodec codec = new FlowSnapshotCodec(maxSnapshotSize);
+        Compaction compaction = compaction();
+        FlowSnapshotCodec codec = codec();
         try (Connection c = dataSource.getConnection()) {
             resolvedDialect = dialect != null ? JdbcDialect.of(dialect) : JdbcDialect.detect(c);
         }
@@ -225,102 +186,92 @@ public class JdbcFlowSnapshotRepository extends ServiceSupport implements FlowSn
         RepositoryChecks.snapshot(snapshot);
         RepositoryChecks.expectedVersion(expectedVersion);
         RepositoryChecks.executionId(snapshot.executionId());
-        checkStarted();
-        return runs.save(snapshot, expectedVersion);
+        return started(runs).save(snapshot, expectedVersion);
     }
 
     @Override
     public long saveDelta(String executionId, FlowSnapshotDelta delta, long expectedVersion) {
         String id = RepositoryChecks.executionId(executionId);
         RepositoryChecks.expectedVersion(expectedVersion);
-        checkStarted();
-        return runs.saveDelta(id, delta, expectedVersion);
+        return started(runs).saveDelta(id, delta, expectedVersion);
     }
 
     @Override
     public Optional<FlowSnapshot> load(String executionId) {
         String id = RepositoryChecks.executionId(executionId);
-        checkStarted();
-        return runs.load(id);
+        return started(runs).load(id);
     }
 
     @Override
     public void delete(String executionId, long expectedVersion) {
         String id = RepositoryChecks.executionId(executionId);
-        checkStarted();
-        runs.delete(id, expectedVersion);
+        started(runs).delete(id, expectedVersion);
     }
 
     @Override
     public FlowSnapshotPage find(FlowSnapshotQuery query) {
-        checkStarted();
-        return queries.find(query);
+        return started(queries).find(query);
     }
 
     @Override
     public List<FlowSnapshotSummary> findExpiredLeases(Instant now, int limit) {
-        checkStarted();
-        return queries.findExpiredLeases(now, limit);
+        return started(queries).findExpiredLeases(now, limit);
     }
 
     @Override
     public List<FlowSnapshotSummary> findDue(Instant now, int limit) {
-        checkStarted();
-        return queries.findDue(now, limit);
+        return started(queries).findDue(now, limit);
     }
 
     @Override
     public int purgeFinished(Instant finishedBefore) {
-        checkStarted();
-        return retention.purgeFinished(finishedBefore);
+        return started(retention).purgeFinished(finishedBefore);
     }
 
     @Override
     public int purgeFinishedBeyond(int maxFinishedRuns) {
-        checkStarted();
-        return retention.purgeFinishedBeyond(maxFinishedRuns);
+        return started(retention).purgeFinishedBeyond(maxFinishedRuns);
     }
 
     // ---------------------------------------------------------------- persistent values
 
     @Override
     public Optional<VersionedValue> getValue(String namespace, String key) {
-        return values().get(namespace, key);
+        return started(values).get(namespace, key);
     }
 
     @Override
     public long putValue(String namespace, String key, JsonNode value, long expectedVersion) {
         RepositoryChecks.expectedVersion(expectedVersion);
-        return values().put(namespace, key, value, expectedVersion);
+        return started(values).put(namespace, key, value, expectedVersion);
     }
 
     @Override
     public void deleteValue(String namespace, String key, long expectedVersion) {
-        values().delete(namespace, key, expectedVersion);
+        started(values).delete(namespace, key, expectedVersion);
     }
 
     @Override
     public Map<String, VersionedValue> getValues(String namespace) {
-        return values().getAll(namespace);
+        return started(values).getAll(namespace);
     }
 
     @Override
     public int deleteValues(String namespace) {
-        return values().deleteAll(namespace);
-    }
-
-    private JdbcValueStore values() {
-        checkStarted();
-        return values;
+        return started(values).deleteAll(namespace);
     }
 
     // ---------------------------------------------------------------- helpers
 
-    /** Fails every call before start and after stop, like the file repository: no statement reaches the database. */
-    private void checkStarted() {
+    /**
+     * {@code part}, unless this repository is not started: every call fails before start and after stop, like the file
+     * repository's, and no statement reaches the database.
+     */
+    private <T> T started(T part) {
         if (!isStarted() && !isSuspended()) {
             throw new IllegalStateException("The JDBC flow snapshot repository on tables " + tablePrefix + "* is not"
                                             + " started: start it (the flowstate component does) before using it");
         }
+        return part;
     }
 }
