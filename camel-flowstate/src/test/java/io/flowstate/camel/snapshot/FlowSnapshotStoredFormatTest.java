@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The stored documents stay byte for byte what camel-flowstate wrote before its run fields were listed once: the
- * files under {@code src/test/resources/snapshot/} were written by that earlier code, and are
- * read back to the same runs and deltas.
+ * The stored documents stay byte for byte what camel-flowstate wrote before its run fields were listed once in
+ * {@link RunField}: the files under {@code src/test/resources/snapshot/} were written by that earlier code, and are read
+ * back to the same runs and deltas.
  */
 class FlowSnapshotStoredFormatTest {
 

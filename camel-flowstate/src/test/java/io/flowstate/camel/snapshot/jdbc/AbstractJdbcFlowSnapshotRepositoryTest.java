@@ -11,7 +11,6 @@ import java.util.List;
 import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.flowstate.camel.snapshot.AbstractFlowSnapshotRepositoryTest;
 import io.flowstate.camel.snapshot.FlowSnapshotConflictException;
@@ -43,7 +42,7 @@ abstract class AbstractJdbcFlowSnapshotRepositoryTest extends AbstractFlowSnapsh
     protected abstract JdbcTestDatabase database();
 
     protected DataSource pool() {
-        HikariDataSource ds = database.pool(8);
+        HikariDataSource ds = database.pool(8, true);
         pools.add(ds);
         return ds;
     }
@@ -132,11 +131,7 @@ abstract class AbstractJdbcFlowSnapshotRepositoryTest extends AbstractFlowSnapsh
 
         @Test
         void everyWriteIsCommittedOnAPoolWithoutAutoCommit() throws Exception {
-            HikariConfig config = new HikariConfig();
-            config.setJdbcUrl(database.jdbcUrl());
-            config.setUsername(database.user());
-            config.setAutoCommit(false); // e.g. spring.datasource.hikari.auto-commit=false
-            HikariDataSource manual = new HikariDataSource(config);
+            HikariDataSource manual = database.pool(8, false);
             pools.add(manual);
             JdbcFlowSnapshotRepository onManual = repositoryOn(manual);
             onManual.start();

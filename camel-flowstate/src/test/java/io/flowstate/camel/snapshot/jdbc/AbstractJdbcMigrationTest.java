@@ -68,7 +68,11 @@ abstract class AbstractJdbcMigrationTest {
     }
 
     private HikariDataSource pool() {
-        HikariDataSource pool = database.pool(4);
+        return pool(true);
+    }
+
+    private HikariDataSource pool(boolean autoCommit) {
+        HikariDataSource pool = database.pool(4, autoCommit);
         pools.add(pool);
         return pool;
     }
@@ -118,6 +122,15 @@ abstract class AbstractJdbcMigrationTest {
 
         assertThat(recorded()).isEqualTo(once);
         assertThat(repository.load("r1")).isPresent();
+    }
+
+    @Test
+    void aPoolWithoutAutoCommitGetsTheMigrationsCommitted() throws Exception {
+        start(pool(false)).save(run("r1").build(), 0);
+
+        // read through the auto-commit pool: what the manual pool's connections did not commit is gone
+        assertThat(recorded()).isEqualTo(Map.of(1, 1, 2, 1, 3, 1));
+        assertThat(start(dataSource).load("r1")).isPresent();
     }
 
     @ParameterizedTest(name = "release {0}")

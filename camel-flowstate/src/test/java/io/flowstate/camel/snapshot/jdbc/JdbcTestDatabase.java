@@ -34,11 +34,13 @@ abstract class JdbcTestDatabase {
     /** How many sessions wait, now, for another's lock to insert into {@code table}. */
     abstract long sessionsWaitingToInsertInto(Connection c, String table) throws SQLException;
 
-    HikariDataSource pool(int size) {
+    /** A pool of connections to this database; {@code autoCommit} false as, e.g., spring.datasource.hikari.auto-commit. */
+    HikariDataSource pool(int size, boolean autoCommit) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl());
         config.setUsername(user());
         config.setMaximumPoolSize(size);
+        config.setAutoCommit(autoCommit);
         return new HikariDataSource(config);
     }
 
