@@ -4,7 +4,9 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -35,55 +37,37 @@ public final class FlowSnapshot {
     /** Longest failure message kept; longer ones are cut and end with "...". */
     public static final int MAX_FAILURE_LENGTH = 4000;
 
-    private final String executionId;
-    private final String flowId;
-    private final String routeId;
-    private final FlowStatus status;
-    private final long version;
-    private final Instant createdAt;
-    private final Instant updatedAt;
-    private final JsonNode input;
-    private final ObjectNode state;
-    private final ObjectNode results;
-    private final List<String> completedSteps;
-    private final String waitingFor;
-    private final Instant wakeAt;
-    private final String resumeTokenHash;
-    private final List<String> resourceNames;
-    private final String leaseOwner;
-    private final Instant leaseExpiresAt;
-    private final String parentExecutionId;
-    private final String contextId;
-    private final String failure;
+    private final EnumMap<RunField, Object> values;
 
     private FlowSnapshot(Builder b, boolean copyJson) {
-        this.executionId = Identifiers.requireExecutionId(b.executionId);
-        this.flowId = Identifiers.requireFlowId(b.flowId);
-        this.routeId = checkName("route id", b.routeId);
-        this.status = Objects.requireNonNull(b.status, "status");
-        if (b.version < 0) {
-            throw new IllegalArgumentException("The version of run " + executionId + " is negative: " + b.version);
+        EnumMap<RunField, Object> checked = new EnumMap<>(RunField.class);
+        for (RunField field : RunField.values()) {
+            Object value = field.check(b.values.get(field));
+            if (value == null) {
+                value = defaultOf(field, checked);
+            } else if (copyJson && value instanceof JsonNode node) {
+                value = node.deepCopy();
+            }
+            checked.put(field, value);
         }
-        this.version = b.version;
-        this.createdAt = micros(Objects.requireNonNull(b.createdAt, "createdAt"));
-        this.updatedAt = b.updatedAt == null ? this.createdAt : micros(b.updatedAt);
-        JsonNode in = b.input == null ? defaultInput() : b.input;
-        ObjectNode st = b.state == null ? JsonNodeFactory.instance.objectNode() : b.state;
-        ObjectNode res = b.results == null ? JsonNodeFactory.instance.objectNode() : b.results;
-        this.input = copyJson ? in.deepCopy() : in;
-        this.state = copyJson ? st.deepCopy() : st;
-        this.results = copyJson ? res.deepCopy() : res;
-        this.completedSteps = copyNames("completed step", b.completedSteps);
-        this.waitingFor = checkName("waiting-for name", b.waitingFor);
-        this.wakeAt = micros(b.wakeAt);
-        this.resumeTokenHash = checkName("resume token hash", b.resumeTokenHash);
-        this.resourceNames = copyNames("resource name", b.resourceNames);
-        this.leaseOwner = checkName("lease owner", b.leaseOwner);
-        this.leaseExpiresAt = micros(b.leaseExpiresAt);
-        this.parentExecutionId
-                = b.parentExecutionId == null ? null : Identifiers.requireExecutionId(b.parentExecutionId);
-        this.contextId = b.contextId == null ? null : Identifiers.requireKey(b.contextId);
-        this.failure = cutFailure(b.failure);
+        if ((Long) checked.get(RunField.VERSION) < 0) {
+            throw new IllegalArgumentException("The version of run " + checked.get(RunField.EXECUTION_ID)
+                                               + " is negative: " + checked.get(RunField.VERSION));
+        }
+        this.values = checked;
+    }
+
+    /** What a field without a value holds: updatedAt is createdAt, the JSON parts and lists are empty. */
+    private static Object defaultOf(RunField field, Map<RunField, Object> checked) {
+        if (field == RunField.UPDATED_AT) {
+            return checked.get(RunField.CREATED_AT);
+        }
+        return switch (field.type()) {
+            case JSON -> defaultInput();
+            case OBJECT -> JsonNodeFactory.instance.objectNode();
+            case TEXT_LIST -> List.of();
+            default -> null;
+        };
     }
 
     public static Builder builder() {
@@ -93,26 +77,7 @@ public final class FlowSnapshot {
     /** A builder holding this snapshot's values; JSON nodes are copied again when it builds. */
     public Builder toBuilder() {
         Builder b = new Builder();
-        b.executionId = executionId;
-        b.flowId = flowId;
-        b.routeId = routeId;
-        b.status = status;
-        b.version = version;
-        b.createdAt = createdAt;
-        b.updatedAt = updatedAt;
-        b.input = input;
-        b.state = state;
-        b.results = results;
-        b.completedSteps = new ArrayList<>(completedSteps);
-        b.waitingFor = waitingFor;
-        b.wakeAt = wakeAt;
-        b.resumeTokenHash = resumeTokenHash;
-        b.resourceNames = new ArrayList<>(resourceNames);
-        b.leaseOwner = leaseOwner;
-        b.leaseExpiresAt = leaseExpiresAt;
-        b.parentExecutionId = parentExecutionId;
-        b.contextId = contextId;
-        b.failure = failure;
+        b.values.putAll(values);
         return b;
     }
 
@@ -131,97 +96,99 @@ public final class FlowSnapshot {
     }
 
     public String executionId() {
-        return executionId;
+        return (String) values.get(RunField.EXECUTION_ID);
     }
 
     public String flowId() {
-        return flowId;
+        return (String) values.get(RunField.FLOW_ID);
     }
 
     /** The route the run started in, null when unknown. */
     public String routeId() {
-        return routeId;
+        return (String) values.get(RunField.ROUTE_ID);
     }
 
     public FlowStatus status() {
-        return status;
+        return (FlowStatus) values.get(RunField.STATUS);
     }
 
     /** The stored version: 1 after the first save, +1 per save or delta. Set by the repository. */
     public long version() {
-        return version;
+        return (Long) values.get(RunField.VERSION);
     }
 
     public Instant createdAt() {
-        return createdAt;
+        return (Instant) values.get(RunField.CREATED_AT);
     }
 
     public Instant updatedAt() {
-        return updatedAt;
+        return (Instant) values.get(RunField.UPDATED_AT);
     }
 
     /** The run's original input: {@code {"body": ..., "headers": {...}}}. */
     public JsonNode input() {
-        return input;
+        return (JsonNode) values.get(RunField.INPUT);
     }
 
     /** The execution-scope state, key to value. */
     public ObjectNode state() {
-        return state;
+        return (ObjectNode) values.get(RunField.STATE);
     }
 
     /** Step results, step key to the body the step ended with. */
     public ObjectNode results() {
-        return results;
+        return (ObjectNode) values.get(RunField.RESULTS);
     }
 
     /** Keys of the steps already done, in the order they completed. */
+    @SuppressWarnings("unchecked")
     public List<String> completedSteps() {
-        return completedSteps;
+        return (List<String>) values.get(RunField.COMPLETED_STEPS);
     }
 
     /** The name of the suspend step the run waits at, null when it waits for nothing. */
     public String waitingFor() {
-        return waitingFor;
+        return (String) values.get(RunField.WAITING_FOR);
     }
 
     /** When a SUSPENDED run continues by itself (suspend timeout, durable sleep), null for never. */
     public Instant wakeAt() {
-        return wakeAt;
+        return (Instant) values.get(RunField.WAKE_AT);
     }
 
     /** Hash of the resume token, null when the run cannot be resumed by a token. */
     public String resumeTokenHash() {
-        return resumeTokenHash;
+        return (String) values.get(RunField.RESUME_TOKEN_HASH);
     }
 
     /** Names of the live resources the run used; restore checks they can be resolved. */
+    @SuppressWarnings("unchecked")
     public List<String> resourceNames() {
-        return resourceNames;
+        return (List<String>) values.get(RunField.RESOURCE_NAMES);
     }
 
     /** The node that holds the run while it is RUNNING, null when none. */
     public String leaseOwner() {
-        return leaseOwner;
+        return (String) values.get(RunField.LEASE_OWNER);
     }
 
     /** When the lease ends unless renewed, null when there is no lease. */
     public Instant leaseExpiresAt() {
-        return leaseExpiresAt;
+        return (Instant) values.get(RunField.LEASE_EXPIRES_AT);
     }
 
     public String parentExecutionId() {
-        return parentExecutionId;
+        return (String) values.get(RunField.PARENT_EXECUTION_ID);
     }
 
     /** The context the run belongs to (header CamelFlowStateContextId), null when none. */
     public String contextId() {
-        return contextId;
+        return (String) values.get(RunField.CONTEXT_ID);
     }
 
     /** The failure message of a FAILED run, null otherwise. */
     public String failure() {
-        return failure;
+        return (String) values.get(RunField.FAILURE);
     }
 
     @Override
@@ -232,28 +199,24 @@ public final class FlowSnapshot {
         if (!(o instanceof FlowSnapshot)) {
             return false;
         }
-        FlowSnapshot s = (FlowSnapshot) o;
-        return version == s.version && executionId.equals(s.executionId) && flowId.equals(s.flowId)
-                && Objects.equals(routeId, s.routeId) && status == s.status && createdAt.equals(s.createdAt)
-                && updatedAt.equals(s.updatedAt) && input.equals(s.input) && state.equals(s.state)
-                && results.equals(s.results) && completedSteps.equals(s.completedSteps)
-                && Objects.equals(waitingFor, s.waitingFor) && Objects.equals(wakeAt, s.wakeAt)
-                && Objects.equals(resumeTokenHash, s.resumeTokenHash) && resourceNames.equals(s.resourceNames)
-                && Objects.equals(leaseOwner, s.leaseOwner) && Objects.equals(leaseExpiresAt, s.leaseExpiresAt)
-                && Objects.equals(parentExecutionId, s.parentExecutionId) && Objects.equals(contextId, s.contextId)
-                && Objects.equals(failure, s.failure);
+        return values.equals(((FlowSnapshot) o).values);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(executionId, version, status);
+        return Objects.hash(executionId(), version(), status());
     }
 
     /** Ids, status and version only: state and input may hold personal or secret data, so they are never printed. */
     @Override
     public String toString() {
-        return "FlowSnapshot[executionId=" + executionId + ", flowId=" + flowId + ", status=" + status + ", version="
-               + version + "]";
+        return "FlowSnapshot[executionId=" + executionId() + ", flowId=" + flowId() + ", status=" + status()
+               + ", version=" + version() + "]";
+    }
+
+    /** This run's value of {@code field}, as its accessor returns it. */
+    public Object get(RunField field) {
+        return values.get(field);
     }
 
     static JsonNode defaultInput() {
@@ -283,145 +246,103 @@ public final class FlowSnapshot {
         return failure.substring(0, MAX_FAILURE_LENGTH - 3) + "...";
     }
 
-    private static List<String> copyNames(String what, Collection<String> names) {
-        if (names == null || names.isEmpty()) {
-            return List.of();
-        }
-        List<String> copy = new ArrayList<>(names.size());
-        for (String name : names) {
-            copy.add(checkName(what, Objects.requireNonNull(name, what)));
-        }
-        return List.copyOf(copy);
-    }
-
     /** Builds a {@link FlowSnapshot}; execution id, flow id, status and createdAt are required. */
     public static final class Builder {
-        private String executionId;
-        private String flowId;
-        private String routeId;
-        private FlowStatus status = FlowStatus.RUNNING;
-        private long version;
-        private Instant createdAt;
-        private Instant updatedAt;
-        private JsonNode input;
-        private ObjectNode state;
-        private ObjectNode results;
-        private List<String> completedSteps;
-        private String waitingFor;
-        private Instant wakeAt;
-        private String resumeTokenHash;
-        private List<String> resourceNames;
-        private String leaseOwner;
-        private Instant leaseExpiresAt;
-        private String parentExecutionId;
-        private String contextId;
-        private String failure;
+        private final EnumMap<RunField, Object> values = new EnumMap<>(RunField.class);
 
         private Builder() {
+            values.put(RunField.STATUS, FlowStatus.RUNNING);
+            values.put(RunField.VERSION, 0L);
+        }
+
+        /** Sets a field's value, checked when the snapshot is built. */
+        Builder set(RunField field, Object value) {
+            values.put(field, value);
+            return this;
         }
 
         public Builder executionId(String executionId) {
-            this.executionId = executionId;
-            return this;
+            return set(RunField.EXECUTION_ID, executionId);
         }
 
         public Builder flowId(String flowId) {
-            this.flowId = flowId;
-            return this;
+            return set(RunField.FLOW_ID, flowId);
         }
 
         public Builder routeId(String routeId) {
-            this.routeId = routeId;
-            return this;
+            return set(RunField.ROUTE_ID, routeId);
         }
 
         public Builder status(FlowStatus status) {
-            this.status = status;
-            return this;
+            return set(RunField.STATUS, status);
         }
 
         /** Informational when saving: the repository stores {@code expectedVersion + 1}. */
         public Builder version(long version) {
-            this.version = version;
-            return this;
+            return set(RunField.VERSION, version);
         }
 
         public Builder createdAt(Instant createdAt) {
-            this.createdAt = createdAt;
-            return this;
+            return set(RunField.CREATED_AT, createdAt);
         }
 
         /** Defaults to createdAt. */
         public Builder updatedAt(Instant updatedAt) {
-            this.updatedAt = updatedAt;
-            return this;
+            return set(RunField.UPDATED_AT, updatedAt);
         }
 
         /** Defaults to {@code {"body": null, "headers": {}}}. */
         public Builder input(JsonNode input) {
-            this.input = input;
-            return this;
+            return set(RunField.INPUT, input);
         }
 
         public Builder state(ObjectNode state) {
-            this.state = state;
-            return this;
+            return set(RunField.STATE, state);
         }
 
         public Builder results(ObjectNode results) {
-            this.results = results;
-            return this;
+            return set(RunField.RESULTS, results);
         }
 
         public Builder completedSteps(Collection<String> completedSteps) {
-            this.completedSteps = completedSteps == null ? null : new ArrayList<>(completedSteps);
-            return this;
+            return set(RunField.COMPLETED_STEPS, completedSteps == null ? null : new ArrayList<>(completedSteps));
         }
 
         public Builder waitingFor(String waitingFor) {
-            this.waitingFor = waitingFor;
-            return this;
+            return set(RunField.WAITING_FOR, waitingFor);
         }
 
         public Builder wakeAt(Instant wakeAt) {
-            this.wakeAt = wakeAt;
-            return this;
+            return set(RunField.WAKE_AT, wakeAt);
         }
 
         public Builder resumeTokenHash(String resumeTokenHash) {
-            this.resumeTokenHash = resumeTokenHash;
-            return this;
+            return set(RunField.RESUME_TOKEN_HASH, resumeTokenHash);
         }
 
         public Builder resourceNames(Collection<String> resourceNames) {
-            this.resourceNames = resourceNames == null ? null : new ArrayList<>(resourceNames);
-            return this;
+            return set(RunField.RESOURCE_NAMES, resourceNames == null ? null : new ArrayList<>(resourceNames));
         }
 
         public Builder leaseOwner(String leaseOwner) {
-            this.leaseOwner = leaseOwner;
-            return this;
+            return set(RunField.LEASE_OWNER, leaseOwner);
         }
 
         public Builder leaseExpiresAt(Instant leaseExpiresAt) {
-            this.leaseExpiresAt = leaseExpiresAt;
-            return this;
+            return set(RunField.LEASE_EXPIRES_AT, leaseExpiresAt);
         }
 
         public Builder parentExecutionId(String parentExecutionId) {
-            this.parentExecutionId = parentExecutionId;
-            return this;
+            return set(RunField.PARENT_EXECUTION_ID, parentExecutionId);
         }
 
         public Builder contextId(String contextId) {
-            this.contextId = contextId;
-            return this;
+            return set(RunField.CONTEXT_ID, contextId);
         }
 
         /** Cut to {@link #MAX_FAILURE_LENGTH} characters. */
         public Builder failure(String failure) {
-            this.failure = failure;
-            return this;
+            return set(RunField.FAILURE, failure);
         }
 
         /**

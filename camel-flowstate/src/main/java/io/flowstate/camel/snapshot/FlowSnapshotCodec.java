@@ -30,10 +30,11 @@ import io.flowstate.camel.FlowStateException;
  * {@link StreamReadConstraints} (document size, string size, nesting). Every error names the run and where it is
  * stored.
  * <p>
- * A snapshot document (format 1) has the fields of {@link FlowSnapshot}; null fields are left out. A delta is one
- * object: {@code formatVersion}, {@code version}, {@code updatedAt}, then only what changed ({@code clearState},
- * {@code stateRemoved}, {@code stateSet}, {@code stateAppended} (key to the array of items appended), {@code results},
- * {@code completedSteps}, and each replaced field under its snapshot name, null meaning cleared).
+ * A snapshot document (format 1) has {@code formatVersion}, then the {@link RunField}s in their order, each under its
+ * JSON name; null fields are left out. A delta is one object: {@code formatVersion}, {@code version},
+ * {@code updatedAt}, then only what changed ({@code clearState}, {@code stateRemoved}, {@code stateSet},
+ * {@code stateAppended} (key to the array of items appended), {@code results}, {@code completedSteps}, and each
+ * replaced field under its JSON name, null meaning cleared).
  * <p>
  * Delta format: a delta without appends is written in format 1, exactly as before appends existed, and a delta with
  * appends in format {@value #DELTA_FORMAT_VERSION}, so a camel-flowstate that does not know appends refuses it with a
@@ -104,26 +105,13 @@ public final class FlowSnapshotCodec {
         return write("snapshot of run " + s.executionId(), g -> {
             g.writeStartObject();
             g.writeNumberField("formatVersion", FlowSnapshot.FORMAT_VERSION);
-            g.writeStringField("executionId", s.executionId());
-            g.writeStringField("flowId", s.flowId());
-            writeText(g, "routeId", s.routeId());
-            g.writeStringField("status", s.status().name());
-            g.writeNumberField("version", version);
-            g.writeStringField("createdAt", s.createdAt().toString());
-            g.writeStringField("updatedAt", s.updatedAt().toString());
-            writeNode(g, "input", s.input());
-            writeNode(g, "state", s.state());
-            writeNode(g, "results", s.results());
-            writeList(g, "completedSteps", s.completedSteps());
-            writeText(g, "waitingFor", s.waitingFor());
-            writeInstant(g, "wakeAt", s.wakeAt());
-            writeText(g, "resumeTokenHash", s.resumeTokenHash());
-            writeList(g, "resourceNames", s.resourceNames());
-            writeText(g, "leaseOwner", s.leaseOwner());
-            writeInstant(g, "leaseExpiresAt", s.leaseExpiresAt());
-            writeText(g, "parentExecutionId", s.parentExecutionId());
-            writeText(g, "contextId", s.contextId());
-            writeText(g, "failure", s.failure());
+            for (RunField field : RunField.values()) {
+                Object value = field == RunField.VERSION ? version : s.get(field);
+                if (value != null) {
+                    g.writeFieldName(field.jsonName());
+                    writeValue(g, field, value);
+                }
+            }
             g.writeEndObject();
         });
     }
@@ -150,28 +138,11 @@ public final class FlowSnapshotCodec {
                 throw new FlowSnapshotFormatException(
                         what + " belongs to run " + storedId + ": the stored data is misplaced or was tampered with");
             }
-            return FlowSnapshot.builder()
-                    .executionId(storedId)
-                    .flowId(requiredText(doc, "flowId", what))
-                    .routeId(text(doc, "routeId", what))
-                    .status(status(requiredText(doc, "status", what), what))
-                    .version(requiredLong(doc, "version", what))
-                    .createdAt(instant(doc, "createdAt", what, true))
-                    .updatedAt(instant(doc, "updatedAt", what, true))
-                    .input(doc.has("input") ? doc.get("input") : null)
-                    .state(object(doc, "state", what))
-                    .results(object(doc, "results", what))
-                    .completedSteps(textList(doc, "completedSteps", what))
-                    .waitingFor(text(doc, "waitingFor", what))
-                    .wakeAt(instant(doc, "wakeAt", what, false))
-                    .resumeTokenHash(text(doc, "resumeTokenHash", what))
-                    .resourceNames(textList(doc, "resourceNames", what))
-                    .leaseOwner(text(doc, "leaseOwner", what))
-                    .leaseExpiresAt(instant(doc, "leaseExpiresAt", what, false))
-                    .parentExecutionId(text(doc, "parentExecutionId", what))
-                    .contextId(text(doc, "contextId", what))
-                    .failure(text(doc, "failure", what))
-                    .buildShared();
+            FlowSnapshot.Builder b = FlowSnapshot.builder();
+            for (RunField field : RunField.values()) {
+                b.set(field, read(doc, field, what));
+            }
+            return b.buildShared();
         } catch (FlowSnapshotFormatException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -223,18 +194,13 @@ public final class FlowSnapshotCodec {
             if (!d.completedSteps().isEmpty()) {
                 writeList(g, "completedSteps", d.completedSteps());
             }
-            for (FlowSnapshotDelta.Field f : d.changed()) {
-                switch (f) {
-                    case STATUS -> g.writeStringField("status", d.status().name());
-                    case WAITING_FOR -> writeNullable(g, "waitingFor", d.waitingFor());
-                    case WAKE_AT -> writeNullable(g, "wakeAt", d.wakeAt() == null ? null : d.wakeAt().toString());
-                    case RESUME_TOKEN_HASH -> writeNullable(g, "resumeTokenHash", d.resumeTokenHash());
-                    case RESOURCE_NAMES -> writeList(g, "resourceNames", d.resourceNames());
-                    case LEASE_OWNER -> writeNullable(g, "leaseOwner", d.leaseOwner());
-                    case LEASE_EXPIRES_AT -> writeNullable(g, "leaseExpiresAt",
-                            d.leaseExpiresAt() == null ? null : d.leaseExpiresAt().toString());
-                    case FAILURE -> writeNullable(g, "failure", d.failure());
-                    default -> throw new IllegalStateException("Unknown delta field " + f);
+            for (RunField field : d.changed()) {
+                Object value = d.get(field);
+                g.writeFieldName(field.jsonName());
+                if (value == null) {
+                    g.writeNull();
+                } else {
+                    writeValue(g, field, value);
                 }
             }
             g.writeEndObject();
@@ -289,26 +255,10 @@ public final class FlowSnapshotCodec {
             for (String step : textList(doc, "completedSteps", what)) {
                 b.completedStep(step);
             }
-            if (doc.has("status")) {
-                b.status(status(requiredText(doc, "status", what), what));
-            }
-            if (doc.has("waitingFor")) {
-                b.waitingFor(text(doc, "waitingFor", what));
-            }
-            if (doc.has("wakeAt")) {
-                b.wakeAt(instant(doc, "wakeAt", what, false));
-            }
-            if (doc.has("resumeTokenHash")) {
-                b.resumeTokenHash(text(doc, "resumeTokenHash", what));
-            }
-            if (doc.has("resourceNames")) {
-                b.resourceNames(textList(doc, "resourceNames", what));
-            }
-            if (doc.has("leaseOwner") || doc.has("leaseExpiresAt")) {
-                b.lease(text(doc, "leaseOwner", what), instant(doc, "leaseExpiresAt", what, false));
-            }
-            if (doc.has("failure")) {
-                b.failure(text(doc, "failure", what));
+            for (RunField field : RunField.values()) {
+                if (field.replacedByDeltas() && doc.has(field.jsonName())) {
+                    b.replace(field, read(doc, field, what));
+                }
             }
             return new StoredDelta(version, b.build());
         } catch (FlowSnapshotFormatException e) {
@@ -388,6 +338,20 @@ public final class FlowSnapshotCodec {
         if (version < 1) {
             throw new FlowSnapshotFormatException(what + " has formatVersion " + version + ": the stored data is corrupt");
         }
+    }
+
+    /** A run field's value in a document: null when absent (a required one must be there). */
+    private static Object read(ObjectNode doc, RunField field, String what) {
+        String name = field.jsonName();
+        return switch (field.type()) {
+            case TEXT -> field.required() ? requiredText(doc, name, what) : text(doc, name, what);
+            case STATUS -> status(requiredText(doc, name, what), what);
+            case LONG -> requiredLong(doc, name, what);
+            case INSTANT -> instant(doc, name, what, field.required());
+            case JSON -> doc.get(name);
+            case OBJECT -> object(doc, name, what);
+            case TEXT_LIST -> textList(doc, name, what);
+        };
     }
 
     private static String text(ObjectNode doc, String field, String what) {
@@ -494,33 +458,27 @@ public final class FlowSnapshotCodec {
                                                  + " or raise maxSnapshotSize");
     }
 
-    private static void writeText(JsonGenerator g, String field, String value) throws IOException {
-        if (value != null) {
-            g.writeStringField(field, value);
+    /** Writes a run field's value (not null) after its name. */
+    @SuppressWarnings("unchecked")
+    private static void writeValue(JsonGenerator g, RunField field, Object value) throws IOException {
+        switch (field.type()) {
+            case TEXT -> g.writeString((String) value);
+            case STATUS -> g.writeString(((FlowStatus) value).name());
+            case LONG -> g.writeNumber((Long) value);
+            case INSTANT -> g.writeString(value.toString());
+            case JSON, OBJECT -> g.writeTree((JsonNode) value);
+            case TEXT_LIST -> writeStrings(g, (Iterable<String>) value);
+            default -> throw new IllegalStateException("Unknown field type " + field.type());
         }
-    }
-
-    private static void writeNullable(JsonGenerator g, String field, String value) throws IOException {
-        if (value == null) {
-            g.writeNullField(field);
-        } else {
-            g.writeStringField(field, value);
-        }
-    }
-
-    private static void writeInstant(JsonGenerator g, String field, Instant value) throws IOException {
-        if (value != null) {
-            g.writeStringField(field, value.toString());
-        }
-    }
-
-    private static void writeNode(JsonGenerator g, String field, JsonNode node) throws IOException {
-        g.writeFieldName(field);
-        g.writeTree(node);
     }
 
     private static void writeList(JsonGenerator g, String field, Iterable<String> values) throws IOException {
-        g.writeArrayFieldStart(field);
+        g.writeFieldName(field);
+        writeStrings(g, values);
+    }
+
+    private static void writeStrings(JsonGenerator g, Iterable<String> values) throws IOException {
+        g.writeStartArray();
         for (String value : values) {
             g.writeString(value);
         }

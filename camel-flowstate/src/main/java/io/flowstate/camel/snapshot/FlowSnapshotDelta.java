@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.EnumSet;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -43,18 +43,6 @@ import io.flowstate.camel.support.Identifiers;
  */
 public final class FlowSnapshotDelta {
 
-    /** The fields a delta can replace as a whole. */
-    public enum Field {
-        STATUS,
-        WAITING_FOR,
-        WAKE_AT,
-        RESUME_TOKEN_HASH,
-        RESOURCE_NAMES,
-        LEASE_OWNER,
-        LEASE_EXPIRES_AT,
-        FAILURE
-    }
-
     private final Instant updatedAt;
     private final boolean clearState;
     private final Set<String> stateRemoved;
@@ -62,15 +50,7 @@ public final class FlowSnapshotDelta {
     private final Map<String, List<JsonNode>> stateAppended;
     private final Map<String, JsonNode> results;
     private final List<String> completedSteps;
-    private final Set<Field> changed;
-    private final FlowStatus status;
-    private final String waitingFor;
-    private final Instant wakeAt;
-    private final String resumeTokenHash;
-    private final List<String> resourceNames;
-    private final String leaseOwner;
-    private final Instant leaseExpiresAt;
-    private final String failure;
+    private final Map<RunField, Object> replaced;
 
     private FlowSnapshotDelta(Builder b) {
         this.updatedAt = FlowSnapshot.micros(b.updatedAt != null ? b.updatedAt : Instant.now());
@@ -82,16 +62,7 @@ public final class FlowSnapshotDelta {
         this.stateAppended = Collections.unmodifiableMap(appended);
         this.results = Collections.unmodifiableMap(new LinkedHashMap<>(b.results));
         this.completedSteps = List.copyOf(b.completedSteps);
-        this.changed = Collections.unmodifiableSet(b.changed.isEmpty() ? EnumSet.noneOf(Field.class)
-                : EnumSet.copyOf(b.changed));
-        this.status = b.status;
-        this.waitingFor = b.waitingFor;
-        this.wakeAt = FlowSnapshot.micros(b.wakeAt);
-        this.resumeTokenHash = b.resumeTokenHash;
-        this.resourceNames = b.resourceNames == null ? null : List.copyOf(b.resourceNames);
-        this.leaseOwner = b.leaseOwner;
-        this.leaseExpiresAt = FlowSnapshot.micros(b.leaseExpiresAt);
-        this.failure = FlowSnapshot.cutFailure(b.failure);
+        this.replaced = Collections.unmodifiableMap(new EnumMap<>(b.replaced));
     }
 
     public static Builder builder() {
@@ -159,45 +130,51 @@ public final class FlowSnapshotDelta {
         return completedSteps;
     }
 
-    /** The fields this delta replaces. */
-    public Set<Field> changed() {
-        return changed;
+    /** The fields this delta replaces (see {@link RunField#replacedByDeltas()}), in their order. */
+    public Set<RunField> changed() {
+        return replaced.keySet();
     }
 
-    public boolean changes(Field field) {
-        return changed.contains(field);
+    public boolean changes(RunField field) {
+        return replaced.containsKey(field);
+    }
+
+    /** The value this delta gives {@code field}; null when it clears it, or does not change it. */
+    public Object get(RunField field) {
+        return replaced.get(field);
     }
 
     public FlowStatus status() {
-        return status;
+        return (FlowStatus) replaced.get(RunField.STATUS);
     }
 
     public String waitingFor() {
-        return waitingFor;
+        return (String) replaced.get(RunField.WAITING_FOR);
     }
 
     public Instant wakeAt() {
-        return wakeAt;
+        return (Instant) replaced.get(RunField.WAKE_AT);
     }
 
     public String resumeTokenHash() {
-        return resumeTokenHash;
+        return (String) replaced.get(RunField.RESUME_TOKEN_HASH);
     }
 
+    @SuppressWarnings("unchecked")
     public List<String> resourceNames() {
-        return resourceNames;
+        return (List<String>) replaced.get(RunField.RESOURCE_NAMES);
     }
 
     public String leaseOwner() {
-        return leaseOwner;
+        return (String) replaced.get(RunField.LEASE_OWNER);
     }
 
     public Instant leaseExpiresAt() {
-        return leaseExpiresAt;
+        return (Instant) replaced.get(RunField.LEASE_EXPIRES_AT);
     }
 
     public String failure() {
-        return failure;
+        return (String) replaced.get(RunField.FAILURE);
     }
 
     @Override
@@ -211,15 +188,13 @@ public final class FlowSnapshotDelta {
         FlowSnapshotDelta d = (FlowSnapshotDelta) o;
         return clearState == d.clearState && updatedAt.equals(d.updatedAt) && stateRemoved.equals(d.stateRemoved)
                 && stateSet.equals(d.stateSet) && stateAppended.equals(d.stateAppended) && results.equals(d.results) && completedSteps.equals(d.completedSteps)
-                && changed.equals(d.changed) && status == d.status && Objects.equals(waitingFor, d.waitingFor)
-                && Objects.equals(wakeAt, d.wakeAt) && Objects.equals(resumeTokenHash, d.resumeTokenHash)
-                && Objects.equals(resourceNames, d.resourceNames) && Objects.equals(leaseOwner, d.leaseOwner)
-                && Objects.equals(leaseExpiresAt, d.leaseExpiresAt) && Objects.equals(failure, d.failure);
+                && replaced.equals(d.replaced);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(updatedAt, stateSet.keySet(), stateAppended.keySet(), results.keySet(), completedSteps, changed);
+        return Objects.hash(updatedAt, stateSet.keySet(), stateAppended.keySet(), results.keySet(), completedSteps,
+                replaced.keySet());
     }
 
     /** Names only: values may hold personal or secret data. */
@@ -227,7 +202,7 @@ public final class FlowSnapshotDelta {
     public String toString() {
         return "FlowSnapshotDelta[set=" + stateSet.keySet() + ", appended=" + appendedCounts() + ", removed="
                + stateRemoved + ", results="
-               + results.keySet() + ", completed=" + completedSteps + ", changed=" + changed + "]";
+               + results.keySet() + ", completed=" + completedSteps + ", changed=" + changed() + "]";
     }
 
     private Map<String, Integer> appendedCounts() {
@@ -245,15 +220,7 @@ public final class FlowSnapshotDelta {
         private final Map<String, List<JsonNode>> stateAppended = new LinkedHashMap<>();
         private final Map<String, JsonNode> results = new LinkedHashMap<>();
         private final List<String> completedSteps = new ArrayList<>();
-        private final Set<Field> changed = EnumSet.noneOf(Field.class);
-        private FlowStatus status;
-        private String waitingFor;
-        private Instant wakeAt;
-        private String resumeTokenHash;
-        private List<String> resourceNames;
-        private String leaseOwner;
-        private Instant leaseExpiresAt;
-        private String failure;
+        private final EnumMap<RunField, Object> replaced = new EnumMap<>(RunField.class);
 
         private Builder() {
         }
@@ -337,53 +304,41 @@ public final class FlowSnapshotDelta {
         }
 
         public Builder status(FlowStatus status) {
-            this.status = Objects.requireNonNull(status, "status");
-            changed.add(Field.STATUS);
-            return this;
+            return replace(RunField.STATUS, status);
         }
 
         public Builder waitingFor(String waitingFor) {
-            this.waitingFor = FlowSnapshot.checkName("waiting-for name", waitingFor);
-            changed.add(Field.WAITING_FOR);
-            return this;
+            return replace(RunField.WAITING_FOR, waitingFor);
         }
 
         public Builder wakeAt(Instant wakeAt) {
-            this.wakeAt = wakeAt;
-            changed.add(Field.WAKE_AT);
-            return this;
+            return replace(RunField.WAKE_AT, wakeAt);
         }
 
         public Builder resumeTokenHash(String resumeTokenHash) {
-            this.resumeTokenHash = FlowSnapshot.checkName("resume token hash", resumeTokenHash);
-            changed.add(Field.RESUME_TOKEN_HASH);
-            return this;
+            return replace(RunField.RESUME_TOKEN_HASH, resumeTokenHash);
         }
 
+        /** Null means none. */
         public Builder resourceNames(Collection<String> resourceNames) {
-            List<String> names = new ArrayList<>();
-            if (resourceNames != null) {
-                for (String name : resourceNames) {
-                    names.add(FlowSnapshot.checkName("resource name", Objects.requireNonNull(name, "resource name")));
-                }
-            }
-            this.resourceNames = names;
-            changed.add(Field.RESOURCE_NAMES);
-            return this;
+            return replace(RunField.RESOURCE_NAMES, resourceNames);
         }
 
         /** Sets (or with nulls clears) the lease. */
         public Builder lease(String owner, Instant expiresAt) {
-            this.leaseOwner = FlowSnapshot.checkName("lease owner", owner);
-            this.leaseExpiresAt = expiresAt;
-            changed.add(Field.LEASE_OWNER);
-            changed.add(Field.LEASE_EXPIRES_AT);
-            return this;
+            return replace(RunField.LEASE_OWNER, owner).replace(RunField.LEASE_EXPIRES_AT, expiresAt);
         }
 
         public Builder failure(String failure) {
-            this.failure = failure;
-            changed.add(Field.FAILURE);
+            return replace(RunField.FAILURE, failure);
+        }
+
+        /** Replaces a field the way a delta can (null clears it); the value is checked as the run's field is. */
+        Builder replace(RunField field, Object value) {
+            if (!field.replacedByDeltas()) {
+                throw new IllegalArgumentException("A delta does not replace the run's " + field.jsonName());
+            }
+            replaced.put(field, field.check(value));
             return this;
         }
 

@@ -35,12 +35,12 @@ public record FlowSnapshotSummary(
     public FlowSnapshotSummary apply(FlowSnapshotDelta delta, long newVersion) {
         return new FlowSnapshotSummary(
                 executionId, flowId, routeId,
-                delta.changes(FlowSnapshotDelta.Field.STATUS) ? delta.status() : status,
+                delta.changes(RunField.STATUS) ? delta.status() : status,
                 newVersion, createdAt, delta.updatedAt(),
-                delta.changes(FlowSnapshotDelta.Field.WAITING_FOR) ? delta.waitingFor() : waitingFor,
-                delta.changes(FlowSnapshotDelta.Field.WAKE_AT) ? delta.wakeAt() : wakeAt,
-                delta.changes(FlowSnapshotDelta.Field.LEASE_OWNER) ? delta.leaseOwner() : leaseOwner,
-                delta.changes(FlowSnapshotDelta.Field.LEASE_EXPIRES_AT) ? delta.leaseExpiresAt() : leaseExpiresAt);
+                delta.changes(RunField.WAITING_FOR) ? delta.waitingFor() : waitingFor,
+                delta.changes(RunField.WAKE_AT) ? delta.wakeAt() : wakeAt,
+                delta.changes(RunField.LEASE_OWNER) ? delta.leaseOwner() : leaseOwner,
+                delta.changes(RunField.LEASE_EXPIRES_AT) ? delta.leaseExpiresAt() : leaseExpiresAt);
     }
 
     /** RUNNING with a lease that ended at or before {@code now}. */

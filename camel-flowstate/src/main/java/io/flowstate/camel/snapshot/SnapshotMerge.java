@@ -58,18 +58,8 @@ final class SnapshotMerge {
             results.put(e.getKey(), copyValues ? e.getValue().deepCopy() : e.getValue());
         }
         completedSteps.addAll(delta.completedSteps());
-        for (FlowSnapshotDelta.Field field : delta.changed()) {
-            switch (field) {
-                case STATUS -> builder.status(delta.status());
-                case WAITING_FOR -> builder.waitingFor(delta.waitingFor());
-                case WAKE_AT -> builder.wakeAt(delta.wakeAt());
-                case RESUME_TOKEN_HASH -> builder.resumeTokenHash(delta.resumeTokenHash());
-                case RESOURCE_NAMES -> builder.resourceNames(delta.resourceNames());
-                case LEASE_OWNER -> builder.leaseOwner(delta.leaseOwner());
-                case LEASE_EXPIRES_AT -> builder.leaseExpiresAt(delta.leaseExpiresAt());
-                case FAILURE -> builder.failure(delta.failure());
-                default -> throw new IllegalStateException("Unknown delta field " + field);
-            }
+        for (RunField field : delta.changed()) {
+            builder.set(field, delta.get(field));
         }
         builder.updatedAt(delta.updatedAt());
     }

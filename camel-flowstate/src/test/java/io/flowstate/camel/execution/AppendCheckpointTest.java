@@ -5,6 +5,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.flowstate.camel.FlowStateConstants;
 import io.flowstate.camel.snapshot.FlowSnapshotDelta;
+import io.flowstate.camel.snapshot.RunField;
 import io.flowstate.camel.snapshot.memory.MemoryFlowSnapshotRepository;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
@@ -48,7 +49,7 @@ class AppendCheckpointTest extends CamelTestSupport {
             assertThat(appends.get(i).stateSet()).doesNotContainKey("seen");
         }
         // nor is the lease written again while more than half of it is left: fewer columns per step
-        assertThat(appends).noneMatch(d -> d.changes(FlowSnapshotDelta.Field.LEASE_EXPIRES_AT));
+        assertThat(appends).noneMatch(d -> d.changes(RunField.LEASE_EXPIRES_AT));
         String id = out.getMessage().getHeader(FlowStateConstants.EXECUTION_ID, String.class);
         assertThat(repository.load(id).orElseThrow().state().get("seen").toString())
                 .isEqualTo("[\"item-1\",\"item-2\",\"item-3\",\"item-4\"]");

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.flowstate.camel.FlowStateException;
 import io.flowstate.camel.snapshot.FlowStatus;
 import io.flowstate.camel.snapshot.FlowSnapshotDelta;
+import io.flowstate.camel.snapshot.RunField;
 import io.flowstate.camel.snapshot.memory.MemoryFlowSnapshotRepository;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
@@ -61,7 +62,7 @@ class InnerRunEndFailureTest extends CamelTestSupport {
 
         @Override
         public long saveDelta(String executionId, FlowSnapshotDelta delta, long expectedVersion) {
-            if (delta.changes(FlowSnapshotDelta.Field.STATUS) && delta.status() == FlowStatus.COMPLETED
+            if (delta.changes(RunField.STATUS) && delta.status() == FlowStatus.COMPLETED
                 && load(executionId).orElseThrow().flowId().equals("payment") && refused.compareAndSet(false, true)) {
                 throw new FlowStateException("The repository refused the write (test)");
             }

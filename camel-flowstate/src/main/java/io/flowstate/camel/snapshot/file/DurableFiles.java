@@ -51,16 +51,30 @@ final class DurableFiles {
      */
     static void replace(Path target, byte[] data, FileTime modified) throws IOException {
         Path temp = tempFileOf(target);
-        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            writeFully(ch, data, 0);
-            if (modified != null) {
-                Files.setLastModifiedTime(temp, modified);
+        try {
+            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                writeFully(ch, data, 0);
+                if (modified != null) {
+                    Files.setLastModifiedTime(temp, modified);
+                }
+                ch.force(true);
             }
-            ch.force(true);
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException e) {
+            // a full disk fails every write of an episode: each would leave a temp file until the next start
+            removeAfterFailure(temp, e);
+            throw e;
         }
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         syncDirectory(target.getParent());
+    }
+
+    private static void removeAfterFailure(Path temp, Exception failure) {
+        try {
+            Files.deleteIfExists(temp);
+        } catch (IOException e) {
+            failure.addSuppressed(e);
+        }
     }
 
     /**

@@ -18,15 +18,15 @@ import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.flowstate.camel.FlowStateException;
-import io.flowstate.camel.snapshot.FlowStatus;
+import io.flowstate.camel.snapshot.CompactingRepository;
 import io.flowstate.camel.snapshot.Compaction;
 import io.flowstate.camel.snapshot.FlowSnapshot;
 import io.flowstate.camel.snapshot.FlowSnapshotCodec;
 import io.flowstate.camel.snapshot.FlowSnapshotDelta;
 import io.flowstate.camel.snapshot.FlowSnapshotPage;
 import io.flowstate.camel.snapshot.FlowSnapshotQuery;
-import io.flowstate.camel.snapshot.FlowSnapshotRepository;
 import io.flowstate.camel.snapshot.FlowSnapshotSummary;
+import io.flowstate.camel.snapshot.FlowStatus;
 import io.flowstate.camel.snapshot.RepositoryChecks;
 import io.flowstate.camel.snapshot.VersionedValue;
 import io.flowstate.camel.snapshot.file.RunFiles.Loaded;
@@ -34,7 +34,6 @@ import org.apache.camel.api.management.ManagedAttribute;
 import org.apache.camel.api.management.ManagedResource;
 import org.apache.camel.spi.Configurer;
 import org.apache.camel.spi.Metadata;
-import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,7 +89,7 @@ import org.slf4j.LoggerFactory;
           annotations = { "interfaceName=io.flowstate.camel.snapshot.FlowSnapshotRepository" })
 @Configurer(metadataOnly = true)
 @ManagedResource(description = "File flow snapshot repository")
-public class FileFlowSnapshotRepository extends ServiceSupport implements FlowSnapshotRepository {
+public class FileFlowSnapshotRepository extends CompactingRepository {
 
     private static final Logger LOG = LoggerFactory.getLogger(FileFlowSnapshotRepository.class);
     private static final int STRIPES = 256;
@@ -99,18 +98,6 @@ public class FileFlowSnapshotRepository extends ServiceSupport implements FlowSn
                             + " the working directory.",
               defaultValue = "flowstate-data")
     private String dataDirectory = "flowstate-data";
-    @Metadata(description = "Compact a run (rewrite its snapshot file and empty its delta log) once its log holds this"
-                            + " many deltas.",
-              defaultValue = "1000")
-    private int compactAfterDeltas = 1000;
-    @Metadata(description = "Compact a run once its delta log is larger than this and than its snapshot file. The unit"
-                            + " is bytes.",
-              defaultValue = "65536")
-    private long compactAfterBytes = 64 * 1024;
-    @Metadata(description = "The largest snapshot, delta or value stored; larger ones fail with a clear error and"
-                            + " nothing is stored. The unit is bytes.",
-              defaultValue = "16777216")
-    private int maxSnapshotSize = FlowSnapshotCodec.DEFAULT_MAX_SNAPSHOT_SIZE;
 
     private final ReentrantLock[] runLocks = new ReentrantLock[STRIPES];
     private final RunIndex index = new RunIndex();
@@ -148,33 +135,6 @@ public class FileFlowSnapshotRepository extends ServiceSupport implements FlowSn
         this.dataDirectory = dataDirectory;
     }
 
-    public int getCompactAfterDeltas() {
-        return compactAfterDeltas;
-    }
-
-    /** Compact a run once its delta log holds this many deltas. */
-    public void setCompactAfterDeltas(int compactAfterDeltas) {
-        this.compactAfterDeltas = compactAfterDeltas;
-    }
-
-    public long getCompactAfterBytes() {
-        return compactAfterBytes;
-    }
-
-    /** Compact a run once its delta log is larger than this (in bytes) and than its snapshot file. */
-    public void setCompactAfterBytes(long compactAfterBytes) {
-        this.compactAfterBytes = compactAfterBytes;
-    }
-
-    public int getMaxSnapshotSize() {
-        return maxSnapshotSize;
-    }
-
-    /** The largest snapshot, delta or value stored, in bytes. */
-    public void setMaxSnapshotSize(int maxSnapshotSize) {
-        this.maxSnapshotSize = maxSnapshotSize;
-    }
-
     @ManagedAttribute(description = "Runs kept in memory: RUNNING runs and SUSPENDED runs with a wake-up time (other"
                                     + " runs are read from their files when needed)")
     @Override
@@ -193,8 +153,8 @@ public class FileFlowSnapshotRepository extends ServiceSupport implements FlowSn
         if (dataDirectory == null || dataDirectory.isBlank()) {
             throw new IllegalArgumentException("dataDirectory must be set");
         }
-        compaction = new Compaction(compactAfterDeltas, compactAfterBytes);
-        codec = new FlowSnapshotCodec(maxSnapshotSize);
+        compaction = compaction();
+        codec = codec();
         root = Paths.get(dataDirectory).toAbsolutePath().normalize();
         files = new RunFiles(root, codec);
         walks = new RunFolderWalks(files, this::summaryIn, this::removeFinished);

@@ -3,12 +3,13 @@ package io.flowstate.camel.snapshot.jdbc;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 
+import io.flowstate.camel.snapshot.FlowSnapshot;
 import io.flowstate.camel.snapshot.FlowSnapshotDelta;
-import io.flowstate.camel.snapshot.FlowSnapshotDelta.Field;
+import io.flowstate.camel.snapshot.RunField;
 
 /**
- * The versioned UPDATE of a run's row for one delta: version + 1, updated_at, finished_at, the indexed columns the
- * delta changes, and the delta counters that decide compaction. The snapshot column is not touched.
+ * The versioned UPDATE of a run's row for one delta: version + 1, updated_at, finished_at, the columns of the fields
+ * the delta replaces, and the delta counters that decide compaction. The snapshot column is not touched.
  */
 final class DeltaUpdate {
 
@@ -18,23 +19,16 @@ final class DeltaUpdate {
     DeltaUpdate(JdbcSchema schema, FlowSnapshotDelta delta) {
         this.delta = delta;
         StringBuilder set = new StringBuilder("UPDATE " + schema.runs + " SET version = version + 1, updated_at = ?");
-        if (delta.changes(Field.STATUS)) {
-            set.append(", status = ?, finished_at = ?");
+        for (RunField field : delta.changed()) {
+            if (field.column() != null) {
+                set.append(", ").append(field.column()).append(" = ?");
+            }
+        }
+        if (delta.changes(RunField.STATUS)) {
+            set.append(", finished_at = ?");
         } else {
             // a finished run stays finished: its finished_at follows updated_at; null stays null (no index entry moves)
             set.append(", finished_at = CASE WHEN finished_at IS NULL THEN NULL ELSE ? END");
-        }
-        if (delta.changes(Field.WAITING_FOR)) {
-            set.append(", waiting_for = ?");
-        }
-        if (delta.changes(Field.WAKE_AT)) {
-            set.append(", wake_at = ?");
-        }
-        if (delta.changes(Field.LEASE_OWNER)) {
-            set.append(", lease_owner = ?");
-        }
-        if (delta.changes(Field.LEASE_EXPIRES_AT)) {
-            set.append(", lease_expires_at = ?");
         }
         set.append(", delta_count = delta_count + 1, delta_bytes = delta_bytes + ?")
                 .append(" WHERE execution_id = ? AND version = ? AND format_version <= ?");
@@ -47,31 +41,14 @@ final class DeltaUpdate {
 
     /** Binds this update's parameters from index 1; returns the next free index. */
     int bind(PreparedStatement ps, String executionId, long expectedVersion, int deltaBytes) throws SQLException {
-        int i = 1;
-        JdbcFlowSnapshotRepository.instant(ps, i++, delta.updatedAt());
-        if (delta.changes(Field.STATUS)) {
-            ps.setString(i++, delta.status().name());
-            JdbcFlowSnapshotRepository.instant(ps, i++,
-                    JdbcFlowSnapshotRepository.finishedAt(delta.status(), delta.updatedAt()));
-        } else {
-            JdbcFlowSnapshotRepository.instant(ps, i++, delta.updatedAt());
+        int i = JdbcAccess.bindAll(ps, 1, delta.updatedAt());
+        for (RunField field : delta.changed()) {
+            if (field.column() != null) {
+                JdbcAccess.bind(ps, i++, JdbcAccess.column(field, delta.get(field)));
+            }
         }
-        if (delta.changes(Field.WAITING_FOR)) {
-            JdbcFlowSnapshotRepository.text(ps, i++, delta.waitingFor());
-        }
-        if (delta.changes(Field.WAKE_AT)) {
-            JdbcFlowSnapshotRepository.instant(ps, i++, delta.wakeAt());
-        }
-        if (delta.changes(Field.LEASE_OWNER)) {
-            JdbcFlowSnapshotRepository.text(ps, i++, delta.leaseOwner());
-        }
-        if (delta.changes(Field.LEASE_EXPIRES_AT)) {
-            JdbcFlowSnapshotRepository.instant(ps, i++, delta.leaseExpiresAt());
-        }
-        ps.setLong(i++, deltaBytes);
-        ps.setString(i++, executionId);
-        ps.setLong(i++, expectedVersion);
-        ps.setInt(i++, io.flowstate.camel.snapshot.FlowSnapshot.FORMAT_VERSION);
-        return i;
+        boolean unfinished = delta.changes(RunField.STATUS) && !delta.status().isFinished();
+        return JdbcAccess.bindAll(ps, i, JdbcAccess.instant(unfinished ? null : delta.updatedAt()), (long) deltaBytes,
+                executionId, expectedVersion, FlowSnapshot.FORMAT_VERSION);
     }
 }

@@ -2,18 +2,13 @@ package io.flowstate.camel.snapshot.jdbc;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
-import javax.sql.DataSource;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
-import io.flowstate.camel.FlowStateException;
 import io.flowstate.camel.snapshot.FlowSnapshotCodec;
 import io.flowstate.camel.snapshot.RepositoryChecks;
 import io.flowstate.camel.snapshot.ValueVersions;
@@ -26,30 +21,26 @@ import io.flowstate.camel.snapshot.VersionedValue;
  */
 final class JdbcValueStore {
 
-    private static final String DUPLICATE_KEY = "23505";
-
-    private final DataSource dataSource;
+    private final JdbcAccess jdbc;
     private final JdbcSchema schema;
     private final FlowSnapshotCodec codec;
+    private final String byKey;
 
-    JdbcValueStore(DataSource dataSource, JdbcSchema schema, FlowSnapshotCodec codec) {
-        this.dataSource = dataSource;
+    JdbcValueStore(JdbcAccess jdbc, JdbcSchema schema, FlowSnapshotCodec codec) {
+        this.jdbc = jdbc;
         this.schema = schema;
         this.codec = codec;
+        this.byKey = " FROM " + schema.values + " WHERE value_namespace = ? AND value_key = ?";
     }
 
     Optional<VersionedValue> get(String namespace, String key) {
         check(namespace, key);
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT value_json, version FROM " + schema.values
-                                                       + " WHERE value_namespace = ? AND value_key = ?")) {
-            ps.setString(1, namespace);
-            ps.setString(2, key);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(value(namespace, rs.getString(1), key, rs.getLong(2))) : Optional.empty();
-            }
+        try {
+            return Optional.ofNullable(jdbc.withConnection(c -> JdbcAccess.queryFirst(c,
+                    "SELECT value_json, version" + byKey,
+                    rs -> value(namespace, key, rs.getString(1), rs.getLong(2)), namespace, key)));
         } catch (SQLException e) {
-            throw failed("read persistent value " + namespace + "/" + key, e);
+            throw jdbc.failed("read persistent value " + namespace + "/" + key, e);
         }
     }
 
@@ -57,108 +48,74 @@ final class JdbcValueStore {
         check(namespace, key);
         String json = new String(codec.encodeValue("persistent value " + namespace + "/" + key,
                 value == null ? NullNode.instance : value), StandardCharsets.UTF_8);
-        try {
-            return JdbcFlowSnapshotRepository.committed(dataSource, c -> put(c, namespace, key, json, expectedVersion));
-        } catch (SQLException e) {
-            if (DUPLICATE_KEY.equals(e.getSQLState())) {
-                throw RepositoryChecks.valueConflict(namespace, key, 0, get(namespace, key).map(VersionedValue::version).orElse(null));
-            }
-            throw failed("store persistent value " + namespace + "/" + key, e);
-        }
-    }
-
-    private long put(Connection c, String namespace, String key, String json, long expectedVersion) throws SQLException {
         long next = ValueVersions.next(expectedVersion); // a key created again does not restart at 1 (ABA)
-        if (expectedVersion == 0) {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + schema.values
-                                                           + " (value_namespace, value_key, value_json, version) VALUES (?, ?, ?, ?)")) {
-                ps.setString(1, namespace);
-                ps.setString(2, key);
-                ps.setString(3, json);
-                ps.setLong(4, next);
-                ps.executeUpdate();
-            }
-        } else {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE " + schema.values
-                                                           + " SET value_json = ?, version = version + 1"
-                                                           + " WHERE value_namespace = ? AND value_key = ? AND version = ?")) {
-                ps.setString(1, json);
-                ps.setString(2, namespace);
-                ps.setString(3, key);
-                ps.setLong(4, expectedVersion);
-                if (ps.executeUpdate() == 0) {
-                    throw RepositoryChecks.valueConflict(namespace, key, expectedVersion, storedVersion(c, namespace, key));
+        try {
+            jdbc.committed(c -> {
+                if (expectedVersion == 0) {
+                    return JdbcAccess.update(c, "INSERT INTO " + schema.values
+                                                + " (value_namespace, value_key, value_json, version) VALUES (?, ?, ?, ?)",
+                            namespace, key, json, next);
                 }
+                return versioned(c, "UPDATE " + schema.values + " SET value_json = ?, version = version + 1"
+                                    + " WHERE value_namespace = ? AND value_key = ? AND version = ?",
+                        namespace, key, expectedVersion, json, namespace, key, expectedVersion);
+            });
+            return next;
+        } catch (SQLException e) {
+            if (JdbcAccess.isDuplicateKey(e)) {
+                throw RepositoryChecks.valueConflict(namespace, key, 0,
+                        get(namespace, key).map(VersionedValue::version).orElse(null));
             }
+            throw jdbc.failed("store persistent value " + namespace + "/" + key, e);
         }
-        return next;
     }
 
     void delete(String namespace, String key, long expectedVersion) {
         check(namespace, key);
         try {
-            JdbcFlowSnapshotRepository.committed(dataSource, c -> {
-                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + schema.values
-                                                               + " WHERE value_namespace = ? AND value_key = ? AND version = ?")) {
-                    ps.setString(1, namespace);
-                    ps.setString(2, key);
-                    ps.setLong(3, expectedVersion);
-                    if (ps.executeUpdate() == 0) {
-                        throw RepositoryChecks.valueConflict(namespace, key, expectedVersion, storedVersion(c, namespace, key));
-                    }
-                    return null;
-                }
-            });
+            jdbc.committed(c -> versioned(c, "DELETE" + byKey + " AND version = ?",
+                    namespace, key, expectedVersion, namespace, key, expectedVersion));
         } catch (SQLException e) {
-            throw failed("delete persistent value " + namespace + "/" + key, e);
+            throw jdbc.failed("delete persistent value " + namespace + "/" + key, e);
         }
+    }
+
+    /** Runs a versioned write; zero rows changed is a conflict, reported with the version now stored. */
+    private int versioned(Connection c, String sql, String namespace, String key, long expectedVersion, Object... params)
+            throws SQLException {
+        int rows = JdbcAccess.update(c, sql, params);
+        if (rows == 0) {
+            Long stored = JdbcAccess.queryFirst(c, "SELECT version" + byKey, rs -> rs.getLong(1), namespace, key);
+            throw RepositoryChecks.valueConflict(namespace, key, expectedVersion, stored);
+        }
+        return rows;
     }
 
     Map<String, VersionedValue> getAll(String namespace) {
         RepositoryChecks.namespace(namespace);
-        Map<String, VersionedValue> values = new TreeMap<>();
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT value_key, value_json, version FROM " + schema.values
-                                                       + " WHERE value_namespace = ?")) {
-            ps.setString(1, namespace);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String key = rs.getString(1);
-                    values.put(key, value(namespace, rs.getString(2), key, rs.getLong(3)));
-                }
-            }
+        try {
+            Map<String, VersionedValue> values = new TreeMap<>();
+            jdbc.withConnection(c -> JdbcAccess.query(c,
+                    "SELECT value_key, value_json, version FROM " + schema.values + " WHERE value_namespace = ?",
+                    rs -> Map.entry(rs.getString(1), value(namespace, rs.getString(1), rs.getString(2), rs.getLong(3))),
+                    namespace)).forEach(e -> values.put(e.getKey(), e.getValue()));
             return values;
         } catch (SQLException e) {
-            throw failed("read the persistent values of " + namespace, e);
+            throw jdbc.failed("read the persistent values of " + namespace, e);
         }
     }
 
     int deleteAll(String namespace) {
         RepositoryChecks.namespace(namespace);
         try {
-            return JdbcFlowSnapshotRepository.committed(dataSource, c -> {
-                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + schema.values + " WHERE value_namespace = ?")) {
-                    ps.setString(1, namespace);
-                    return ps.executeUpdate();
-                }
-            });
+            return jdbc.committed(c -> JdbcAccess.update(c,
+                    "DELETE FROM " + schema.values + " WHERE value_namespace = ?", namespace));
         } catch (SQLException e) {
-            throw failed("delete the persistent values of " + namespace, e);
+            throw jdbc.failed("delete the persistent values of " + namespace, e);
         }
     }
 
-    private Long storedVersion(Connection c, String namespace, String key) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT version FROM " + schema.values + " WHERE value_namespace = ? AND value_key = ?")) {
-            ps.setString(1, namespace);
-            ps.setString(2, key);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : null;
-            }
-        }
-    }
-
-    private VersionedValue value(String namespace, String json, String key, long version) {
+    private VersionedValue value(String namespace, String key, String json, long version) {
         JsonNode node = codec.decodeValue(json.getBytes(StandardCharsets.UTF_8),
                 "The persistent value " + namespace + "/" + key + " in table " + schema.values);
         return new VersionedValue(node, version);
@@ -167,10 +124,5 @@ final class JdbcValueStore {
     private static void check(String namespace, String key) {
         RepositoryChecks.namespace(namespace);
         RepositoryChecks.valueKey(key);
-    }
-
-    private FlowStateException failed(String what, SQLException e) {
-        return new FlowStateException("Could not " + what + " in table " + schema.values + ": " + e.getMessage()
-                                      + " [SQLState " + e.getSQLState() + "]. Nothing was changed", e);
     }
 }

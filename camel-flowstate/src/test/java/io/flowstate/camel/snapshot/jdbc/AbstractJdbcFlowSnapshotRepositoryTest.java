@@ -5,16 +5,13 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.flowstate.camel.snapshot.FlowStatus;
 import io.flowstate.camel.snapshot.AbstractFlowSnapshotRepositoryTest;
 import io.flowstate.camel.snapshot.FlowSnapshotConflictException;
 import io.flowstate.camel.snapshot.FlowSnapshotFormatException;
@@ -39,20 +36,13 @@ abstract class AbstractJdbcFlowSnapshotRepositoryTest extends AbstractFlowSnapsh
     private final List<HikariDataSource> pools = new ArrayList<>();
     protected String tablePrefix;
 
-    /** A JDBC URL of a database this test may write to. */
-    protected abstract String jdbcUrl();
+    private JdbcTestDatabase database;
 
-    protected abstract String user();
-
-    /** A table prefix no other test of the same database uses. */
-    protected abstract String freshTablePrefix();
+    /** The database under test. */
+    protected abstract JdbcTestDatabase database();
 
     protected DataSource pool() {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(jdbcUrl());
-        config.setUsername(user());
-        config.setMaximumPoolSize(8);
-        HikariDataSource ds = new HikariDataSource(config);
+        HikariDataSource ds = database.pool(8, true);
         pools.add(ds);
         return ds;
     }
@@ -66,7 +56,8 @@ abstract class AbstractJdbcFlowSnapshotRepositoryTest extends AbstractFlowSnapsh
 
     @Override
     protected FlowSnapshotRepository createRepository() {
-        tablePrefix = freshTablePrefix();
+        database = database();
+        tablePrefix = database.freshTables();
         return repositoryOn(pool());
     }
 
@@ -140,11 +131,7 @@ abstract class AbstractJdbcFlowSnapshotRepositoryTest extends AbstractFlowSnapsh
 
         @Test
         void everyWriteIsCommittedOnAPoolWithoutAutoCommit() throws Exception {
-            HikariConfig config = new HikariConfig();
-            config.setJdbcUrl(jdbcUrl());
-            config.setUsername(user());
-            config.setAutoCommit(false); // e.g. spring.datasource.hikari.auto-commit=false
-            HikariDataSource manual = new HikariDataSource(config);
+            HikariDataSource manual = database.pool(8, false);
             pools.add(manual);
             JdbcFlowSnapshotRepository onManual = repositoryOn(manual);
             onManual.start();
@@ -186,56 +173,6 @@ abstract class AbstractJdbcFlowSnapshotRepositoryTest extends AbstractFlowSnapsh
                         .isInstanceOf(FlowSnapshotConflictException.class);
             }
             assertThat(repository.getValue("orders", "total")).contains(new VersionedValue(JSON.numberNode(1), again));
-        }
-
-        @Test
-        void tablesOfAnEarlierVersionWithoutFinishedAtAreRefusedWithTheFix() throws Exception {
-            try (Connection c = dataSource().getConnection(); Statement st = c.createStatement()) {
-                st.execute("CREATE TABLE IF NOT EXISTS old_runs (execution_id VARCHAR(200) NOT NULL PRIMARY KEY)");
-            }
-            JdbcFlowSnapshotRepository old = new JdbcFlowSnapshotRepository(dataSource());
-            old.setTablePrefix("old_");
-
-            assertThatThrownBy(old::start).hasMessageContaining("old_runs").hasMessageContaining("lack a column")
-                    .hasMessageContaining("add it as TIMESTAMP WITH TIME ZONE");
-        }
-
-        @Test
-        void tablesOfAnEarlierVersionGetTheParentColumnAtStartAndTheirOwnRowsPurgeAsBefore() throws Exception {
-            String prefix = tablePrefix + "prev_";
-            JdbcFlowSnapshotRepository earlier = repositoryOn(dataSource());
-            earlier.setTablePrefix(prefix);
-            earlier.start();
-            earlier.save(run("parent-1").status(FlowStatus.SUSPENDED).waitingFor("approval").build(), 0);
-            earlier.save(run("inner-old", "payment").parentExecutionId("parent-1").status(FlowStatus.COMPLETED)
-                    .updatedAt(T0).build(), 0);
-            earlier.stop();
-            try (Connection c = dataSource().getConnection(); Statement st = c.createStatement()) {
-                // as an earlier version created the table and wrote its rows
-                st.execute("ALTER TABLE " + prefix + "runs DROP COLUMN parent_execution_id");
-            }
-
-            JdbcFlowSnapshotRepository unchanged = repositoryOn(dataSource());
-            unchanged.setTablePrefix(prefix);
-            unchanged.setCreateSchema(false);
-            assertThatThrownBy(unchanged::start).hasMessageContaining(prefix + "runs")
-                    .hasMessageContaining("parent_execution_id: add it as VARCHAR(200)");
-
-            JdbcFlowSnapshotRepository upgraded = repositoryOn(dataSource());
-            upgraded.setTablePrefix(prefix);
-            upgraded.start();
-            try {
-                upgraded.save(run("inner-new", "payment").parentExecutionId("parent-1").status(FlowStatus.COMPLETED)
-                        .updatedAt(T0).build(), 0);
-
-                // the old row has no parent in its columns: purged as before; the new one is held by its parent
-                assertThat(upgraded.purgeFinished(T0.plus(Duration.ofDays(30)))).isEqualTo(1);
-                assertThat(upgraded.load("inner-old")).isEmpty();
-                assertThat(upgraded.load("inner-new")).isPresent();
-                assertThat(upgraded.load("parent-1")).isPresent();
-            } finally {
-                upgraded.stop();
-            }
         }
 
         @Test

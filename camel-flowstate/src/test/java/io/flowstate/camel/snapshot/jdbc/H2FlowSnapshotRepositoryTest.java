@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -25,24 +24,11 @@ class H2FlowSnapshotRepositoryTest extends AbstractJdbcFlowSnapshotRepositoryTes
     @TempDir
     static Path tempDir;
 
-    private static final AtomicInteger COUNTER = new AtomicInteger();
     private static final Pattern SCAN_COUNT = Pattern.compile("scanCount: (\\d+)");
-    private String url;
 
     @Override
-    protected String freshTablePrefix() {
-        url = "jdbc:h2:file:" + tempDir.resolve("db-" + COUNTER.incrementAndGet()).resolve("flowstate") + ";WRITE_DELAY=0";
-        return "flowstate_";
-    }
-
-    @Override
-    protected String jdbcUrl() {
-        return url;
-    }
-
-    @Override
-    protected String user() {
-        return "sa";
+    protected JdbcTestDatabase database() {
+        return JdbcTestDatabase.h2(tempDir);
     }
 
     /**
@@ -60,14 +46,14 @@ class H2FlowSnapshotRepositoryTest extends AbstractJdbcFlowSnapshotRepositoryTes
         repository.save(run("due").status(FlowStatus.SUSPENDED).waitingFor("timer").wakeAt(T0).build(), 0);
         repository.save(run("done").status(FlowStatus.COMPLETED).build(), 0);
         Instant now = T0.plusSeconds(60);
-        JdbcFlowSnapshotRepository jdbc = (JdbcFlowSnapshotRepository) repository;
+        JdbcSchema schema = new JdbcSchema("flowstate_");
 
         assertThat(repository.findExpiredLeases(now, 100)).extracting(FlowSnapshotSummary::executionId)
                 .containsExactly("expired");
         assertThat(repository.findDue(now, 100)).extracting(FlowSnapshotSummary::executionId).containsExactly("due");
-        assertThat(scanCount(jdbc.findBeforeSql(FlowStatus.RUNNING, "lease_expires_at"), now, 100)).isLessThan(10);
-        assertThat(scanCount(jdbc.findBeforeSql(FlowStatus.SUSPENDED, "wake_at"), now, 100)).isLessThan(10);
-        assertThat(scanCount(jdbc.purgeRunsSql(), now, null)).isLessThan(10);
+        assertThat(scanCount(JdbcRunQueries.findBeforeSql(schema, FlowStatus.RUNNING, "lease_expires_at"), now, 100)).isLessThan(10);
+        assertThat(scanCount(JdbcRunQueries.findBeforeSql(schema, FlowStatus.SUSPENDED, "wake_at"), now, 100)).isLessThan(10);
+        assertThat(scanCount(JdbcRetention.purgeRunsSql(schema), now, null)).isLessThan(10);
         assertThat(repository.load("done")).as("EXPLAIN ANALYZE ran the purge").isEmpty();
         assertThat(repository.load("waiting-0")).isPresent();
     }
@@ -76,8 +62,7 @@ class H2FlowSnapshotRepositoryTest extends AbstractJdbcFlowSnapshotRepositoryTes
     private int scanCount(String sql, Instant upTo, Integer limit) throws Exception {
         try (Connection c = dataSource().getConnection();
              PreparedStatement ps = c.prepareStatement("EXPLAIN ANALYZE " + sql)) {
-            JdbcFlowSnapshotRepository.instant(ps, 1, JdbcFlowSnapshotRepository.EARLIEST);
-            JdbcFlowSnapshotRepository.instant(ps, 2, upTo);
+            JdbcAccess.bindAll(ps, 1, JdbcRunQueries.EARLIEST, upTo);
             if (limit != null) {
                 ps.setInt(3, limit);
             }

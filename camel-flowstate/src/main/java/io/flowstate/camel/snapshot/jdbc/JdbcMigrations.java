@@ -1,0 +1,88 @@
+package io.flowstate.camel.snapshot.jdbc;
+
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * The schema of the JDBC repository as an ordered list of migrations, each applied once per database and recorded in
+ * the version table by {@link JdbcMigrator}. Add a change as a new migration at the end; never change a released one.
+ * <p>
+ * Each step looks at what is there (a column, an index's columns, a column's type) and changes only what differs from
+ * its layout, so it can run again after a crash half-way through it, and on the tables of a camel-flowstate from
+ * before the version table (the first three migrations are those releases: the tables as first released, then
+ * {@code finished_at}, then {@code parent_execution_id}) it finds done what that release had created.
+ */
+final class JdbcMigrations {
+
+    /** One change of the schema, applied as a whole by {@link #step}. */
+    record Migration(int version, String description, Step step) {
+    }
+
+    interface Step {
+        void apply(SchemaEditor editor) throws SQLException;
+    }
+
+    static final List<Migration> MIGRATIONS = List.of(
+            new Migration(1, "tables runs, run_deltas and key_values; runs indexes by flow and by creation",
+                    JdbcMigrations::tables),
+            new Migration(2, "runs.finished_at, set for finished runs; lease, wake-up and finish indexes on those times",
+                    JdbcMigrations::finishedAt),
+            new Migration(3, "runs.parent_execution_id, which purges read to keep an inner run its parent needs",
+                    JdbcMigrations::parentExecutionId));
+
+    private JdbcMigrations() {
+    }
+
+    private static void tables(SchemaEditor db) throws SQLException {
+        JdbcSchema s = db.schema();
+        String text = db.dialect().textType();
+        db.execute("CREATE TABLE IF NOT EXISTS " + s.runs + " ("
+                   + "execution_id VARCHAR(200) NOT NULL PRIMARY KEY, flow_id VARCHAR(200) NOT NULL, route_id VARCHAR(200),"
+                   + " status VARCHAR(16) NOT NULL, version BIGINT NOT NULL, format_version INT NOT NULL,"
+                   + " created_at TIMESTAMP WITH TIME ZONE NOT NULL, updated_at TIMESTAMP WITH TIME ZONE NOT NULL,"
+                   + " waiting_for VARCHAR(200), wake_at TIMESTAMP WITH TIME ZONE,"
+                   + " lease_owner VARCHAR(200), lease_expires_at TIMESTAMP WITH TIME ZONE,"
+                   + " snapshot_version BIGINT NOT NULL, snapshot_bytes BIGINT NOT NULL, delta_count INT NOT NULL,"
+                   + " delta_bytes BIGINT NOT NULL, snapshot " + db.dialect().snapshotType() + " NOT NULL)");
+        db.execute("CREATE INDEX IF NOT EXISTS " + s.runsIndex("flow") + " ON " + s.runs
+                   + " (flow_id, created_at, execution_id)");
+        db.execute("CREATE INDEX IF NOT EXISTS " + s.runsIndex("created") + " ON " + s.runs + " (created_at, execution_id)");
+        db.execute("CREATE TABLE IF NOT EXISTS " + s.deltas + " (execution_id VARCHAR(200) NOT NULL,"
+                   + " version BIGINT NOT NULL, delta " + text + " NOT NULL, PRIMARY KEY (execution_id, version))");
+        db.execute("CREATE TABLE IF NOT EXISTS " + s.values + " (value_namespace VARCHAR(200) NOT NULL,"
+                   + " value_key VARCHAR(200) NOT NULL, value_json " + text + " NOT NULL, version BIGINT NOT NULL,"
+                   + " PRIMARY KEY (value_namespace, value_key))");
+    }
+
+    /**
+     * Purges look at finished_at instead of updated_at, so no index holds updated_at, which every checkpoint changes.
+     * The first release indexed (updated_at) for purges, and on H2 (status, time) for the finds: those indexes are
+     * replaced. H2's deltas and values move from CLOB to CHARACTER VARYING (cheaper per write).
+     */
+    private static void finishedAt(SchemaEditor db) throws SQLException {
+        JdbcSchema s = db.schema();
+        if (!db.hasColumn(s.runs, "finished_at")) {
+            db.execute("ALTER TABLE " + s.runs + " ADD COLUMN IF NOT EXISTS finished_at TIMESTAMP WITH TIME ZONE");
+        }
+        db.execute("UPDATE " + s.runs + " SET finished_at = updated_at"
+                   + " WHERE finished_at IS NULL AND status IN ('COMPLETED', 'FAILED')");
+        // lease and wake-up times are null except while RUNNING or SUSPENDED: on H2 (no partial indexes) the finds'
+        // status test stays exact
+        db.runsIndex("lease", "lease_expires_at", "status = 'RUNNING'");
+        db.runsIndex("wake", "wake_at", "status = 'SUSPENDED'");
+        db.runsIndex("finished", "finished_at", "finished_at IS NOT NULL");
+        db.textColumn(s.deltas, "delta");
+        db.textColumn(s.values, "value_json");
+    }
+
+    /**
+     * Rows written before have no parent in the column (their snapshots still name it), so retention treats them as
+     * before. Only when missing: PostgreSQL locks the table exclusively for this statement even when the column exists.
+     */
+    private static void parentExecutionId(SchemaEditor db) throws SQLException {
+        JdbcSchema s = db.schema();
+        if (!db.hasColumn(s.runs, "parent_execution_id")) {
+            db.execute("ALTER TABLE " + s.runs + " ADD COLUMN IF NOT EXISTS parent_execution_id VARCHAR(200)");
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package io.flowstate.camel.snapshot.jdbc;
+
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.flowstate.camel.snapshot.FlowStatus;
+import io.flowstate.camel.snapshot.FlowSnapshotPage;
+import io.flowstate.camel.snapshot.FlowSnapshotQuery;
+import io.flowstate.camel.snapshot.FlowSnapshotSummary;
+import io.flowstate.camel.snapshot.RepositoryChecks;
+
+/**
+ * The finds: pages of runs by status and flow in creation order, and the maintenance finds (expired leases, due
+ * wake-ups), each served by an index of the runs table and returning summaries without reading the snapshots.
+ */
+final class JdbcRunQueries {
+
+    /** Before any time a run records (they come from the clock): the lower bound of the time-range finds. */
+    static final Instant EARLIEST = Instant.EPOCH;
+    private static final String SUMMARY_COLUMNS = "execution_id, flow_id, route_id, status, version, created_at,"
+                                                  + " updated_at, waiting_for, wake_at, lease_owner, lease_expires_at";
+
+    private final JdbcAccess jdbc;
+    private final JdbcSchema schema;
+    private final String expiredLeasesSql;
+    private final String dueSql;
+
+    JdbcRunQueries(JdbcAccess jdbc, JdbcSchema schema) {
+        this.jdbc = jdbc;
+        this.schema = schema;
+        this.expiredLeasesSql = findBeforeSql(schema, FlowStatus.RUNNING, "lease_expires_at");
+        this.dueSql = findBeforeSql(schema, FlowStatus.SUSPENDED, "wake_at");
+    }
+
+    FlowSnapshotPage find(FlowSnapshotQuery query) {
+        StringBuilder sql = new StringBuilder("SELECT " + SUMMARY_COLUMNS + " FROM " + schema.runs + " WHERE status IN (");
+        List<Object> params = new ArrayList<>(query.statuses());
+        sql.append("?, ".repeat(params.size() - 1)).append("?)");
+        if (query.flowId() != null) {
+            sql.append(" AND flow_id = ?");
+            params.add(query.flowId());
+        }
+        if (query.afterCreatedAt() != null) {
+            sql.append(" AND (created_at > ? OR (created_at = ? AND execution_id > ?))");
+            params.add(query.afterCreatedAt());
+            params.add(query.afterCreatedAt());
+            params.add(query.afterExecutionId());
+        }
+        sql.append(" ORDER BY created_at, execution_id FETCH FIRST ? ROWS ONLY");
+        params.add(query.pageSize() + 1);
+        try {
+            List<FlowSnapshotSummary> rows = jdbc.withConnection(
+                    c -> JdbcAccess.query(c, sql.toString(), JdbcRunQueries::summary, params.toArray()));
+            if (rows.size() <= query.pageSize()) {
+                return new FlowSnapshotPage(rows, null);
+            }
+            List<FlowSnapshotSummary> page = rows.subList(0, query.pageSize());
+            return new FlowSnapshotPage(page, FlowSnapshotQuery.pageTokenAfter(page.get(page.size() - 1)));
+        } catch (SQLException e) {
+            throw jdbc.failed("find runs", e);
+        }
+    }
+
+    List<FlowSnapshotSummary> findExpiredLeases(Instant now, int limit) {
+        return findBefore(expiredLeasesSql, now, limit, "find expired leases");
+    }
+
+    List<FlowSnapshotSummary> findDue(Instant now, int limit) {
+        return findBefore(dueSql, now, limit, "find due runs");
+    }
+
+    private List<FlowSnapshotSummary> findBefore(String sql, Instant now, int limit, String what) {
+        RepositoryChecks.limit(limit);
+        try {
+            return jdbc.withConnection(c -> JdbcAccess.query(c, sql, JdbcRunQueries::summary, EARLIEST, now, limit));
+        } catch (SQLException e) {
+            throw jdbc.failed(what, e);
+        }
+    }
+
+    /**
+     * Runs in {@code status} whose time {@code column} is between the parameters, earliest first (parameters: lower
+     * bound, upper bound, limit). The status literal (a constant, never input) lets PostgreSQL use its partial index;
+     * the lower bound {@link #EARLIEST} lets H2's plain index start past its null entries, one per run in any other
+     * status, instead of reading through them on every maintenance pass.
+     */
+    static String findBeforeSql(JdbcSchema schema, FlowStatus status, String column) {
+        return "SELECT " + SUMMARY_COLUMNS + " FROM " + schema.runs + " WHERE status = '" + status + "' AND " + column
+               + " BETWEEN ? AND ? ORDER BY " + column + ", execution_id FETCH FIRST ? ROWS ONLY";
+    }
+
+    private static FlowSnapshotSummary summary(java.sql.ResultSet rs) throws SQLException {
+        return new FlowSnapshotSummary(
+                rs.getString(1), rs.getString(2), rs.getString(3), FlowStatus.valueOf(rs.getString(4)),
+                rs.getLong(5), JdbcAccess.instant(rs, 6), JdbcAccess.instant(rs, 7), rs.getString(8),
+                JdbcAccess.instant(rs, 9), rs.getString(10), JdbcAccess.instant(rs, 11));
+    }
+}

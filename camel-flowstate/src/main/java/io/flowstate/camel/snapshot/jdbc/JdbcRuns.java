@@ -1,0 +1,266 @@
+package io.flowstate.camel.snapshot.jdbc;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import io.flowstate.camel.FlowStateException;
+import io.flowstate.camel.snapshot.Compaction;
+import io.flowstate.camel.snapshot.FlowSnapshot;
+import io.flowstate.camel.snapshot.FlowSnapshotCodec;
+import io.flowstate.camel.snapshot.FlowSnapshotDelta;
+import io.flowstate.camel.snapshot.FlowSnapshotFormatException;
+import io.flowstate.camel.snapshot.RepositoryChecks;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes and reads one run: a full save rewrites its row (and drops its deltas), a checkpoint adds a delta row and
+ * updates the row's indexed columns, a load folds the deltas into the snapshot column, and compaction folds them in
+ * for good. Every write is a compare-and-set on the version column; a row of a newer snapshot format is never
+ * overwritten.
+ */
+final class JdbcRuns {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcRuns.class);
+    private static final int LOAD_ATTEMPTS = 5;
+
+    private final JdbcAccess jdbc;
+    private final JdbcSchema schema;
+    private final JdbcDialect dialect;
+    private final FlowSnapshotCodec codec;
+    private final Compaction compaction;
+    private final RunRow row;
+
+    JdbcRuns(JdbcAccess jdbc, JdbcSchema schema, JdbcDialect dialect, FlowSnapshotCodec codec, Compaction compaction) {
+        this.jdbc = jdbc;
+        this.schema = schema;
+        this.dialect = dialect;
+        this.codec = codec;
+        this.compaction = compaction;
+        this.row = new RunRow(schema);
+    }
+
+    long save(FlowSnapshot snapshot, long expectedVersion) {
+        String id = snapshot.executionId();
+        long version = expectedVersion + 1;
+        byte[] data = codec.encode(snapshot, version);
+        String json = new String(data, StandardCharsets.UTF_8);
+        try {
+            return jdbc.inTransaction(c -> {
+                if (expectedVersion == 0) {
+                    JdbcAccess.update(c, row.insertSql(), row.insertParams(snapshot, data.length, json));
+                } else if (JdbcAccess.update(c, row.updateSql(),
+                        row.updateParams(snapshot, expectedVersion, data.length, json)) == 0) {
+                    throw conflict(c, id, expectedVersion);
+                }
+                // after an update: the deltas the snapshot now holds; after an insert: rows a purge raced with, of an
+                // earlier run with this id
+                deleteDeltas(c, id);
+                return version;
+            });
+        } catch (SQLException e) {
+            if (JdbcAccess.isDuplicateKey(e)) {
+                throw conflictAfterDuplicate(id);
+            }
+            throw jdbc.failed("save run " + id, e);
+        }
+    }
+
+    long saveDelta(String id, FlowSnapshotDelta delta, long expectedVersion) {
+        long version = expectedVersion + 1;
+        byte[] data = codec.encodeDelta(id, delta, version);
+        String json = new String(data, StandardCharsets.UTF_8);
+        DeltaUpdate update = new DeltaUpdate(schema, delta);
+        long[] counts;
+        try {
+            counts = dialect.writableCte()
+                    ? jdbc.committed(c -> appendInOneStatement(c, update, id, expectedVersion, data.length, json))
+                    : jdbc.inTransaction(c -> appendInTwoStatements(c, update, id, expectedVersion, data.length, json));
+        } catch (SQLException e) {
+            if (JdbcAccess.isDuplicateKey(e)) {
+                // two racing updates that both passed (seen once on H2): the second delta row collides,
+                // which is the same conflict
+                throw RepositoryChecks.runConflict(id, expectedVersion, null);
+            }
+            throw jdbc.failed("save a checkpoint of run " + id, e);
+        }
+        if (compaction.due(counts[0], counts[1], counts[2])) {
+            compact(id);
+        }
+        return version;
+    }
+
+    /** PostgreSQL: the row update and the delta insert in one statement. Returns the compaction counters. */
+    private long[] appendInOneStatement(
+            Connection c, DeltaUpdate update, String id, long expected, int bytes, String json)
+            throws SQLException {
+        String sql = "WITH u AS (" + update.sql() + " RETURNING delta_count, delta_bytes, snapshot_bytes),"
+                     + " i AS (INSERT INTO " + schema.deltas + " (execution_id, version, delta)"
+                     + " SELECT CAST(? AS VARCHAR(200)), CAST(? AS BIGINT), CAST(? AS TEXT) FROM u)"
+                     + " SELECT delta_count, delta_bytes, snapshot_bytes FROM u";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            JdbcAccess.bindAll(ps, update.bind(ps, id, expected, bytes), id, expected + 1, json);
+            return counters(c, ps, id, expected);
+        }
+    }
+
+    /** H2: the row update, then the delta insert, in one transaction. Returns the compaction counters. */
+    private long[] appendInTwoStatements(
+            Connection c, DeltaUpdate update, String id, long expected, int bytes, String json)
+            throws SQLException {
+        long[] counts;
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT delta_count, delta_bytes, snapshot_bytes FROM FINAL TABLE (" + update.sql() + ")")) {
+            update.bind(ps, id, expected, bytes);
+            counts = counters(c, ps, id, expected);
+        }
+        JdbcAccess.update(c, "INSERT INTO " + schema.deltas + " (execution_id, version, delta) VALUES (?, ?, ?)",
+                id, expected + 1, json);
+        return counts;
+    }
+
+    private long[] counters(Connection c, PreparedStatement ps, String id, long expected) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                throw conflict(c, id, expected);
+            }
+            return new long[] { rs.getLong(1), rs.getLong(2), rs.getLong(3) };
+        }
+    }
+
+    Optional<FlowSnapshot> load(String id) {
+        try {
+            return jdbc.withConnection(c -> {
+                for (int attempt = 1; attempt <= LOAD_ATTEMPTS; attempt++) {
+                    Optional<FlowSnapshot> loaded = tryLoad(c, id);
+                    if (loaded != null) {
+                        return loaded;
+                    }
+                }
+                throw new FlowStateException("Run " + id + " changed during each of " + LOAD_ATTEMPTS
+                                             + " attempts to read it (compactions racing the read); try again");
+            });
+        } catch (SQLException e) {
+            throw jdbc.failed("load run " + id, e);
+        }
+    }
+
+    /** One consistent read, or null when a compaction moved the deltas between the two queries. */
+    private Optional<FlowSnapshot> tryLoad(Connection c, String id) throws SQLException {
+        StoredRow stored = JdbcAccess.queryFirst(c,
+                "SELECT snapshot, snapshot_version, version FROM " + schema.runs + " WHERE execution_id = ?",
+                rs -> new StoredRow(rs.getString(1), rs.getLong(2), rs.getLong(3)), id);
+        if (stored == null) {
+            return Optional.empty();
+        }
+        String where = "table " + schema.runs;
+        FlowSnapshot base = codec.decode(stored.json.getBytes(StandardCharsets.UTF_8), id, where);
+        if (base.version() != stored.snapshotVersion) {
+            throw new FlowSnapshotFormatException("Run " + id + " in " + where + " holds snapshot version "
+                                                  + base.version() + " where its row says " + stored.snapshotVersion
+                                                  + ": the row was changed outside camel-flowstate");
+        }
+        if (stored.version == stored.snapshotVersion) {
+            return Optional.of(base);
+        }
+        List<FlowSnapshotDelta> deltas = new ArrayList<>();
+        long expected = stored.snapshotVersion + 1;
+        for (StoredDelta delta : JdbcAccess.query(c, "SELECT version, delta FROM " + schema.deltas
+                                                     + " WHERE execution_id = ? AND version > ? AND version <= ? ORDER BY version",
+                rs -> new StoredDelta(rs.getLong(1), rs.getString(2)), id, stored.snapshotVersion, stored.version)) {
+            if (delta.version != expected++) {
+                return null;
+            }
+            byte[] bytes = delta.json.getBytes(StandardCharsets.UTF_8);
+            deltas.add(codec.decodeDelta(bytes, 0, bytes.length, id, "table " + schema.deltas).delta());
+        }
+        if (expected != stored.version + 1) {
+            return null;
+        }
+        return Optional.of(FlowSnapshotDelta.merge(base, deltas, stored.version, false));
+    }
+
+    private record StoredRow(String json, long snapshotVersion, long version) {
+    }
+
+    private record StoredDelta(long version, String json) {
+    }
+
+    /** Folds a run's deltas into its snapshot column; a failure or a concurrent write leaves the run as it was. */
+    private void compact(String id) {
+        try {
+            Optional<FlowSnapshot> loaded = load(id);
+            if (loaded.isEmpty()) {
+                return;
+            }
+            FlowSnapshot merged = loaded.get();
+            byte[] data = codec.encode(merged, merged.version());
+            jdbc.inTransaction(c -> {
+                int updated = JdbcAccess.update(c, "UPDATE " + schema.runs + " SET snapshot = ?, snapshot_version = ?,"
+                                                   + " snapshot_bytes = ?, delta_count = 0, delta_bytes = 0"
+                                                   + " WHERE execution_id = ? AND version = ?",
+                        new String(data, StandardCharsets.UTF_8), merged.version(), (long) data.length, id,
+                        merged.version());
+                if (updated == 1) {
+                    JdbcAccess.update(c, "DELETE FROM " + schema.deltas + " WHERE execution_id = ? AND version <= ?",
+                            id, merged.version());
+                }
+                return null;
+            });
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("Could not compact run {} ({}): its deltas are kept until a compaction succeeds", id, e.getMessage());
+        }
+    }
+
+    void delete(String id, long expectedVersion) {
+        try {
+            jdbc.inTransaction(c -> {
+                if (JdbcAccess.update(c, "DELETE FROM " + schema.runs
+                                         + " WHERE execution_id = ? AND version = ? AND format_version <= ?",
+                        id, expectedVersion, FlowSnapshot.FORMAT_VERSION) == 0) {
+                    throw conflict(c, id, expectedVersion);
+                }
+                deleteDeltas(c, id);
+                return null;
+            });
+        } catch (SQLException e) {
+            throw jdbc.failed("delete run " + id, e);
+        }
+    }
+
+    private void deleteDeltas(Connection c, String id) throws SQLException {
+        JdbcAccess.update(c, "DELETE FROM " + schema.deltas + " WHERE execution_id = ?", id);
+    }
+
+    /** After zero rows were written: a conflict, or a run of a newer format that must not be overwritten. */
+    private RuntimeException conflict(Connection c, String id, long expected) throws SQLException {
+        long[] stored = JdbcAccess.queryFirst(c,
+                "SELECT version, format_version FROM " + schema.runs + " WHERE execution_id = ?",
+                rs -> new long[] { rs.getLong(1), rs.getInt(2) }, id);
+        if (stored == null) {
+            return RepositoryChecks.runConflict(id, expected, null);
+        }
+        if (stored[1] > FlowSnapshot.FORMAT_VERSION) {
+            return new FlowSnapshotFormatException("Run " + id + " in table " + schema.runs
+                                                   + " is in snapshot format " + stored[1] + ", newer than format "
+                                                   + FlowSnapshot.FORMAT_VERSION
+                                                   + " which this camel-flowstate reads: run the newer camel-flowstate"
+                                                   + " that wrote it. Nothing was changed");
+        }
+        return RepositoryChecks.runConflict(id, expected, stored[0]);
+    }
+
+    private RuntimeException conflictAfterDuplicate(String id) {
+        try {
+            return jdbc.withConnection(c -> conflict(c, id, 0));
+        } catch (SQLException e) {
+            return RepositoryChecks.runConflict(id, 0, null);
+        }
+    }
+}
