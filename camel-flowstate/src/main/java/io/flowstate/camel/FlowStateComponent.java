@@ -67,15 +67,16 @@ public class FlowStateComponent extends DefaultComponent {
     private String checkpoint = "afterEachStep";
 
     @Metadata(defaultValue = "PT30S", javaType = "java.time.Duration",
-              description = "How long a RUNNING run stays owned by the node that saved it without a new save; after"
-                            + " that, recovery on any node may take it over. ISO-8601 duration.")
+              description = "How long a RUNNING run stays owned by the node that runs it without a renewal; that node"
+                            + " renews the leases of its running runs every third of this duration, and once a lease has"
+                            + " expired (its node died) recovery on any node may take the run over. ISO-8601 duration.")
     private Duration leaseDuration = Duration.ofSeconds(30);
 
     @Metadata(defaultValue = "PT10S", javaType = "java.time.Duration",
               description = "How often runs whose lease expired (their node died) and suspended runs whose timeout"
-                            + " passed are looked for and continued, leases of this node's running runs renewed, and"
-                            + " retention applied; also once at start. Must be less than half the leaseDuration."
-                            + " ISO-8601 duration.")
+                            + " passed are looked for and continued, and retention applied; also once at start. Any"
+                            + " positive duration: it sets how soon another node's crashed runs are picked up, while"
+                            + " leases are renewed on their own schedule (see leaseDuration). ISO-8601 duration.")
     private Duration recoveryInterval = Duration.ofSeconds(10);
 
     @Metadata(defaultValue = "P7D", javaType = "java.time.Duration",
@@ -229,11 +230,6 @@ public class FlowStateComponent extends DefaultComponent {
         requirePositive("The flowstate component option leaseDuration", leaseDuration);
         requirePositive("The flowstate component option recoveryInterval", recoveryInterval);
         requirePositive("The flowstate component option retention", retention);
-        if (recoveryInterval.multipliedBy(2).compareTo(leaseDuration) >= 0) {
-            throw new IllegalArgumentException("The flowstate component option recoveryInterval (" + recoveryInterval
-                                               + ") must be less than half the leaseDuration (" + leaseDuration
-                                               + "), so that leases are renewed before they expire");
-        }
         CheckpointPolicy policy = CheckpointPolicy.of(checkpoint);
         if (maxFinishedRuns < 0) {
             throw new IllegalArgumentException("maxFinishedRuns must be 0 (no cap) or more, was " + maxFinishedRuns);
