@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,6 +12,7 @@ import java.util.Optional;
 
 import io.flowstate.camel.FlowStateComponent;
 import io.flowstate.camel.FlowStateConstants;
+import io.flowstate.camel.FlowStateException;
 import io.flowstate.camel.resource.RunResources;
 import io.flowstate.camel.state.LocalStateStore;
 import io.flowstate.camel.state.StateSchema;
@@ -51,7 +53,15 @@ public final class FlowExecution {
     /** Created on first use: most runs that are never saved have no steps. */
     private volatile StepResults results;
 
-    // guarded by "this": what the repository holds of the run
+    /**
+     * Guards the fields below. Private, so that no code outside can hold it, and never held across repository I/O (see
+     * {@link #takeSaveTurn}).
+     */
+    private final Object lock = new Object();
+    /** One save of the run at a time: each writes on the version the previous one left (compare-and-set). */
+    private final Semaphore saveTurn = new Semaphore(1);
+
+    // guarded by lock: what the repository holds of the run
     private FlowStatus status;
     private long version;
     private String failure;
@@ -135,18 +145,24 @@ public final class FlowExecution {
         return startedAt;
     }
 
-    public synchronized FlowStatus getStatus() {
-        return status;
+    public FlowStatus getStatus() {
+        synchronized (lock) {
+            return status;
+        }
     }
 
     /** The version stored in the repository; 0 while the run was never saved. */
-    public synchronized long getVersion() {
-        return version;
+    public long getVersion() {
+        synchronized (lock) {
+            return version;
+        }
     }
 
     /** Why the run FAILED, or null. */
-    public synchronized String getFailure() {
-        return failure;
+    public String getFailure() {
+        synchronized (lock) {
+            return failure;
+        }
     }
 
     /** What the run started with (body and headers), kept for its snapshot. */
@@ -158,7 +174,7 @@ public final class FlowExecution {
     public StepResults results() {
         StepResults known = results;
         if (known == null) {
-            synchronized (this) {
+            synchronized (lock) {
                 if (results == null) {
                     results = new StepResults();
                 }
@@ -182,16 +198,56 @@ public final class FlowExecution {
         return doc;
     }
 
-    synchronized void saved(long newVersion, FlowStatus newStatus, String newFailure, Instant newLeaseUntil) {
-        this.version = newVersion;
-        this.status = newStatus;
-        this.failure = newFailure;
-        this.leaseUntil = newLeaseUntil;
+    /** What the repository holds of the run, as this node last saved or claimed it; read at once. */
+    record Stored(FlowStatus status, long version, Instant leaseUntil) {
+    }
+
+    Stored stored() {
+        synchronized (lock) {
+            return new Stored(status, version, leaseUntil);
+        }
+    }
+
+    /**
+     * Waits until no other save of this run is under way and takes the turn; {@link #endSaveTurn} gives it back. Saves
+     * of one run (split branches checkpointing at once, the lease renewer) write one after the other, each on the
+     * version the one before left, while the run's lock stays free for its readers during the write.
+     *
+     * @throws FlowStateException when interrupted while waiting; nothing was saved
+     */
+    void takeSaveTurn() {
+        try {
+            saveTurn.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FlowStateException("Interrupted while waiting for another save of " + describe()
+                                         + " to finish; nothing was saved.");
+        }
+    }
+
+    /** Takes the save turn if no save of this run is under way. */
+    boolean tryTakeSaveTurn() {
+        return saveTurn.tryAcquire();
+    }
+
+    void endSaveTurn() {
+        saveTurn.release();
+    }
+
+    void saved(long newVersion, FlowStatus newStatus, String newFailure, Instant newLeaseUntil) {
+        synchronized (lock) {
+            this.version = newVersion;
+            this.status = newStatus;
+            this.failure = newFailure;
+            this.leaseUntil = newLeaseUntil;
+        }
     }
 
     /** When this node's lease on the run ends, or null when it holds none. */
-    synchronized Instant getLeaseUntil() {
-        return leaseUntil;
+    Instant getLeaseUntil() {
+        synchronized (lock) {
+            return leaseUntil;
+        }
     }
 
     /** The prefix of the step names of sleeps without a name. */
@@ -201,8 +257,10 @@ public final class FlowExecution {
      * The step name of the next sleep without a name this run reaches: sleep-1, sleep-2 … in the order reached. A route
      * re-entered after a wake-up reaches them again in the same order, so each finds its own step.
      */
-    public synchronized String nextSleepName() {
-        return SLEEP_NAME_PREFIX + (++sleepsReached);
+    public String nextSleepName() {
+        synchronized (lock) {
+            return SLEEP_NAME_PREFIX + (++sleepsReached);
+        }
     }
 
     /** Whether {@code stepName} is the name {@link #nextSleepName()} gives. */
@@ -270,7 +328,7 @@ public final class FlowExecution {
     public RunResources resources() {
         RunResources r = resources;
         if (r == null) {
-            synchronized (this) {
+            synchronized (lock) {
                 r = resources;
                 if (r == null) {
                     r = new RunResources(executions.context(), Map.of(), Map.of(), this);
@@ -334,51 +392,69 @@ public final class FlowExecution {
         this.state = LocalStateStore.restored(executions.json(), schema, state.tree());
     }
 
-    public synchronized CheckpointPolicy getCheckpointPolicy() {
-        return checkpointPolicy;
+    public CheckpointPolicy getCheckpointPolicy() {
+        synchronized (lock) {
+            return checkpointPolicy;
+        }
     }
 
-    synchronized void setCheckpointPolicy(CheckpointPolicy checkpointPolicy) {
-        this.checkpointPolicy = checkpointPolicy;
+    void setCheckpointPolicy(CheckpointPolicy checkpointPolicy) {
+        synchronized (lock) {
+            this.checkpointPolicy = checkpointPolicy;
+        }
     }
 
     /** Whether the step's body is left out of the results (steps whose bodies are not JSON, e.g. streams). */
-    public synchronized boolean isUnrecorded(String stepId) {
-        return unrecordedSteps.contains(stepId);
+    public boolean isUnrecorded(String stepId) {
+        synchronized (lock) {
+            return unrecordedSteps.contains(stepId);
+        }
     }
 
-    synchronized void setUnrecordedSteps(java.util.Set<String> stepIds) {
-        this.unrecordedSteps = java.util.Set.copyOf(stepIds);
+    void setUnrecordedSteps(java.util.Set<String> stepIds) {
+        synchronized (lock) {
+            this.unrecordedSteps = java.util.Set.copyOf(stepIds);
+        }
     }
 
     /** Takes the resume signal for the suspend step {@code name}, if the run was resumed into that step. */
-    public synchronized ResumeSignal takeResumeSignal(String name) {
-        if (resumeSignal != null && resumeSignal.waitingFor().equals(name)) {
-            ResumeSignal signal = resumeSignal;
-            resumeSignal = null;
-            return signal;
+    public ResumeSignal takeResumeSignal(String name) {
+        synchronized (lock) {
+            if (resumeSignal != null && resumeSignal.waitingFor().equals(name)) {
+                ResumeSignal signal = resumeSignal;
+                resumeSignal = null;
+                return signal;
+            }
+            return null;
         }
-        return null;
     }
 
-    synchronized void setResumeSignal(ResumeSignal signal) {
-        this.resumeSignal = signal;
-    }
-
-    synchronized FlowExecution getParentRun() {
-        return parentRun;
-    }
-
-    synchronized void setParentRun(FlowExecution parent) {
-        this.parentRun = parent;
-        this.childSignals = parent.childSignals();
-    }
-
-    synchronized Map<String, ResumeSignal> childSignals() {
-        if (childSignals == null) {
-            childSignals = new java.util.concurrent.ConcurrentHashMap<>(); // most runs have no inner flow
+    void setResumeSignal(ResumeSignal signal) {
+        synchronized (lock) {
+            this.resumeSignal = signal;
         }
-        return childSignals;
+    }
+
+    FlowExecution getParentRun() {
+        synchronized (lock) {
+            return parentRun;
+        }
+    }
+
+    void setParentRun(FlowExecution parent) {
+        synchronized (lock) {
+            this.parentRun = parent;
+            this.childSignals = parent.childSignals();
+        }
+    }
+
+    Map<String, ResumeSignal> childSignals() {
+        synchronized (lock) {
+            if (childSignals == null) {
+                childSignals = new java.util.concurrent.ConcurrentHashMap<>(); // most runs have no inner flow
+            }
+            return childSignals;
+        }
     }
 
     /**
@@ -386,22 +462,26 @@ public final class FlowExecution {
      * the exchange is in): derived from this run's id, so re-entering the route after a crash or a resume finds the
      * same inner run again instead of starting another.
      */
-    synchronized String nextChildId(String childFlowId, String place) {
-        String slot = childFlowId + "/" + place;
-        if (childStarts == null) {
-            childStarts = new java.util.HashMap<>();
+    String nextChildId(String childFlowId, String place) {
+        synchronized (lock) {
+            String slot = childFlowId + "/" + place;
+            if (childStarts == null) {
+                childStarts = new java.util.HashMap<>();
+            }
+            int n = childStarts.merge(slot, 1, Integer::sum);
+            byte[] name = (executionId + "/" + slot + "/" + n).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            return java.util.UUID.nameUUIDFromBytes(name).toString();
         }
-        int n = childStarts.merge(slot, 1, Integer::sum);
-        byte[] name = (executionId + "/" + slot + "/" + n).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        return java.util.UUID.nameUUIDFromBytes(name).toString();
     }
 
     /**
      * Whether {@code exchange} is the one that carries the run (started or restored it), not a copy a split or
      * multicast made of it. The original exchange object goes on after those EIPs, so this holds after them too.
      */
-    public synchronized boolean isCarriedBy(Exchange exchange) {
-        return carrier == exchange;
+    public boolean isCarriedBy(Exchange exchange) {
+        synchronized (lock) {
+            return carrier == exchange;
+        }
     }
 
     /**
@@ -418,16 +498,20 @@ public final class FlowExecution {
         return true;
     }
 
-    synchronized void carriedBy(Exchange exchange) {
-        this.carrier = exchange;
-        this.completionRegistered = false;
+    void carriedBy(Exchange exchange) {
+        synchronized (lock) {
+            this.carrier = exchange;
+            this.completionRegistered = false;
+        }
     }
 
     /** Registers (once) the hook that finishes the run when its carrier exchange ends. */
-    synchronized void finishWithCarrier(FlowExecutions executions) {
-        if (!completionRegistered && carrier != null) {
-            carrier.getExchangeExtension().addOnCompletion(new RunCompletion(this, executions));
-            completionRegistered = true;
+    void finishWithCarrier(FlowExecutions executions) {
+        synchronized (lock) {
+            if (!completionRegistered && carrier != null) {
+                carrier.getExchangeExtension().addOnCompletion(new RunCompletion(this, executions));
+                completionRegistered = true;
+            }
         }
     }
 
@@ -451,7 +535,7 @@ public final class FlowExecution {
      */
     public void whenEnded(String name, Runnable action, Runnable whenLeft) {
         Exchange registerOn = null;
-        synchronized (this) {
+        synchronized (lock) {
             if (endActions == null) {
                 endActions = new LinkedHashMap<>();
                 leaveActions = new LinkedHashMap<>();
@@ -488,7 +572,7 @@ public final class FlowExecution {
     /** The run ended on this node: runs the actions given to {@link #whenEnded} (once). */
     void ended() {
         Map<String, Runnable> actions;
-        synchronized (this) {
+        synchronized (lock) {
             actions = endActions;
             endActions = null;
             leaveActions = null;
@@ -504,7 +588,7 @@ public final class FlowExecution {
     void left() {
         closeManagedResources();
         Map<String, Runnable> actions;
-        synchronized (this) {
+        synchronized (lock) {
             actions = leaveActions == null ? null : new LinkedHashMap<>(leaveActions);
         }
         runAll(actions);

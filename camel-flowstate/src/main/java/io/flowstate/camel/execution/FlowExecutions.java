@@ -480,9 +480,11 @@ public class FlowExecutions {
     }
 
     /**
-     * Renews the leases of this node's RUNNING runs whose lease ends within {@code margin}. A renewal that fails does
-     * not keep the others from being renewed: a run another node took over (its lease had expired, e.g. after a long
-     * pause of this process) is dropped from this node's runs, and its next checkpoint here fails as a conflict.
+     * Renews the leases of this node's RUNNING runs whose lease ends within {@code margin}, except those being saved
+     * right now (that save renews the lease, or the next pass does: a slow save of one run delays no other). A renewal
+     * that fails does not keep the others from being renewed: a run another node took over (its lease had expired, e.g.
+     * after a long pause of this process) is dropped from this node's runs, and its next checkpoint here fails as a
+     * conflict.
      */
     int renewLeases(Duration margin) {
         Instant limit = clock.instant().plus(margin);
@@ -493,8 +495,9 @@ public class FlowExecutions {
                 active.remove(run);
             } else if (until == null || until.isBefore(limit)) { // null: claimed from the repository, not yet known
                 try {
-                    checkpoints.renewLease(run);
-                    renewed++;
+                    if (checkpoints.renewLease(run)) {
+                        renewed++;
+                    }
                 } catch (FlowSnapshotConflictException e) {
                     active.remove(run);
                     LOG.warn("Run {} of flow '{}' was taken over by another node while this node ran it (its lease had"
