@@ -236,8 +236,10 @@ public final class FlowCheckpoints {
                     .waitingFor(transition.waitingFor())
                     .wakeAt(transition.wakeAt())
                     .failure(transition.failure());
-            if (transition.status() == FlowStatus.SUSPENDED) {
-                delta.resumeTokenHash(transition.resumeTokenHash()); // other moves keep the last token's hash
+            if (transition.resumeTokenHash() != null) {
+                // a suspend gives out a new token; other moves (a sleep, waiting for an inner run, the end) keep the
+                // last one's hash, so its holder is told where the run is now (see FlowReentry.resume)
+                delta.resumeTokenHash(transition.resumeTokenHash());
             }
         }
         if (!keepLease) {
