@@ -48,7 +48,8 @@ public class FlowStateComponent extends DefaultComponent {
     @Metadata(autowired = true,
               description = "Where snapshots and persistent state live. Autowired when the registry holds exactly one"
                             + " FlowSnapshotRepository bean; otherwise the JDBC repository on dataSource when that is"
-                            + " set, else the file repository in dataDirectory.")
+                            + " set, else the file repository in dataDirectory. A repository not started yet is started"
+                            + " and stopped with the component; one already started is left to its owner to stop.")
     private FlowSnapshotRepository repository;
 
     @Metadata(defaultValue = "flowstate-data",
@@ -119,6 +120,8 @@ public class FlowStateComponent extends DefaultComponent {
 
     private WorkDirectories workDirectories;
     private boolean repositoryCreatedHere;
+    /** Whether this component started the repository (so stops it): not when it was started already. */
+    private boolean repositoryStartedHere;
     private FlowMaintenance maintenance;
     private FlowReentry reentry;
     /** Names of the suspend steps of this context's routes: steps a resumed run may have completed. */
@@ -243,7 +246,11 @@ public class FlowStateComponent extends DefaultComponent {
                     ? new JdbcFlowSnapshotRepository(dataSource) : new FileFlowSnapshotRepository(dataDirectory);
             repositoryCreatedHere = true;
         }
-        ServiceHelper.startService(repository);
+        // as Camel does with services it is handed: one its owner started already stays the owner's to stop
+        repositoryStartedHere = !ServiceHelper.isStarted(repository);
+        if (repositoryStartedHere) {
+            ServiceHelper.startService(repository);
+        }
         executions.configure(nodeId(), leaseDuration, policy);
         executions.useContext(getCamelContext());
         FlowStepInterceptStrategy steps
@@ -266,9 +273,13 @@ public class FlowStateComponent extends DefaultComponent {
     protected void doStop() throws Exception {
         ServiceHelper.stopService(maintenance);
         maintenance = null;
-        if (repositoryCreatedHere) {
+        workDirectories = null;
+        if (repositoryStartedHere) {
             ServiceHelper.stopService(repository);
-            repository = null;
+            repositoryStartedHere = false;
+        }
+        if (repositoryCreatedHere) {
+            repository = null; // created again at the next start, from the options of that time
             repositoryCreatedHere = false;
         }
         super.doStop();
