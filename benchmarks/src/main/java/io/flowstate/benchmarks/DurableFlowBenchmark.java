@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import io.flowstate.camel.FlowStateComponent;
+import io.flowstate.camel.execution.CheckpointPolicy;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.ProducerTemplate;
@@ -57,7 +58,7 @@ public class DurableFlowBenchmark {
         boolean durable = !repository.equals("none");
         context = new DefaultCamelContext();
         FlowStateComponent component = context.getComponent("flowstate", FlowStateComponent.class);
-        component.setCheckpoint("afterEachStep");
+        component.setCheckpoint(CheckpointPolicy.AFTER_EACH_STEP);
         component.setMaxFinishedRuns(10_000);
         component.setRecoveryInterval(Duration.ofSeconds(1));
         if (durable) {

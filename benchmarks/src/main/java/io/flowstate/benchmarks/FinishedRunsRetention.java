@@ -10,7 +10,7 @@ import java.util.concurrent.Future;
 import java.util.function.IntSupplier;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import io.flowstate.camel.execution.FlowStatus;
+import io.flowstate.camel.snapshot.FlowStatus;
 import io.flowstate.camel.snapshot.FlowSnapshot;
 import io.flowstate.camel.snapshot.FlowSnapshotQuery;
 import io.flowstate.camel.snapshot.FlowSnapshotRepository;

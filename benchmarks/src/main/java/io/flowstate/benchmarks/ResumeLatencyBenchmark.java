@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.flowstate.camel.FlowStateComponent;
 import io.flowstate.camel.FlowStateConstants;
-import io.flowstate.camel.execution.FlowStatus;
+import io.flowstate.camel.snapshot.FlowStatus;
 import io.flowstate.camel.snapshot.FlowSnapshot;
 import io.flowstate.camel.snapshot.FlowSnapshotRepository;
 import io.flowstate.camel.support.RunIds;

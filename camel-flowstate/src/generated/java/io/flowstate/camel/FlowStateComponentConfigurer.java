@@ -25,7 +25,7 @@ public class FlowStateComponentConfigurer extends PropertyConfigurerSupport impl
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "autowiredenabled":
         case "autowiredEnabled": target.setAutowiredEnabled(property(camelContext, boolean.class, value)); return true;
-        case "checkpoint": target.setCheckpoint(property(camelContext, java.lang.String.class, value)); return true;
+        case "checkpoint": target.setCheckpoint(property(camelContext, io.flowstate.camel.execution.CheckpointPolicy.class, value)); return true;
         case "datadirectory":
         case "dataDirectory": target.setDataDirectory(property(camelContext, java.lang.String.class, value)); return true;
         case "datasource":
@@ -62,7 +62,7 @@ public class FlowStateComponentConfigurer extends PropertyConfigurerSupport impl
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "autowiredenabled":
         case "autowiredEnabled": return boolean.class;
-        case "checkpoint": return java.lang.String.class;
+        case "checkpoint": return io.flowstate.camel.execution.CheckpointPolicy.class;
         case "datadirectory":
         case "dataDirectory": return java.lang.String.class;
         case "datasource":

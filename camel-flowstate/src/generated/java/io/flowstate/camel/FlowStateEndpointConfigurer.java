@@ -24,8 +24,8 @@ public class FlowStateEndpointConfigurer extends PropertyConfigurerSupport imple
         FlowStateEndpoint target = (FlowStateEndpoint) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "by": target.getConfiguration().setBy(property(camelContext, java.lang.String.class, value)); return true;
-        case "checkpoint": target.getConfiguration().setCheckpoint(property(camelContext, java.lang.String.class, value)); return true;
-        case "commit": target.getConfiguration().setCommit(property(camelContext, java.lang.String.class, value)); return true;
+        case "checkpoint": target.getConfiguration().setCheckpoint(property(camelContext, io.flowstate.camel.execution.CheckpointPolicy.class, value)); return true;
+        case "commit": target.getConfiguration().setCommit(property(camelContext, io.flowstate.camel.trigger.ChangeWatch.Commit.class, value)); return true;
         case "defaultvalue":
         case "defaultValue": target.getConfiguration().setDefaultValue(property(camelContext, java.lang.String.class, value)); return true;
         case "duration": target.getConfiguration().setDuration(property(camelContext, java.time.Duration.class, value)); return true;
@@ -33,7 +33,7 @@ public class FlowStateEndpointConfigurer extends PropertyConfigurerSupport imple
         case "idPath": target.getConfiguration().setIdPath(property(camelContext, java.lang.String.class, value)); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
-        case "mode": target.getConfiguration().setMode(property(camelContext, java.lang.String.class, value)); return true;
+        case "mode": target.getConfiguration().setMode(property(camelContext, io.flowstate.camel.trigger.ChangeWatch.Mode.class, value)); return true;
         case "nowarning":
         case "noWarning": target.getConfiguration().setNoWarning(property(camelContext, boolean.class, value)); return true;
         case "required": target.getConfiguration().setRequired(property(camelContext, java.lang.Boolean.class, value)); return true;
@@ -54,8 +54,8 @@ public class FlowStateEndpointConfigurer extends PropertyConfigurerSupport imple
     public Class<?> getOptionType(String name, boolean ignoreCase) {
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "by": return java.lang.String.class;
-        case "checkpoint": return java.lang.String.class;
-        case "commit": return java.lang.String.class;
+        case "checkpoint": return io.flowstate.camel.execution.CheckpointPolicy.class;
+        case "commit": return io.flowstate.camel.trigger.ChangeWatch.Commit.class;
         case "defaultvalue":
         case "defaultValue": return java.lang.String.class;
         case "duration": return java.time.Duration.class;
@@ -63,7 +63,7 @@ public class FlowStateEndpointConfigurer extends PropertyConfigurerSupport imple
         case "idPath": return java.lang.String.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
-        case "mode": return java.lang.String.class;
+        case "mode": return io.flowstate.camel.trigger.ChangeWatch.Mode.class;
         case "nowarning":
         case "noWarning": return boolean.class;
         case "required": return java.lang.Boolean.class;

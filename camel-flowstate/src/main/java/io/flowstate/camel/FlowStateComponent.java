@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,7 +34,11 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
 import io.flowstate.camel.support.Identifiers;
 import org.apache.camel.Endpoint;
+import org.apache.camel.EndpointAware;
+import org.apache.camel.Processor;
+import org.apache.camel.Route;
 import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.PropertyConfigurer;
 import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.DefaultComponent;
 import org.apache.camel.support.service.ServiceHelper;
@@ -61,11 +66,11 @@ public class FlowStateComponent extends DefaultComponent {
                             + " tables created on start), when no repository is configured.")
     private DataSource dataSource;
 
-    @Metadata(defaultValue = "afterEachStep", enums = "afterEachStep,onSuspend,manual",
+    @Metadata(defaultValue = "afterEachStep",
               description = "When runs save themselves: afterEachStep (after every completed step, so a run resumes"
                             + " after its last completed step), onSuspend (only when suspending) or manual (only at"
                             + " flowstate:snapshot, suspend and complete). A flow can override it on flowstate:start.")
-    private String checkpoint = "afterEachStep";
+    private CheckpointPolicy checkpoint = CheckpointPolicy.AFTER_EACH_STEP;
 
     @Metadata(defaultValue = "PT30S", javaType = "java.time.Duration",
               description = "How long a RUNNING run stays owned by the node that runs it without a renewal; that node"
@@ -93,29 +98,26 @@ public class FlowStateComponent extends DefaultComponent {
     private int maxFinishedRuns;
 
     @Metadata(label = "advanced",
-              description = "Jackson modules that convert your own value types (money, ids, ...) to and from JSON when"
-                            + " they are put into state or read back as a class: comma-separated bean references such"
-                            + " as #moneyModule. Only the modules you name are registered; no type information is ever"
-                            + " read from stored data.")
+              description = "Jackson modules (comma-separated bean references such as #moneyModule) that convert your"
+                            + " own value types to and from JSON in state. Only these are registered; no type"
+                            + " information is ever read from stored data.")
     private String jacksonModuleRefs;
 
-    @Metadata(description = "The base of per-run scratch directories (flowstate:workdir): each run gets"
-                            + " a directory named after its execution id in it, removed when the run completes or fails."
-                            + " The system temp directory + /flowstate-work when not set. Give each application its"
-                            + " own when several share a machine.")
+    @Metadata(description = "The base of the per-run scratch directories (flowstate:workdir), each named after its run's"
+                            + " execution id. When not set, flowstate-work/KEY in the system temp directory, where KEY"
+                            + " derives from the repository's location, so applications on different repositories never"
+                            + " share one.")
     private String workDirectory;
 
-    @Metadata(description = "Comma-separated state keys whose values are never stored in clear nor shown in messages:"
-                            + " encrypted in snapshots and the persistent scope when secretKey is set, else redacted"
-                            + " in snapshots (a restored or resumed run no longer has them, so the route sets them"
-                            + " again). Input headers of these names are treated the same.")
+    @Metadata(description = "Comma-separated state keys (and input headers) whose values are never stored in clear nor"
+                            + " shown in messages: encrypted in snapshots and the persistent scope when secretKey is"
+                            + " set, else redacted in snapshots, so a restored or resumed run must set them again.")
     private String secretKeys;
 
     @Metadata(secret = true,
-              description = "The AES key (base64 of 16, 24 or 32 bytes) that encrypts the values of secretKeys"
-                            + " (AES-GCM, a random IV per value); give it through a property placeholder or a Camel"
-                            + " vault, never in a route. Without it secret values are redacted instead. The key is"
-                            + " never stored.")
+              description = "The AES key (base64 of 16, 24 or 32 bytes; never stored) encrypting the values of"
+                            + " secretKeys with AES-GCM, a random IV per value; without it they are redacted. Give it"
+                            + " through a property placeholder or a Camel vault, never in a route.")
     private String secretKey;
 
     private WorkDirectories workDirectories;
@@ -136,45 +138,14 @@ public class FlowStateComponent extends DefaultComponent {
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
         int colon = remaining.indexOf(':');
-        String operation = colon < 0 ? remaining : remaining.substring(0, colon);
-        String key = colon < 0 ? null : remaining.substring(colon + 1);
-        if (!FlowStateEndpoint.OPERATIONS.contains(operation)) {
-            throw new IllegalArgumentException("Unknown flowstate operation '" + operation + "' in " + uri
-                                               + ": use one of " + FlowStateEndpoint.OPERATIONS);
-        }
-        if ("suspend".equals(operation)) {
-            if (key == null || key.isEmpty()) {
-                throw new IllegalArgumentException("flowstate:suspend needs the name of the step: flowstate:suspend:approval");
-            }
-            suspendNames.add(Identifiers.requireKey(key));
-        } else if ("sleep".equals(operation)) {
-            if (key == null || key.isEmpty()) {
-                anonymousSleeps = true;
-            } else {
-                sleepNames.add(Identifiers.requireKey(key));
-            }
-        } else if ("resource".equals(operation)) {
-            if (key == null || key.isEmpty()) {
-                throw new IllegalArgumentException("flowstate:resource needs the name of the resource:"
-                                                   + " flowstate:resource:myDataSource");
-            }
-            Identifiers.requireKey(key);
-        } else if (key != null && !key.isEmpty()) {
-            if ("start".equals(operation)) {
-                Identifiers.requireFlowId(key);
-            } else if (FlowStateEndpoint.KEYED_OPERATIONS.contains(operation)) {
-                Identifiers.requireKeyOrPath(key); // a path only in the global scope: checked once the scope is set
-            } else {
-                throw new IllegalArgumentException("flowstate:" + operation + " takes no key, but " + uri + " gives '"
-                                                   + key + "'");
-            }
-        }
-        FlowStateEndpoint endpoint = new FlowStateEndpoint(uri, this, new FlowStateConfiguration());
-        endpoint.setOperation(operation);
-        endpoint.setKey(key == null || key.isEmpty() ? null : key);
+        FlowStateOperation operation = FlowStateOperation.of(colon < 0 ? remaining : remaining.substring(0, colon), uri);
+        String key = colon < 0 || colon == remaining.length() - 1 ? null : remaining.substring(colon + 1);
+        operation.checkUriKey(uri, key);
+        rememberStepName(operation, key);
+        FlowStateEndpoint endpoint = new FlowStateEndpoint(uri, this, operation, key, new FlowStateConfiguration());
         Map<String, Object> resources = PropertiesHelper.extractProperties(parameters, FlowResourceCatalog.OPTION_PREFIX);
         if (!resources.isEmpty()) {
-            if (!"start".equals(operation)) {
+            if (operation != FlowStateOperation.START) {
                 throw new IllegalArgumentException("The resource." + resources.keySet().iterator().next() + " option of "
                                                    + uri + " belongs on flowstate:start, where a flow declares its"
                                                    + " resources");
@@ -183,25 +154,43 @@ public class FlowStateComponent extends DefaultComponent {
                     FlowResourceCatalog.resolveOptions(getCamelContext(), uri, resources));
         }
         setProperties(endpoint, parameters);
+        checkOptions(uri, endpoint);
+        return endpoint;
+    }
+
+    /** Suspend and sleep steps are steps a resumed or woken run may have completed: remember their names. */
+    private void rememberStepName(FlowStateOperation operation, String name) {
+        if (operation == FlowStateOperation.SUSPEND) {
+            suspendNames.add(name);
+        } else if (operation == FlowStateOperation.SLEEP) {
+            if (name == null) {
+                anonymousSleeps = true;
+            } else {
+                sleepNames.add(name);
+            }
+        }
+    }
+
+    /** Checks what depends on the endpoint's options, once they are set. */
+    private static void checkOptions(String uri, FlowStateEndpoint endpoint) {
         FlowStateConfiguration configuration = endpoint.getConfiguration();
-        if (endpoint.getKey() != null && FlowStateEndpoint.KEYED_OPERATIONS.contains(operation)) {
-            if (configuration.getScope() == StateScope.GLOBAL && !"changes".equals(operation)) {
+        FlowStateOperation operation = endpoint.operation();
+        if (endpoint.getKey() != null && operation.isKeyed()) {
+            // a state key is a path in the global scope only; the watermark of changes is always a persistent key
+            if (configuration.getScope() == StateScope.GLOBAL && operation.uriKey() == FlowStateOperation.UriKey.STATE_KEY) {
                 Identifiers.requirePath(endpoint.getKey());
             } else {
                 Identifiers.requireKey(endpoint.getKey());
             }
         }
-        if (configuration.getCheckpoint() != null) {
-            CheckpointPolicy.of(configuration.getCheckpoint());
-        }
-        if ("changes".equals(operation)) {
+        if (operation == FlowStateOperation.CHANGES) {
             endpoint.setChangeOptions(ChangeWatch.Options.of(configuration.getIdPath(), configuration.getMode(),
                     configuration.getCommit(), configuration.isStopWhenEmpty()));
         }
         if (configuration.getTimeout() != null) {
             requirePositive("The option timeout of " + uri, configuration.getTimeout());
         }
-        if ("sleep".equals(operation)) {
+        if (operation == FlowStateOperation.SLEEP) {
             if (configuration.getDuration() == null) {
                 throw new IllegalArgumentException(uri + " needs the duration of the sleep:"
                                                    + " flowstate:sleep?duration=PT10M (an ISO-8601 duration)");
@@ -210,12 +199,24 @@ public class FlowStateComponent extends DefaultComponent {
         } else if (configuration.getDuration() != null) {
             throw new IllegalArgumentException("The duration option of " + uri + " belongs on flowstate:sleep");
         }
-        return endpoint;
+    }
+
+    /** The generated configurer, reading checkpoint as users write it (see OptionEnumConfigurer). */
+    @Override
+    public PropertyConfigurer getComponentPropertyConfigurer() {
+        return OptionEnumConfigurer.wrap(super.getComponentPropertyConfigurer(), "flowstate component");
+    }
+
+    /** The generated configurer, reading checkpoint, mode and commit as users write them. */
+    @Override
+    public PropertyConfigurer getEndpointPropertyConfigurer() {
+        return OptionEnumConfigurer.wrap(super.getEndpointPropertyConfigurer(), "flowstate endpoint");
     }
 
     @Override
     protected void doInit() throws Exception {
         super.doInit();
+        executions.register(getCamelContext());
         // normally loaded by Camel before any route is built; some launchers hide it from Camel's class loader
         FlowStateContextPlugin.ensureInstalled(getCamelContext());
         getCamelContext().addStartupListener(new StartupListener() {
@@ -233,7 +234,9 @@ public class FlowStateComponent extends DefaultComponent {
         requirePositive("The flowstate component option leaseDuration", leaseDuration);
         requirePositive("The flowstate component option recoveryInterval", recoveryInterval);
         requirePositive("The flowstate component option retention", retention);
-        CheckpointPolicy policy = CheckpointPolicy.of(checkpoint);
+        if (checkpoint == null) {
+            throw new IllegalArgumentException("The flowstate component option checkpoint is not set");
+        }
         if (maxFinishedRuns < 0) {
             throw new IllegalArgumentException("maxFinishedRuns must be 0 (no cap) or more, was " + maxFinishedRuns);
         }
@@ -251,8 +254,8 @@ public class FlowStateComponent extends DefaultComponent {
         if (repositoryStartedHere) {
             ServiceHelper.startService(repository);
         }
-        executions.configure(nodeId(), leaseDuration, policy);
-        executions.useContext(getCamelContext());
+        executions.configure(nodeId(), leaseDuration, checkpoint);
+        executions.useContext(getCamelContext(), this::declaredResources);
         FlowStepInterceptStrategy steps
                 = getCamelContext().getCamelContextExtension().getContextPlugin(FlowStepInterceptStrategy.class);
         reentry = new FlowReentry(getCamelContext(), executions,
@@ -260,12 +263,12 @@ public class FlowStateComponent extends DefaultComponent {
                         || anonymousSleeps && FlowExecution.isSleepName(name) || steps != null && steps.isKnownStep(name));
         maintenance = new FlowMaintenance(getCamelContext(), repository, executions, reentry, Clock.systemUTC(),
                 recoveryInterval, leaseDuration, retention, maxFinishedRuns);
-        workDirectories = new WorkDirectories(workDirectory);
+        workDirectories = WorkDirectories.of(workDirectory, repository.location());
         executions.useWorkDirectories(workDirectories);
         WorkDirectories dirs = workDirectories;
         FlowSnapshotRepository repo = repository;
         Duration grace = leaseDuration;
-        maintenance.addTask(() -> dirs.sweep(repo, Instant.now().minus(grace)));
+        maintenance.addTask(() -> dirs.sweep(repo::hasEnded, Instant.now().minus(grace)));
         ServiceHelper.startService(maintenance);
     }
 
@@ -283,6 +286,25 @@ public class FlowStateComponent extends DefaultComponent {
             repositoryCreatedHere = false;
         }
         super.doStop();
+    }
+
+    /** The resource.NAME options of the flowstate:start endpoints of flow {@code flowId} in route {@code routeId}. */
+    private Map<String, Object> declaredResources(String routeId, String flowId) {
+        Route route = getCamelContext().getRoute(routeId);
+        if (route == null) {
+            return Map.of();
+        }
+        Map<String, Object> resources = new LinkedHashMap<>();
+        for (Processor processor : route.filter("*")) {
+            if (processor instanceof EndpointAware aware && aware.getEndpoint() instanceof FlowStateEndpoint endpoint
+                    && endpoint.getComponent() == this && endpoint.operation() == FlowStateOperation.START) {
+                String startsFlow = endpoint.getKey() != null ? endpoint.getKey() : routeId;
+                if (startsFlow.equals(flowId)) {
+                    resources.putAll(endpoint.getConfiguration().getResources());
+                }
+            }
+        }
+        return resources;
     }
 
     private List<Module> resolveModules() {
@@ -384,11 +406,11 @@ public class FlowStateComponent extends DefaultComponent {
         this.dataSource = dataSource;
     }
 
-    public String getCheckpoint() {
+    public CheckpointPolicy getCheckpoint() {
         return checkpoint;
     }
 
-    public void setCheckpoint(String checkpoint) {
+    public void setCheckpoint(CheckpointPolicy checkpoint) {
         this.checkpoint = checkpoint;
     }
 

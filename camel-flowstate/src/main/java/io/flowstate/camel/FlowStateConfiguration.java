@@ -5,7 +5,9 @@ import java.math.BigInteger;
 import java.time.Duration;
 import java.util.Map;
 
+import io.flowstate.camel.execution.CheckpointPolicy;
 import io.flowstate.camel.state.StateScope;
+import io.flowstate.camel.trigger.ChangeWatch;
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriParams;
 
@@ -16,11 +18,10 @@ import org.apache.camel.spi.UriParams;
 public class FlowStateConfiguration {
 
     @UriParam(defaultValue = "execution", enums = "execution,flow,persistent,global",
-              description = "Where the value lives: execution (this run, saved in its snapshots), flow (every run of"
-                            + " the flow in this CamelContext, memory only, logs a WARN on every use unless"
-                            + " noWarning=true), persistent (every run of the flow, kept in the repository across"
-                            + " runs, restarts and nodes) or global (every flow, kept in the repository; keys are"
-                            + " paths such as team/crm/config).")
+              description = "Where the value lives: execution (this run, saved with it), flow (all runs of the flow in"
+                            + " this CamelContext, memory only, a WARN on every use unless noWarning=true), persistent"
+                            + " (all runs of the flow, in the repository across restarts and nodes) or global (all"
+                            + " flows, in the repository; keys are paths such as team/crm/config).")
     private StateScope scope = StateScope.EXECUTION;
 
     @UriParam(label = "get", description = "For get: the body to use when the key is absent.")
@@ -34,9 +35,8 @@ public class FlowStateConfiguration {
     private Boolean required;
 
     @UriParam(label = "increment", defaultValue = "1",
-              description = "For increment: the amount to add. A whole amount (2, 2.0) keeps a whole value whole; a"
-                            + " decimal amount is added exactly as written (by=0.1 adds 0.1, not the double nearest"
-                            + " to it) and gives a decimal result.")
+              description = "For increment: the amount to add, exactly as written (by=0.1 adds 0.1, not the nearest"
+                            + " double). A whole amount keeps a whole value whole; a decimal amount gives a decimal.")
     private String by = "1"; // text: Camel has no converter to BigDecimal, and a double would round the amount
     private BigDecimal increment = BigDecimal.ONE;
 
@@ -46,60 +46,57 @@ public class FlowStateConfiguration {
     private boolean noWarning;
 
     @UriParam(label = "start",
-              description = "For start (and restore): the class of the run's typed state (a record or a POJO). Its"
-                            + " properties are the only keys allowed, writes are converted to their types and checked,"
-                            + " and a new run starts with the class's defaults; a restored run's state is checked"
-                            + " against it.")
+              description = "For start and restore: the class (a record or a POJO) of the run's typed state. Only its"
+                            + " properties are keys, writes are converted and checked, a new run starts with its"
+                            + " defaults, and a restored run's state is checked against it.")
     private Class<?> stateClass;
 
     @UriParam(label = "suspend", javaType = "java.time.Duration",
-              description = "For suspend: how long to wait for a resume (ISO-8601 duration, e.g. PT24H). When it"
-                            + " passes, the recovery task continues the run: the suspend step yields a null body and"
-                            + " header CamelFlowStateTimedOut=true. No timeout when omitted.")
+              description = "For suspend: how long to wait for a resume (ISO-8601, e.g. PT24H); no timeout when"
+                            + " omitted. When it passes, the recovery task continues the run: the suspend step gives a"
+                            + " null body and header CamelFlowStateTimedOut=true.")
     private Duration timeout;
 
     @UriParam(label = "sleep", javaType = "java.time.Duration",
-              description = "For sleep (required): how long the run sleeps, an ISO-8601 duration such as PT10M or P1D."
-                            + " The run is saved SUSPENDED until then, its exchange stops, and the recovery task of any"
-                            + " node continues it once the time has passed (so it wakes up at most recoveryInterval"
-                            + " late); the sleep step then gives the body it had when it went to sleep. Zero, negative"
-                            + " or missing durations fail when the route starts.")
+              description = "For sleep (required, positive): how long the run sleeps, an ISO-8601 duration such as"
+                            + " PT10M. Its exchange stops, the run is saved SUSPENDED, and the recovery task of any"
+                            + " node continues it when the time has passed (at most recoveryInterval late), the step"
+                            + " giving back the body it had.")
     private Duration duration;
 
-    @UriParam(label = "start", enums = "afterEachStep,onSuspend,manual",
+    @UriParam(label = "start",
               description = "For start: when this flow's runs save themselves, overriding the component's checkpoint"
-                            + " option: afterEachStep, onSuspend or manual.")
-    private String checkpoint;
+                            + " option.")
+    private CheckpointPolicy checkpoint;
 
     @UriParam(label = "start",
               description = "For start: comma-separated ids of steps whose body is not recorded as their result (e.g."
-                            + " a step ending with a stream); they still count as completed, and their result is"
-                            + " null.")
+                            + " a step ending with a stream); they still count as completed, with a null result.")
     private String unrecordedSteps;
 
     @UriParam(label = "start", prefix = "resource.", multiValue = true,
               javaType = "java.util.Map<java.lang.String, java.lang.Object>",
-              description = "For start: the flow's live resources, one option per resource: resource.NAME=#bean names"
-                            + " a bean of the registry (resource.db=#ordersDataSource). A run looks a resource up among"
-                            + " its own (header CamelFlowStateResources), then these, then the registry by NAME."
-                            + " Resources are never stored; snapshots record their names only.")
+              description = "For start: the flow's live resources, one option per resource: resource.NAME=#bean"
+                            + " (resource.db=#ordersDataSource). A run looks them up after its own (header"
+                            + " CamelFlowStateResources) and before the registry; they are never stored, only their"
+                            + " names.")
     private Map<String, Object> resources = Map.of();
 
     @UriParam(label = "changes",
-              description = "For changes: the path to an item's id, e.g. id or customer.id (a leading dot, as in jq,"
-                            + " is allowed). The item itself is its id when omitted.")
+              description = "For changes: the path to an item's id, e.g. id or customer.id (a leading dot, as in jq, is"
+                            + " allowed); the item itself when omitted.")
     private String idPath;
 
-    @UriParam(label = "changes", defaultValue = "new", enums = "new,newOrChanged",
+    @UriParam(label = "changes", defaultValue = "new",
               description = "For changes: which items go on: new (ids not seen before) or newOrChanged (also items"
                             + " seen before whose content differs).")
-    private String mode = "new";
+    private ChangeWatch.Mode mode = ChangeWatch.Mode.NEW;
 
-    @UriParam(label = "changes", defaultValue = "onCompletion", enums = "onCompletion,immediate",
-              description = "For changes: when the new watermark is stored: onCompletion (only when the exchange"
-                            + " completes without error, so a failed run loses no item) or immediate (at once;"
-                            + " concurrent pollers then never get the same item).")
-    private String commit = "onCompletion";
+    @UriParam(label = "changes", defaultValue = "onCompletion",
+              description = "For changes: when the new watermark is stored: onCompletion (when the exchange completes"
+                            + " without error, so a failed run loses no item) or immediate (at once, so concurrent"
+                            + " pollers never get the same item).")
+    private ChangeWatch.Commit commit = ChangeWatch.Commit.ON_COMPLETION;
 
     @UriParam(label = "changes", defaultValue = "false",
               description = "For changes: whether to end the exchange (and forget its run, if it was never saved)"
@@ -122,19 +119,19 @@ public class FlowStateConfiguration {
         this.idPath = idPath;
     }
 
-    public String getMode() {
+    public ChangeWatch.Mode getMode() {
         return mode;
     }
 
-    public void setMode(String mode) {
+    public void setMode(ChangeWatch.Mode mode) {
         this.mode = mode;
     }
 
-    public String getCommit() {
+    public ChangeWatch.Commit getCommit() {
         return commit;
     }
 
-    public void setCommit(String commit) {
+    public void setCommit(ChangeWatch.Commit commit) {
         this.commit = commit;
     }
 
@@ -162,11 +159,11 @@ public class FlowStateConfiguration {
         this.timeout = timeout;
     }
 
-    public String getCheckpoint() {
+    public CheckpointPolicy getCheckpoint() {
         return checkpoint;
     }
 
-    public void setCheckpoint(String checkpoint) {
+    public void setCheckpoint(CheckpointPolicy checkpoint) {
         this.checkpoint = checkpoint;
     }
 

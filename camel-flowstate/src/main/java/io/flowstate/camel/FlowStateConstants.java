@@ -22,10 +22,31 @@ public final class FlowStateConstants {
     /** Every header of the component starts with this. */
     public static final String HEADER_PREFIX = "CamelFlowState";
 
+    // ------------------------------------------------------------------ Operations, as written in URIs and in header
+    // CamelFlowStateOperation (FlowStateOperation lists them; the producer's handlers are keyed on these constants)
+
+    public static final String OPERATION_GET = "get";
+    public static final String OPERATION_SET = "set";
+    public static final String OPERATION_APPEND = "append";
+    public static final String OPERATION_INCREMENT = "increment";
+    public static final String OPERATION_DELETE = "delete";
+    public static final String OPERATION_GET_ALL = "getAll";
+    public static final String OPERATION_CLEAR = "clear";
+    public static final String OPERATION_START = "start";
+    public static final String OPERATION_SNAPSHOT = "snapshot";
+    public static final String OPERATION_RESTORE = "restore";
+    public static final String OPERATION_COMPLETE = "complete";
+    public static final String OPERATION_SUSPEND = "suspend";
+    public static final String OPERATION_RESUME = "resume";
+    public static final String OPERATION_RESOURCE = "resource";
+    public static final String OPERATION_WORKDIR = "workdir";
+    public static final String OPERATION_CHANGES = "changes";
+    public static final String OPERATION_SLEEP = "sleep";
+
+    // ------------------------------------------------------------------ Headers
+
     @Metadata(description = "The operation to perform; overrides the operation of the endpoint URI when present.",
-              javaType = "String",
-              enums = "get,set,append,increment,delete,getAll,clear,start,snapshot,restore,complete,suspend,resume,resource,"
-                      + "workdir,changes,sleep")
+              javaType = "io.flowstate.camel.FlowStateOperation")
     public static final String OPERATION = "CamelFlowStateOperation";
 
     @Metadata(description = "The id of the run. Set when a run starts; read by restore and resume to find the run.",
@@ -61,7 +82,7 @@ public final class FlowStateConstants {
 
     @Metadata(description = "The status of the run after restore, snapshot or complete: RUNNING, SUSPENDED, COMPLETED or"
                             + " FAILED.",
-              javaType = "io.flowstate.camel.execution.FlowStatus",
+              javaType = "io.flowstate.camel.snapshot.FlowStatus",
               enums = "RUNNING,SUSPENDED,COMPLETED,FAILED")
     public static final String STATUS = "CamelFlowStateStatus";
 

@@ -1,7 +1,5 @@
 package io.flowstate.camel;
 
-import java.util.List;
-
 import io.flowstate.camel.trigger.ChangeWatch;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
@@ -21,33 +19,17 @@ import org.apache.camel.support.DefaultEndpoint;
              headersClass = FlowStateConstants.class)
 public class FlowStateEndpoint extends DefaultEndpoint {
 
-    /** The operations, as written in URIs. */
-    public static final List<String> OPERATIONS
-            = List.of("get", "set", "append", "increment", "delete", "getAll", "clear", "start", "snapshot", "restore",
-                    "complete", "suspend", "resume", "resource", "workdir", "changes", "sleep");
-
-    /** Operations that work on one key. */
-    static final List<String> KEYED_OPERATIONS = List.of("get", "set", "append", "increment", "delete", "changes");
-
-    @UriPath(enums = "get,set,append,increment,delete,getAll,clear,start,snapshot,restore,complete,suspend,resume,"
-                     + "resource,workdir,changes,sleep",
-             description = "The operation: get, set, append, increment, delete, getAll, clear, start, snapshot"
-                           + " (save the run now), restore (attach a stored run), complete (final snapshot), suspend"
-                           + " (an approval step: save the run and stop until resumed), resume (continue a"
-                           + " suspended run), resource (the live resource NAME into the body), workdir (the run's"
-                           + " scratch directory into header CamelFlowStateWorkDir) or changes (only the new or"
-                           + " changed items of the body, against the watermark in persistent key KEY) or sleep (a"
-                           + " durable sleep of the given duration: the run is saved and continued by the recovery"
-                           + " task once the time has passed).")
+    @UriPath(description = "The operation to perform: on state (read, write, append, increment, delete, read all,"
+                           + " clear), on the run (start, save, attach, complete, suspend, resume, sleep) or on what the"
+                           + " run uses (a resource, its scratch directory, the changes of a source).")
     @Metadata(required = true)
-    private String operation;
+    private FlowStateOperation operation;
 
-    @UriPath(description = "The state key of get, set, append, increment and delete (with scope=global a path such as"
-                           + " team/crm/config; header CamelFlowStateKey overrides it); for start, the flow id (the route id when omitted); for suspend, the"
-                           + " name of the approval step (required); for resource, the resource name (required); for"
-                           + " changes, the persistent key holding the watermark (required, or header"
-                           + " CamelFlowStateKey); for sleep, an optional name of the sleep step (sleep-1, sleep-2 … in"
-                           + " the order the run reaches them when omitted).")
+    @UriPath(description = "The state key of get, set, append, increment and delete (a path such as team/crm/config"
+                           + " with scope=global), the persistent key holding the watermark of changes, the flow id of"
+                           + " start (default: the route id), the step name of suspend (required) and sleep (default:"
+                           + " sleep-1, sleep-2 and so on in the order the run reaches them), or the resource name of resource"
+                           + " (required). Header CamelFlowStateKey overrides a state or watermark key.")
     private String key;
 
     @UriParam
@@ -56,8 +38,11 @@ public class FlowStateEndpoint extends DefaultEndpoint {
     /** For changes: the options, checked when the endpoint is created. */
     private ChangeWatch.Options changeOptions;
 
-    public FlowStateEndpoint(String uri, FlowStateComponent component, FlowStateConfiguration configuration) {
+    public FlowStateEndpoint(String uri, FlowStateComponent component, FlowStateOperation operation, String key,
+                             FlowStateConfiguration configuration) {
         super(uri, component);
+        this.operation = operation;
+        this.key = key;
         this.configuration = configuration;
     }
 
@@ -77,20 +62,17 @@ public class FlowStateEndpoint extends DefaultEndpoint {
                 "The flowstate component only has a producer: use flowstate: in to(...), not in from(...)");
     }
 
+    /** The operation as written in the URI (header CamelFlowStateOperation overrides it). */
     public String getOperation() {
-        return operation;
+        return operation.toString();
     }
 
-    public void setOperation(String operation) {
-        this.operation = operation;
+    public FlowStateOperation operation() {
+        return operation;
     }
 
     public String getKey() {
         return key;
-    }
-
-    public void setKey(String key) {
-        this.key = key;
     }
 
     ChangeWatch.Options getChangeOptions() {

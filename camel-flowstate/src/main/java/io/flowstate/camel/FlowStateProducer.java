@@ -2,23 +2,20 @@ package io.flowstate.camel;
 
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
-import io.flowstate.camel.execution.CheckpointPolicy;
 import io.flowstate.camel.execution.FlowExecution;
 import io.flowstate.camel.execution.FlowExecutions;
 import io.flowstate.camel.execution.FlowExecutions.StartOptions;
-import io.flowstate.camel.execution.FlowStatus;
-import io.flowstate.camel.execution.ResumeSignal;
-import io.flowstate.camel.resource.WorkDirectories;
-import io.flowstate.camel.trigger.ChangeWatch;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.flowstate.camel.execution.SleepStep;
+import io.flowstate.camel.execution.SuspendStep;
+import io.flowstate.camel.execution.WaitOutcome;
+import io.flowstate.camel.snapshot.FlowStatus;
 import io.flowstate.camel.state.MissingStateException;
-import io.flowstate.camel.state.UnsupportedValueException;
 import io.flowstate.camel.state.StateStore;
+import io.flowstate.camel.trigger.ChangesStep;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.spi.InvokeOnHeader;
@@ -30,13 +27,16 @@ import org.apache.camel.support.HeaderSelectorProducer;
  */
 public class FlowStateProducer extends HeaderSelectorProducer {
 
+    /** What every handler returns: the handlers set the body themselves. */
+    private static final Object DONE = new Object();
+
     private final FlowStateEndpoint endpoint;
     private final FlowStateConfiguration configuration;
     private final FlowExecutions executions;
     private final StartOptions startOptions;
-
-    /** What every handler returns: the handlers set the body themselves. */
-    private static final Object DONE = new Object();
+    private final SuspendStep suspendStep;
+    private final SleepStep sleepStep;
+    private final ChangesStep changesStep;
 
     public FlowStateProducer(FlowStateEndpoint endpoint) {
         super(endpoint, FlowStateConstants.OPERATION, endpoint::getOperation);
@@ -44,6 +44,9 @@ public class FlowStateProducer extends HeaderSelectorProducer {
         this.configuration = endpoint.getConfiguration();
         this.executions = endpoint.getComponent().getExecutions();
         this.startOptions = startOptions(endpoint);
+        this.suspendStep = new SuspendStep(executions);
+        this.sleepStep = new SleepStep(executions);
+        this.changesStep = new ChangesStep(executions, endpoint.getComponent().getChangeWatch());
     }
 
     /**
@@ -53,161 +56,100 @@ public class FlowStateProducer extends HeaderSelectorProducer {
     @Override
     protected void processResult(Exchange exchange, Object result) {
         if (result != DONE) {
-            throw new FlowStateException("Unknown flowstate operation '"
-                                         + exchange.getMessage().getHeader(FlowStateConstants.OPERATION)
-                                         + "' in header " + FlowStateConstants.OPERATION + ": use one of "
-                                         + FlowStateEndpoint.OPERATIONS);
+            throw new FlowStateException(FlowStateOperation.unknown(
+                    exchange.getMessage().getHeader(FlowStateConstants.OPERATION),
+                    "header " + FlowStateConstants.OPERATION));
         }
     }
 
     // ------------------------------------------------------------------ Handlers
 
-    @InvokeOnHeader("get")
+    @InvokeOnHeader(FlowStateConstants.OPERATION_GET)
     public Object onGet(Exchange exchange) {
-        String key = key(exchange, "get");
+        String key = key(exchange, FlowStateOperation.GET);
         Object value = store(exchange).get(key);
-        if (value == null) {
-            if (configuration.requiredForGet()) {
-                FlowExecution run = run(exchange);
-                throw new MissingStateException("No value under state key '" + key + "' (scope "
-                                                + scopeName() + " of flow '" + run.getFlowId() + "', run "
-                                                + run.getExecutionId()
-                                                + "). Set it before reading it, or use defaultValue= or required=false.");
-            }
-            value = configuration.getDefaultValue();
+        if (value == null && configuration.requiredForGet()) {
+            throw missing(run(exchange), key);
         }
-        exchange.getMessage().setBody(value);
+        exchange.getMessage().setBody(value != null ? value : configuration.getDefaultValue());
         return DONE;
     }
 
-    @InvokeOnHeader("set")
+    @InvokeOnHeader(FlowStateConstants.OPERATION_SET)
     public Object onSet(Exchange exchange) {
-        String key = key(exchange, "set");
+        String key = key(exchange, FlowStateOperation.SET);
         withValue(exchange, value -> store(exchange).set(key, value));
         return DONE;
     }
 
-    @InvokeOnHeader("append")
+    @InvokeOnHeader(FlowStateConstants.OPERATION_APPEND)
     public Object onAppend(Exchange exchange) {
-        String key = key(exchange, "append");
+        String key = key(exchange, FlowStateOperation.APPEND);
         withValue(exchange, value -> store(exchange).append(key, value));
         return DONE;
     }
 
-    @InvokeOnHeader("increment")
+    @InvokeOnHeader(FlowStateConstants.OPERATION_INCREMENT)
     public Object onIncrement(Exchange exchange) {
-        Number value = store(exchange).increment(key(exchange, "increment"), configuration.getIncrement());
-        exchange.getMessage().setBody(value);
+        StateStore store = store(exchange);
+        exchange.getMessage().setBody(store.increment(key(exchange, FlowStateOperation.INCREMENT),
+                configuration.getIncrement()));
         return DONE;
     }
 
-    @InvokeOnHeader("delete")
+    @InvokeOnHeader(FlowStateConstants.OPERATION_DELETE)
     public Object onDelete(Exchange exchange) {
-        store(exchange).delete(key(exchange, "delete"));
+        store(exchange).delete(key(exchange, FlowStateOperation.DELETE));
         return DONE;
     }
 
-    @InvokeOnHeader("getAll")
+    @InvokeOnHeader(FlowStateConstants.OPERATION_GET_ALL)
     public Object onGetAll(Exchange exchange) {
         exchange.getMessage().setBody(store(exchange).getAll());
         return DONE;
     }
 
-    @InvokeOnHeader("clear")
+    @InvokeOnHeader(FlowStateConstants.OPERATION_CLEAR)
     public Object onClear(Exchange exchange) {
         store(exchange).clear();
         return DONE;
     }
 
-    @InvokeOnHeader("start")
+    @InvokeOnHeader(FlowStateConstants.OPERATION_START)
     public Object onStart(Exchange exchange) {
         executions.start(exchange, startOptions);
         return DONE;
     }
 
-    @InvokeOnHeader("suspend")
+    @InvokeOnHeader(FlowStateConstants.OPERATION_SUSPEND)
     public Object onSuspend(Exchange exchange) {
-        String name = endpoint.getKey();
         FlowExecution run = run(exchange);
-        Message message = exchange.getMessage();
-        ResumeSignal signal = run.takeResumeSignal(name);
-        if (signal != null) {
-            // the run was resumed into this step: it yields the payload (null on timeout) and completes
-            run.results().complete(name, signal.payload());
-            message.setBody(executions.json().toJava(signal.payload()));
-            message.setHeader(FlowStateConstants.TIMED_OUT, signal.timedOut());
-            if (run.getCheckpointPolicy() == CheckpointPolicy.AFTER_EACH_STEP) {
-                executions.snapshot(run);
-            }
-            return DONE;
-        }
-        if (run.results().isCompleted(name)) {
-            // re-entered after a later suspend: this one was passed already
-            message.setBody(executions.json().toJava(run.results().result(name)));
-            return DONE;
-        }
-        if (!run.isCarriedWithItsParentsBy(exchange)) {
-            throw new FlowStateException("flowstate:suspend:" + name + " is inside a split, multicast or similar EIP:"
-                                         + " a suspend there would stop only that copy. Suspend before or after it.");
-        }
-        Map<String, Object> reply = executions.suspend(run, name, configuration.getTimeout());
-        message.setHeader(FlowStateConstants.EXECUTION_ID, run.getExecutionId());
-        message.setHeader(FlowStateConstants.RESUME_TOKEN, reply.get("resumeToken"));
-        message.setHeader(FlowStateConstants.WAITING_FOR, name);
-        message.setHeader(FlowStateConstants.STATUS, FlowStatus.SUSPENDED);
-        message.setBody(reply);
-        exchange.setRouteStop(true);
+        reply(exchange, suspendStep.enter(exchange, run, endpoint.getKey(), configuration.getTimeout()));
         return DONE;
     }
 
-    @InvokeOnHeader("sleep")
+    @InvokeOnHeader(FlowStateConstants.OPERATION_SLEEP)
     public Object onSleep(Exchange exchange) {
         FlowExecution run = run(exchange);
-        String name = endpoint.getKey() != null ? endpoint.getKey() : run.nextSleepName();
-        Message message = exchange.getMessage();
-        ResumeSignal wakeUp = run.takeResumeSignal(FlowExecutions.SLEEP_PREFIX + name);
-        if (wakeUp != null || run.results().isCompleted(name)) {
-            // woken up (or re-entered after a later suspend): the step gives the body it had when it went to sleep
-            message.setBody(executions.json().toJava(run.results().result(name)));
-            return DONE;
-        }
-        if (!run.isCarriedWithItsParentsBy(exchange)) {
-            throw new FlowStateException("flowstate:sleep" + (endpoint.getKey() == null ? "" : ":" + name)
-                                         + " is inside a split, multicast or similar EIP: a sleep there would stop only"
-                                         + " that copy. Sleep before or after it.");
-        }
-        JsonNode body;
-        try {
-            body = executions.json().toJson("body", message.getBody());
-        } catch (UnsupportedValueException e) {
-            throw new FlowStateException("flowstate:sleep (step '" + name + "') keeps the body to give it back when"
-                                         + " run " + run.getExecutionId() + " wakes up, but it is not a JSON value: "
-                                         + e.getMessage() + ". Set a JSON body (or null) before the sleep. The run was"
-                                         + " not saved.", e);
-        }
-        Map<String, Object> reply = executions.sleep(run, name, body, configuration.getDuration());
-        message.setHeader(FlowStateConstants.EXECUTION_ID, run.getExecutionId());
-        message.setHeader(FlowStateConstants.WAITING_FOR, reply.get("waitingFor"));
-        message.setHeader(FlowStateConstants.STATUS, FlowStatus.SUSPENDED);
-        message.setBody(reply);
-        exchange.setRouteStop(true);
+        Object body = exchange.getMessage().getBody();
+        reply(exchange, sleepStep.enter(exchange, run, endpoint.getKey(), body, configuration.getDuration()));
         return DONE;
     }
 
-    @InvokeOnHeader("resume")
+    @InvokeOnHeader(FlowStateConstants.OPERATION_RESUME)
     public Object onResume(Exchange exchange) {
         endpoint.getComponent().getReentry().resume(exchange);
         return DONE;
     }
 
-    @InvokeOnHeader("snapshot")
+    @InvokeOnHeader(FlowStateConstants.OPERATION_SNAPSHOT)
     public Object onSnapshot(Exchange exchange) {
         FlowExecution run = run(exchange);
         setRunHeaders(exchange, run, executions.snapshot(run));
         return DONE;
     }
 
-    @InvokeOnHeader("restore")
+    @InvokeOnHeader(FlowStateConstants.OPERATION_RESTORE)
     public Object onRestore(Exchange exchange) {
         String id = exchange.getMessage().getHeader(FlowStateConstants.EXECUTION_ID, String.class);
         if (id == null) {
@@ -219,7 +161,7 @@ public class FlowStateProducer extends HeaderSelectorProducer {
         return DONE;
     }
 
-    @InvokeOnHeader("complete")
+    @InvokeOnHeader(FlowStateConstants.OPERATION_COMPLETE)
     public Object onComplete(Exchange exchange) {
         FlowExecution run = run(exchange);
         setRunHeaders(exchange, run, executions.complete(run));
@@ -227,73 +169,32 @@ public class FlowStateProducer extends HeaderSelectorProducer {
         return DONE;
     }
 
-    @InvokeOnHeader("resource")
+    @InvokeOnHeader(FlowStateConstants.OPERATION_RESOURCE)
     public Object onResource(Exchange exchange) {
         FlowExecution run = run(exchange);
         String name = endpoint.getKey();
-        Object resource = configuration.requiredForResource()
-                ? run.requireResource(name, Object.class) : run.getResource(name, null);
-        exchange.getMessage().setBody(resource);
+        exchange.getMessage().setBody(configuration.requiredForResource()
+                ? run.requireResource(name, Object.class) : run.getResource(name, null));
         return DONE;
     }
 
-    @InvokeOnHeader("workdir")
+    @InvokeOnHeader(FlowStateConstants.OPERATION_WORKDIR)
     public Object onWorkdir(Exchange exchange) {
         FlowExecution run = run(exchange);
-        WorkDirectories dirs = endpoint.getComponent().getWorkDirectories();
-        String id = run.getExecutionId();
-        Path dir = dirs.open(id);
-        dirs.endWith(run);
+        Path dir = executions.openWorkDirectory(run);
         exchange.getMessage().setHeader(FlowStateConstants.WORK_DIR, dir.toString());
         return DONE;
     }
 
-    @InvokeOnHeader("changes")
+    @InvokeOnHeader(FlowStateConstants.OPERATION_CHANGES)
     public Object onChanges(Exchange exchange) {
-        FlowExecution run = run(exchange);
-        ChangeWatch.Options options = endpoint.getChangeOptions();
-        String key = key(exchange, "changes");
-        String recordKey = changesRecordKey(exchange, key);
-        JsonNode recorded = run.isReentered() ? run.results().result(recordKey) : null;
-        java.util.List<?> items;
-        if (recorded != null) {
-            // the route runs again for a continued run, with its original input: give what the first pass gave (its
-            // watermark holds those items already, so diffing again would give nothing and lose them)
-            items = (java.util.List<?>) executions.json().toJava(recorded);
-        } else {
-            ChangeWatch.Result result = endpoint.getComponent().getChangeWatch()
-                    .poll(exchange, run.getFlowId(), key, options);
-            items = result.items();
-            run.results().record(recordKey, JsonNodeFactory.instance.arrayNode().addAll(result.json()));
-            if (run.getVersion() > 0 && run.getCheckpointPolicy() == CheckpointPolicy.AFTER_EACH_STEP) {
-                // a saved run can be recovered from its last save: make it hold what this poll gave out
-                executions.snapshot(run);
-            }
-        }
-        exchange.getMessage().setBody(items);
-        if (items.isEmpty() && options.stopWhenEmpty()) {
-            executions.forget(exchange, run);
+        ChangesStep.Taken taken = changesStep.take(exchange, run(exchange), key(exchange, FlowStateOperation.CHANGES),
+                endpoint.getChangeOptions());
+        exchange.getMessage().setBody(taken.items());
+        if (taken.stop()) {
             exchange.setRouteStop(true);
         }
         return DONE;
-    }
-
-    /**
-     * Where a run records what flowstate:changes:KEY gave: {@code changes:KEY}, with the index of every split, loop or
-     * multicast iteration the exchange is in ({@code changes:KEY[2]}), like a step's key. Not a completed step.
-     */
-    private static String changesRecordKey(Exchange exchange, String key) {
-        @SuppressWarnings("unchecked")
-        Map<String, Integer> iterations = exchange.getProperty(FlowStateConstants.ITERATIONS, Map.class);
-        if (iterations == null || iterations.isEmpty()) {
-            return "changes:" + key;
-        }
-        StringBuilder recordKey = new StringBuilder("changes:").append(key);
-        iterations.entrySet().stream()
-                .sorted(java.util.Comparator.comparing((Map.Entry<String, Integer> e) -> e.getKey().length())
-                        .thenComparing(Map.Entry::getKey))
-                .forEach(e -> recordKey.append('[').append(e.getValue()).append(']'));
-        return recordKey.toString();
     }
 
     // ------------------------------------------------------------------ Helpers
@@ -306,7 +207,8 @@ public class FlowStateProducer extends HeaderSelectorProducer {
         return executions.attach(exchange);
     }
 
-    private String key(Exchange exchange, String operation) {
+    /** Header CamelFlowStateKey, else the URI's key. */
+    private String key(Exchange exchange, FlowStateOperation operation) {
         String key = exchange.getMessage().getHeader(FlowStateConstants.KEY, String.class);
         if (key == null) {
             key = endpoint.getKey();
@@ -319,13 +221,40 @@ public class FlowStateProducer extends HeaderSelectorProducer {
         return key;
     }
 
+    private MissingStateException missing(FlowExecution run, String key) {
+        return new MissingStateException("No value under state key '" + key + "' (scope "
+                                         + configuration.getScope().name().toLowerCase() + " of flow '"
+                                         + run.getFlowId() + "', run " + run.getExecutionId()
+                                         + "). Set it before reading it, or use defaultValue= or required=false.");
+    }
+
+    /** Sets what a suspend or sleep step gives: the body the run goes on with, or the reply of a run that waits. */
+    private static void reply(Exchange exchange, WaitOutcome outcome) {
+        Message message = exchange.getMessage();
+        if (outcome instanceof WaitOutcome.Passed passed) {
+            message.setBody(passed.body());
+            if (passed.timedOut() != null) {
+                message.setHeader(FlowStateConstants.TIMED_OUT, passed.timedOut());
+            }
+        } else if (outcome instanceof WaitOutcome.Waiting waiting) {
+            message.setHeader(FlowStateConstants.EXECUTION_ID, waiting.executionId());
+            if (waiting.resumeToken() != null) {
+                message.setHeader(FlowStateConstants.RESUME_TOKEN, waiting.resumeToken());
+            }
+            message.setHeader(FlowStateConstants.WAITING_FOR, waiting.waitingFor());
+            message.setHeader(FlowStateConstants.STATUS, FlowStatus.SUSPENDED);
+            message.setBody(waiting.reply());
+            exchange.setRouteStop(true);
+        }
+    }
+
     private static void setRunHeaders(Exchange exchange, FlowExecution run, long version) {
         exchange.getMessage().setHeader(FlowStateConstants.VERSION, version);
         exchange.getMessage().setHeader(FlowStateConstants.STATUS, run.getStatus());
     }
 
     /** Uses header CamelFlowStateValue, or else the body; the header is removed once used, so it cannot leak on. */
-    private static void withValue(Exchange exchange, java.util.function.Consumer<Object> use) {
+    private static void withValue(Exchange exchange, Consumer<Object> use) {
         Message message = exchange.getMessage();
         Object header = message.getHeader(FlowStateConstants.VALUE);
         use.accept(header != null ? header : message.getBody());
@@ -336,17 +265,11 @@ public class FlowStateProducer extends HeaderSelectorProducer {
 
     private static StartOptions startOptions(FlowStateEndpoint endpoint) {
         FlowStateConfiguration configuration = endpoint.getConfiguration();
-        String checkpoint = configuration.getCheckpoint();
         String unrecorded = configuration.getUnrecordedSteps();
         Set<String> unrecordedSteps = unrecorded == null ? Set.of()
                 : Arrays.stream(unrecorded.split(",")).map(String::trim).filter(s -> !s.isEmpty())
                         .collect(Collectors.toSet());
-        return new StartOptions(endpoint.getKey(), configuration.getStateClass(),
-                checkpoint == null ? null : CheckpointPolicy.of(checkpoint), unrecordedSteps,
-                configuration.getResources());
-    }
-
-    private String scopeName() {
-        return configuration.getScope().name().toLowerCase();
+        return new StartOptions(endpoint.getKey(), configuration.getStateClass(), configuration.getCheckpoint(),
+                unrecordedSteps, configuration.getResources());
     }
 }

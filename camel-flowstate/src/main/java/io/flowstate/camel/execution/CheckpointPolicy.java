@@ -1,10 +1,12 @@
 package io.flowstate.camel.execution;
 
+import io.flowstate.camel.support.OptionEnum;
+
 /**
  * When a run is saved by itself: option {@code checkpoint} of the component (every flow) and of flowstate:start (one
- * flow).
+ * flow), written as {@link #toString()} ({@code afterEachStep}, {@code onSuspend}, {@code manual}).
  */
-public enum CheckpointPolicy {
+public enum CheckpointPolicy implements OptionEnum {
     /** After every completed step (a run can resume after its last completed step). The default. */
     AFTER_EACH_STEP,
     /** Only when the run suspends (and at flowstate:snapshot/complete): cheaper, but a crash loses the steps since. */
@@ -12,18 +14,8 @@ public enum CheckpointPolicy {
     /** Only at flowstate:snapshot, suspend and complete. */
     MANUAL;
 
-    /** The policy written as in URIs and properties: afterEachStep, onSuspend or manual. */
-    public static CheckpointPolicy of(String name) {
-        switch (name) {
-            case "afterEachStep":
-                return AFTER_EACH_STEP;
-            case "onSuspend":
-                return ON_SUSPEND;
-            case "manual":
-                return MANUAL;
-            default:
-                throw new IllegalArgumentException("Unknown checkpoint policy '" + name
-                                                   + "': use afterEachStep, onSuspend or manual");
-        }
+    @Override
+    public String toString() {
+        return OptionEnum.lowerCamel(this);
     }
 }

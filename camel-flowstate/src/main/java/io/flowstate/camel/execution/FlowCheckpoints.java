@@ -11,6 +11,7 @@ import io.flowstate.camel.FlowStateException;
 import io.flowstate.camel.snapshot.FlowSnapshot;
 import io.flowstate.camel.snapshot.FlowSnapshotDelta;
 import io.flowstate.camel.snapshot.FlowSnapshotRepository;
+import io.flowstate.camel.snapshot.FlowStatus;
 import io.flowstate.camel.state.JsonValues;
 import io.flowstate.camel.state.StateChanges;
 

@@ -10,10 +10,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Optional;
 
-import io.flowstate.camel.FlowStateComponent;
 import io.flowstate.camel.FlowStateConstants;
 import io.flowstate.camel.FlowStateException;
-import io.flowstate.camel.resource.RunResources;
+import io.flowstate.camel.snapshot.FlowStatus;
 import io.flowstate.camel.state.LocalStateStore;
 import io.flowstate.camel.state.StateSchema;
 import io.flowstate.camel.state.StateScope;
@@ -119,8 +118,18 @@ public final class FlowExecution {
         if (attached != null) {
             return attached;
         }
-        return exchange.getContext().getComponent("flowstate", FlowStateComponent.class).getExecutions()
-                .attach(exchange);
+        FlowExecutions executions = FlowExecutions.find(exchange);
+        if (executions == null) {
+            throw new FlowStateException("No flowstate component in CamelContext " + exchange.getContext().getName()
+                                         + " to start a run: use a flowstate: endpoint in a route, or add the"
+                                         + " component (context.addComponent(\"flowstate\", new FlowStateComponent()))");
+        }
+        return executions.attach(exchange);
+    }
+
+    /** The runs this run belongs to (those of the component that started or loaded it). */
+    FlowExecutions executions() {
+        return executions;
     }
 
     /** The run the exchange carries, if any; never starts one. */

@@ -1,5 +1,6 @@
 package io.flowstate.camel.execution;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -7,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,11 +16,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowstate.camel.FlowStateConstants;
 import io.flowstate.camel.FlowStateException;
 import io.flowstate.camel.resource.FlowResourceCatalog;
-import io.flowstate.camel.resource.RunResources;
 import io.flowstate.camel.resource.WorkDirectories;
 import io.flowstate.camel.snapshot.FlowSnapshot;
 import io.flowstate.camel.snapshot.FlowSnapshotConflictException;
 import io.flowstate.camel.snapshot.FlowSnapshotRepository;
+import io.flowstate.camel.snapshot.FlowStatus;
 import io.flowstate.camel.state.JsonValues;
 import io.flowstate.camel.state.LocalStateStore;
 import io.flowstate.camel.state.RepositoryStateStore;
@@ -96,9 +98,9 @@ public class FlowExecutions {
     }
 
     /** The CamelContext whose registry resources fall back to; set when the component starts. */
-    public void useContext(CamelContext context) {
+    public void useContext(CamelContext context, BiFunction<String, String, Map<String, Object>> declaredResources) {
         this.context = context;
-        this.resourceCatalog = new FlowResourceCatalog(context);
+        this.resourceCatalog = new FlowResourceCatalog(context, declaredResources);
     }
 
     /** The runs' scratch directories; set when the component starts. */
@@ -107,14 +109,57 @@ public class FlowExecutions {
     }
 
     /**
+     * Makes these runs the context's: what code that holds no run finds ({@link #find}). The first flowstate component
+     * of a context to initialise registers; a run always carries the runs it belongs to, whichever component that is.
+     */
+    public void register(CamelContext camelContext) {
+        if (camelContext.getCamelContextExtension().getContextPlugin(FlowExecutions.class) == null) {
+            camelContext.getCamelContextExtension().addContextPlugin(FlowExecutions.class, this);
+        }
+    }
+
+    /**
+     * The runs of the run the exchange carries, else those registered in its CamelContext; null when the context has
+     * no flowstate component.
+     */
+    public static FlowExecutions find(Exchange exchange) {
+        FlowExecution run = exchange.getProperty(FlowStateConstants.EXECUTION, FlowExecution.class);
+        return run != null
+                ? run.executions()
+                : exchange.getContext().getCamelContextExtension().getContextPlugin(FlowExecutions.class);
+    }
+
+    /** The runs' scratch directories (null while the component is stopped). */
+    public WorkDirectories workDirectories() {
+        return workDirectories;
+    }
+
+    /** The run's scratch directory, created on first use and tied to the run (see {@link #tieWorkDirectory}). */
+    public Path openWorkDirectory(FlowExecution run) {
+        Path dir = workDirectories.open(run.getExecutionId());
+        tieWorkDirectory(run);
+        return dir;
+    }
+
+    /**
      * A stored run continues on this node, attached to its exchange: what it left here in an earlier part (its scratch
-     * directory) is removed when it ends.
+     * directory) is in use again and removed when it ends.
      */
     void continuedHere(FlowExecution run) {
         WorkDirectories dirs = workDirectories;
-        if (dirs != null) {
-            dirs.adopt(run);
+        if (dirs != null && dirs.reopen(run.getExecutionId())) {
+            tieWorkDirectory(run);
         }
+    }
+
+    /**
+     * The directory is removed when the run ends on this node, and released when the run stops here without ending
+     * (it suspends or sleeps, or was only attached by flowstate:restore): a sweep then decides by its stored status.
+     */
+    private void tieWorkDirectory(FlowExecution run) {
+        WorkDirectories dirs = workDirectories;
+        String id = run.getExecutionId();
+        run.whenEnded("workdir", () -> dirs.remove(id), () -> dirs.release(id));
     }
 
     CamelContext context() {
@@ -132,6 +177,11 @@ public class FlowExecutions {
 
     FlowSnapshotRepository repository() {
         return repository.get();
+    }
+
+    /** Whether the component these runs belong to has started (its repository is there). */
+    public boolean isStarted() {
+        return repository.get() != null;
     }
 
     FlowCheckpoints checkpoints() {

@@ -4,6 +4,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.flowstate.camel.snapshot.FlowStatus;
 
 /**
  * Finishes a saved run when the exchange that carries it ends: COMPLETED, or FAILED with the exception's message. A

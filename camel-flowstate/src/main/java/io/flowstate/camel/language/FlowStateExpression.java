@@ -9,9 +9,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.flowstate.camel.FlowStateComponent;
 import io.flowstate.camel.FlowStateException;
 import io.flowstate.camel.execution.FlowExecution;
+import io.flowstate.camel.execution.FlowExecutions;
 import io.flowstate.camel.state.JsonValues;
 import io.flowstate.camel.state.RepositoryStateStore;
 import net.thisptr.jackson.jq.BuiltinFunctionLoader;
@@ -20,7 +20,6 @@ import net.thisptr.jackson.jq.JsonQuery;
 import net.thisptr.jackson.jq.Scope;
 import net.thisptr.jackson.jq.Versions;
 import net.thisptr.jackson.jq.exception.JsonQueryException;
-import org.apache.camel.Component;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Predicate;
@@ -165,12 +164,12 @@ final class FlowStateExpression extends ExpressionSupport implements Predicate {
                 throw new JsonQueryException("global(path) takes a path string such as \"team/crm/config\", not "
                                              + name.getNodeType().name().toLowerCase());
             }
-            Component component = exchange.getContext().hasComponent(FlowStateLanguage.NAME);
-            if (!(component instanceof FlowStateComponent flowstate) || flowstate.getRepository() == null) {
+            FlowExecutions executions = FlowExecutions.find(exchange);
+            if (executions == null || !executions.isStarted()) {
                 throw new JsonQueryException("global(\"" + name.asText() + "\") needs a started flowstate component,"
                                              + " whose repository holds the global values");
             }
-            JsonNode value = ((RepositoryStateStore) flowstate.getExecutions().globalScope()).getJson(name.asText());
+            JsonNode value = ((RepositoryStateStore) executions.globalScope()).getJson(name.asText());
             output.emit(value == null ? NullNode.getInstance() : value, null);
         });
     }
@@ -197,8 +196,8 @@ final class FlowStateExpression extends ExpressionSupport implements Predicate {
 
     /** The component's conversions (with the user's Jackson modules) when the context has one; never creates it. */
     private static JsonValues jsonValues(Exchange exchange) {
-        Component component = exchange.getContext().hasComponent(FlowStateLanguage.NAME);
-        return component instanceof FlowStateComponent flowstate ? flowstate.getExecutions().json() : Fallback.JSON;
+        FlowExecutions executions = FlowExecutions.find(exchange);
+        return executions != null ? executions.json() : Fallback.JSON;
     }
 
     /** The document of an exchange without a run: empty state and results, the current message as input. */

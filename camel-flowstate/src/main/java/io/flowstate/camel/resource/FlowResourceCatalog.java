@@ -5,11 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.flowstate.camel.FlowStateEndpoint;
+import java.util.function.BiFunction;
+
 import org.apache.camel.CamelContext;
-import org.apache.camel.EndpointAware;
-import org.apache.camel.Processor;
-import org.apache.camel.Route;
 import org.apache.camel.support.CamelContextHelper;
 
 /**
@@ -23,9 +21,15 @@ public final class FlowResourceCatalog {
     public static final String OPTION_PREFIX = "resource.";
 
     private final CamelContext context;
+    private final BiFunction<String, String, Map<String, Object>> declared;
 
-    public FlowResourceCatalog(CamelContext context) {
+    /**
+     * @param declared the resources declared by flow {@code flowId} (second argument) in route {@code routeId} (first
+     *                 argument), an empty map when none
+     */
+    public FlowResourceCatalog(CamelContext context, BiFunction<String, String, Map<String, Object>> declared) {
         this.context = context;
+        this.declared = declared;
     }
 
     /**
@@ -62,21 +66,7 @@ public final class FlowResourceCatalog {
      * run stored from that route gets when it is continued.
      */
     public Map<String, Object> flowResources(String routeId, String flowId) {
-        Route route = routeId == null ? null : context.getRoute(routeId);
-        if (route == null) {
-            return Map.of();
-        }
-        Map<String, Object> resources = new LinkedHashMap<>();
-        for (Processor processor : route.filter("*")) {
-            if (processor instanceof EndpointAware aware && aware.getEndpoint() instanceof FlowStateEndpoint endpoint
-                    && "start".equals(endpoint.getOperation())) {
-                String startsFlow = endpoint.getKey() != null ? endpoint.getKey() : routeId;
-                if (startsFlow.equals(flowId)) {
-                    resources.putAll(endpoint.getConfiguration().getResources());
-                }
-            }
-        }
-        return resources;
+        return routeId == null ? Map.of() : declared.apply(routeId, flowId);
     }
 
     /**

@@ -1,55 +1,78 @@
 package io.flowstate.camel.resource;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.Comparator;
-import java.util.Optional;
+import java.util.HexFormat;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import io.flowstate.camel.FlowStateException;
-import io.flowstate.camel.execution.FlowExecution;
-import io.flowstate.camel.snapshot.FlowSnapshot;
-import io.flowstate.camel.snapshot.FlowSnapshotRepository;
 import io.flowstate.camel.support.Identifiers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Per-run scratch directories (Windmill's {@code ./shared}): {@code <workDirectory>/<executionId>}, created on first
- * use, shared by every step and branch of the run, kept while the run is suspended, removed when it ends on this node.
- * Directories left by a crash, or by a run that suspended here and ended elsewhere, are swept: those of runs that no
- * longer exist or are finished.
+ * Scratch directories named by run id (Windmill's {@code ./shared}) under one base directory: created on demand,
+ * removed on demand, and swept. Each directory this instance creates is marked as its owner's (a sibling file
+ * {@code <id>.owner} holding the owner's key), and a sweep only ever considers marked directories of the same owner, so
+ * applications that share a base directory never remove each other's directories. Knows nothing of runs: the caller
+ * says which ids are alive here and which have ended.
  */
 public final class WorkDirectories {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkDirectories.class);
 
-    /**
-     * Directories of runs running in this JVM, whatever CamelContext runs them: a sweep never removes them, even when
-     * several contexts (tests, several applications in one server) share a base directory. A run leaves the set when it
-     * ends, suspends or sleeps; a sweep then decides by its stored status.
-     */
-    private static final Set<Path> LIVE = ConcurrentHashMap.newKeySet();
-
     /** Run ids (and so directory names) are UUIDs: a sweep touches nothing else. */
-    private static final java.util.regex.Pattern RUN_ID
-            = java.util.regex.Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    private static final Pattern RUN_ID
+            = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    private static final String MARKER_SUFFIX = ".owner";
 
     private final Path base;
+    private final String owner;
+    /** Directories in use in this instance: a sweep never removes them. */
+    private final Set<Path> live = ConcurrentHashMap.newKeySet();
 
     /**
-     * @param base the base directory; null or empty for the system temp directory + {@code /flowstate-work}
+     * @param base  the base directory
+     * @param owner the key of the store the runs belong to (see {@link #ownerKey})
      */
-    public WorkDirectories(String base) {
-        this.base = (base == null || base.isBlank()
-                ? Paths.get(System.getProperty("java.io.tmpdir"), "flowstate-work") : Paths.get(base))
-                .toAbsolutePath().normalize();
+    public WorkDirectories(Path base, String owner) {
+        this.base = base.toAbsolutePath().normalize();
+        this.owner = owner;
+    }
+
+    /**
+     * The directories of the runs of one store: under {@code configuredBase}, or when none is configured, under the
+     * system temp directory + {@code /flowstate-work/<ownerKey>}, so each store on a host has its own.
+     *
+     * @param location the store's location ({@code FlowSnapshotRepository.location()})
+     */
+    public static WorkDirectories of(String configuredBase, String location) {
+        String owner = ownerKey(location);
+        Path base = configuredBase == null || configuredBase.isBlank()
+                ? Paths.get(System.getProperty("java.io.tmpdir"), "flowstate-work", owner) : Paths.get(configuredBase);
+        return new WorkDirectories(base, owner);
+    }
+
+    /** A short, file-name-safe key of a store's location (the first 12 hex digits of its SHA-256). */
+    public static String ownerKey(String location) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(location.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(hash, 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
     }
 
     public Path base() {
@@ -57,7 +80,8 @@ public final class WorkDirectories {
     }
 
     /**
-     * The run's directory, created if needed.
+     * The directory of run {@code executionId}, created and marked if needed, and alive here until
+     * {@link #release} or {@link #remove}.
      *
      * @throws FlowStateException when it cannot be created or written (naming the base and the option to change)
      */
@@ -68,54 +92,42 @@ public final class WorkDirectories {
             if (!Files.isWritable(dir)) {
                 throw new IOException("not writable");
             }
+            Path marker = marker(executionId);
+            if (!Files.exists(marker)) {
+                Files.writeString(marker, owner);
+            }
         } catch (IOException | SecurityException e) {
             throw new FlowStateException("Cannot create the scratch directory of run " + executionId + " under the"
                                          + " flowstate workDirectory '" + base + "' (" + describe(e) + "). Set the"
                                          + " component option workDirectory to a writable directory.",
                     e);
         }
-        LIVE.add(dir);
+        live.add(dir);
         return dir;
     }
 
-    /**
-     * Ties the run's directory to this run object: removed when the run ends on this node, dropped from the directories
-     * alive in this JVM when the run stops here without ending (it suspends or sleeps, or it was only attached by
-     * flowstate:restore), so that from then on a sweep decides by the run's stored status.
-     */
-    public void endWith(FlowExecution run) {
-        String id = run.getExecutionId();
-        run.whenEnded("workdir", () -> remove(id), () -> release(id));
-    }
-
-    /**
-     * A stored run continues on this node (resumed, woken, recovered, or an inner run re-entered): when it has a
-     * directory here, from an earlier part of the run, the directory is alive again and removed when the run ends.
-     */
-    public void adopt(FlowExecution run) {
-        String id = run.getExecutionId();
-        if (exists(id)) {
-            LIVE.add(base.resolve(id));
-            endWith(run);
+    /** The run's directory, when it has one here, is in use again (a stored run continues on this node). */
+    public boolean reopen(String executionId) {
+        if (!exists(executionId)) {
+            return false;
         }
+        live.add(base.resolve(executionId));
+        return true;
     }
 
-    /**
-     * The run no longer runs in this JVM but has not ended here: its directory stays, and a sweep keeps it as long as
-     * the stored run is not finished (see {@link #sweep}).
-     */
+    /** The directory stays but is no longer in use here: from now on a sweep decides by whether its run ended. */
     public void release(String executionId) {
         if (Identifiers.isName(executionId)) {
-            LIVE.remove(base.resolve(executionId));
+            live.remove(base.resolve(executionId));
         }
     }
 
-    /** Whether the run has a directory on this node. */
+    /** Whether the run has a directory here. */
     public boolean exists(String executionId) {
         return Identifiers.isName(executionId) && Files.isDirectory(base.resolve(executionId));
     }
 
-    /** Removes the run's directory and everything in it; logs (does not throw) when something cannot be removed. */
+    /** Removes the run's directory, everything in it and its mark; logs (does not throw) what cannot be removed. */
     public void remove(String executionId) {
         if (!Identifiers.isName(executionId)) {
             return;
@@ -123,19 +135,22 @@ public final class WorkDirectories {
         Path dir = base.resolve(executionId);
         try {
             deleteTree(dir);
+            Files.deleteIfExists(marker(executionId));
+        } catch (IOException e) {
+            LOG.warn("Could not remove the mark {} of a run's scratch directory: {}", marker(executionId), describe(e));
         } finally {
-            LIVE.remove(dir);
+            live.remove(dir);
         }
     }
 
     /**
-     * Removes the directories of runs that no longer exist in the repository or are finished (left by a crash, or by a
-     * run that another node finished), when untouched since {@code untouchedSince}. Directories of runs alive in this
-     * JVM, of suspended runs and of runs running elsewhere are kept; names that are not run ids are never touched.
+     * Removes the directories this owner created whose run has ended ({@code ended} says so: finished or no longer
+     * stored), when untouched since {@code untouchedSince}. Directories in use here, of other owners, unmarked, or
+     * whose names are not run ids are never touched.
      *
      * @return the number of directories removed
      */
-    public int sweep(FlowSnapshotRepository repository, Instant untouchedSince) {
+    public int sweep(Predicate<String> ended, Instant untouchedSince) {
         if (!Files.isDirectory(base)) {
             return 0;
         }
@@ -143,18 +158,9 @@ public final class WorkDirectories {
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(base, Files::isDirectory)) {
             for (Path dir : dirs) {
                 String id = dir.getFileName().toString();
-                if (!RUN_ID.matcher(id).matches() || LIVE.contains(dir)
-                        || Files.getLastModifiedTime(dir).toInstant().isAfter(untouchedSince)) {
-                    continue;
-                }
-                Optional<FlowSnapshot> stored;
-                try {
-                    stored = repository.load(id);
-                } catch (RuntimeException e) {
-                    continue; // unreadable run: leave its directory to whoever looks into it
-                }
-                if (stored.isEmpty() || stored.get().status().isFinished()) {
-                    deleteTree(dir);
+                if (RUN_ID.matcher(id).matches() && !live.contains(dir) && isOwn(id)
+                        && !Files.getLastModifiedTime(dir).toInstant().isAfter(untouchedSince) && ended.test(id)) {
+                    remove(id);
                     removed++;
                 }
             }
@@ -165,6 +171,18 @@ public final class WorkDirectories {
             LOG.info("Removed {} scratch directories of runs that ended or no longer exist under {}", removed, base);
         }
         return removed;
+    }
+
+    private boolean isOwn(String executionId) {
+        try {
+            return owner.equals(Files.readString(marker(executionId)).trim());
+        } catch (IOException e) {
+            return false; // unmarked: not ours to remove
+        }
+    }
+
+    private Path marker(String executionId) {
+        return base.resolve(executionId + MARKER_SUFFIX);
     }
 
     private static void deleteTree(Path dir) {

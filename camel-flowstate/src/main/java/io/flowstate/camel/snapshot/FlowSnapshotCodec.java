@@ -23,7 +23,6 @@ import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowstate.camel.FlowStateException;
-import io.flowstate.camel.execution.FlowStatus;
 
 /**
  * JSON encoding of snapshots, deltas and persistent values, with its own {@link JsonMapper}: trees of plain JSON values

@@ -8,7 +8,6 @@ import java.util.EnumSet;
 import java.util.Set;
 
 import io.flowstate.camel.FlowStateException;
-import io.flowstate.camel.execution.FlowStatus;
 import io.flowstate.camel.support.Identifiers;
 
 /**

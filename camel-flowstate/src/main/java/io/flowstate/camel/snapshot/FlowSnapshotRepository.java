@@ -32,6 +32,27 @@ import org.apache.camel.Service;
  */
 public interface FlowSnapshotRepository extends Service {
 
+    /**
+     * Whether run {@code executionId} has ended: finished, or no longer stored. False when it cannot be read (it is
+     * left to whoever looks into it).
+     */
+    default boolean hasEnded(String executionId) {
+        try {
+            return load(executionId).map(stored -> stored.status().isFinished()).orElse(true);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Where this repository keeps its data ({@code file:/var/flowstate}, {@code jdbc:postgresql://db/app}), the same
+     * text for every instance on the same store: it tells operators which store a node uses, and keeps apart what
+     * belongs to different stores on one host (each store's default scratch directory). Available once started.
+     */
+    default String location() {
+        return getClass().getSimpleName() + "@" + Integer.toHexString(System.identityHashCode(this));
+    }
+
     // ---------------------------------------------------------------- runs
 
     /**

@@ -2,7 +2,6 @@ package io.flowstate.camel.snapshot;
 
 import java.time.Instant;
 
-import io.flowstate.camel.execution.FlowStatus;
 
 /**
  * The indexed facts of a stored run, as the finds return them: enough to choose runs and claim one with a

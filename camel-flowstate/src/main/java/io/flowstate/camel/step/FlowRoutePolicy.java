@@ -1,7 +1,7 @@
 package io.flowstate.camel.step;
 
-import io.flowstate.camel.FlowStateComponent;
 import io.flowstate.camel.execution.FlowExecution;
+import io.flowstate.camel.execution.FlowExecutions;
 import org.apache.camel.Exchange;
 import org.apache.camel.Route;
 import org.apache.camel.support.RoutePolicySupport;
@@ -17,8 +17,7 @@ final class FlowRoutePolicy extends RoutePolicySupport {
         FlowExecution run = FlowExecution.find(exchange).orElse(null);
         if (run != null && run.getParentExecutionId() != null && route.getRouteId().equals(run.getRouteId())) {
             try {
-                exchange.getContext().getComponent("flowstate", FlowStateComponent.class).getExecutions()
-                        .endInner(exchange, run);
+                FlowExecutions.find(exchange).endInner(exchange, run);
             } catch (RuntimeException e) {
                 // Camel only logs what a route policy throws: the calling route must fail instead of carrying on as
                 // if the inner run had been finished (or its parent saved SUSPENDED)

@@ -5,7 +5,6 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
-import io.flowstate.camel.FlowStateComponent;
 import io.flowstate.camel.FlowStateException;
 import io.flowstate.camel.execution.CheckpointPolicy;
 import io.flowstate.camel.execution.FlowExecution;
@@ -26,7 +25,6 @@ final class FlowStepProcessor extends DelegateAsyncProcessor {
 
     private final String stepId;
     private final List<String> iterationAncestors;
-    private volatile FlowExecutions executions;
 
     FlowStepProcessor(String stepId, List<String> iterationAncestors, Processor processor) {
         super(processor);
@@ -43,7 +41,7 @@ final class FlowStepProcessor extends DelegateAsyncProcessor {
         String key = stepKey(exchange);
         if (run.results().isCompleted(key)) {
             JsonNode recorded = run.results().result(key);
-            exchange.getMessage().setBody(executions(exchange).json().toJava(recorded));
+            exchange.getMessage().setBody(FlowExecutions.find(exchange).json().toJava(recorded));
             callback.done(true);
             return true;
         }
@@ -64,7 +62,7 @@ final class FlowStepProcessor extends DelegateAsyncProcessor {
         if (run.getStatus().isFinished()) {
             return; // the step finished the run (flowstate:complete in it): its close snapshot was the last save
         }
-        FlowExecutions runs = executions(exchange);
+        FlowExecutions runs = FlowExecutions.find(exchange);
         JsonNode result;
         if (run.isUnrecorded(stepId)) {
             result = NullNode.getInstance();
@@ -99,15 +97,6 @@ final class FlowStepProcessor extends DelegateAsyncProcessor {
             key.append('[').append(index == null ? "?" : index).append(']');
         }
         return key.toString();
-    }
-
-    private FlowExecutions executions(Exchange exchange) {
-        FlowExecutions known = executions;
-        if (known == null) {
-            known = exchange.getContext().getComponent("flowstate", FlowStateComponent.class).getExecutions();
-            executions = known;
-        }
-        return known;
     }
 
     @Override

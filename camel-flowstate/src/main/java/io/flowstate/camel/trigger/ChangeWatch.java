@@ -16,6 +16,7 @@ import io.flowstate.camel.snapshot.FlowSnapshotRepository;
 import io.flowstate.camel.snapshot.VersionedValue;
 import io.flowstate.camel.state.JsonValues;
 import io.flowstate.camel.support.Identifiers;
+import io.flowstate.camel.support.OptionEnum;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
@@ -33,43 +34,36 @@ public final class ChangeWatch {
     /** Conflicting concurrent commits tolerated before giving up. */
     private static final int MAX_ATTEMPTS = 100;
 
-    /** Which items go on. */
-    public enum Mode {
+    /** Which items go on: option {@code mode}, written as {@link #toString()} ({@code new}, {@code newOrChanged}). */
+    public enum Mode implements OptionEnum {
         NEW,
         NEW_OR_CHANGED;
 
-        public static Mode of(String text) {
-            if ("new".equals(text) || text == null) {
-                return NEW;
-            }
-            if ("newOrChanged".equals(text)) {
-                return NEW_OR_CHANGED;
-            }
-            throw new IllegalArgumentException("flowstate:changes mode must be new or newOrChanged, was '" + text + "'");
+        @Override
+        public String toString() {
+            return OptionEnum.lowerCamel(this);
         }
     }
 
-    /** When the watermark is stored. */
-    public enum Commit {
+    /**
+     * When the watermark is stored: option {@code commit}, written as {@link #toString()} ({@code onCompletion},
+     * {@code immediate}).
+     */
+    public enum Commit implements OptionEnum {
         ON_COMPLETION,
         IMMEDIATE;
 
-        public static Commit of(String text) {
-            if ("onCompletion".equals(text) || text == null) {
-                return ON_COMPLETION;
-            }
-            if ("immediate".equals(text)) {
-                return IMMEDIATE;
-            }
-            throw new IllegalArgumentException("flowstate:changes commit must be onCompletion or immediate, was '" + text
-                                               + "'");
+        @Override
+        public String toString() {
+            return OptionEnum.lowerCamel(this);
         }
     }
 
-    /** The options of one endpoint, checked when it is created. */
+    /** The options of one endpoint, checked when it is created; a null mode or commit is the default. */
     public record Options(IdPath idPath, Mode mode, Commit commit, boolean stopWhenEmpty) {
-        public static Options of(String idPath, String mode, String commit, boolean stopWhenEmpty) {
-            return new Options(IdPath.parse(idPath), Mode.of(mode), Commit.of(commit), stopWhenEmpty);
+        public static Options of(String idPath, Mode mode, Commit commit, boolean stopWhenEmpty) {
+            return new Options(IdPath.parse(idPath), mode == null ? Mode.NEW : mode,
+                    commit == null ? Commit.ON_COMPLETION : commit, stopWhenEmpty);
         }
     }
 

@@ -5,7 +5,7 @@ import java.time.Instant;
 
 import io.flowstate.camel.FlowStateComponent;
 import io.flowstate.camel.FlowStateConstants;
-import io.flowstate.camel.execution.FlowStatus;
+import io.flowstate.camel.snapshot.FlowStatus;
 import io.flowstate.camel.snapshot.FlowSnapshot;
 import io.flowstate.camel.snapshot.FlowSnapshotRepository;
 import io.flowstate.camel.snapshot.VersionedValue;

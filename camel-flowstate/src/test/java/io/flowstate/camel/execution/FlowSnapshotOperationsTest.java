@@ -9,6 +9,7 @@ import io.flowstate.camel.FlowStateException;
 import io.flowstate.camel.OrderState;
 import io.flowstate.camel.snapshot.FlowSnapshot;
 import io.flowstate.camel.snapshot.FlowSnapshotQuery;
+import io.flowstate.camel.snapshot.FlowStatus;
 import io.flowstate.camel.snapshot.memory.MemoryFlowSnapshotRepository;
 import io.flowstate.camel.support.InvalidIdentifierException;
 import org.apache.camel.Exchange;

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import io.flowstate.camel.FlowStateComponent;
 import io.flowstate.camel.snapshot.FlowSnapshot;
 import io.flowstate.camel.snapshot.FlowSnapshotDelta;
+import io.flowstate.camel.snapshot.FlowStatus;
 import io.flowstate.camel.snapshot.memory.MemoryFlowSnapshotRepository;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;

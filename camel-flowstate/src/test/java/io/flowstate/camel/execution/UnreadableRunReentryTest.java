@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import io.flowstate.camel.FlowStateComponent;
 import io.flowstate.camel.FlowStateConstants;
 import io.flowstate.camel.snapshot.FlowSnapshot;
+import io.flowstate.camel.snapshot.FlowStatus;
 import io.flowstate.camel.snapshot.memory.MemoryFlowSnapshotRepository;
 import io.flowstate.camel.state.SecretValues;
 import org.apache.camel.CamelContext;

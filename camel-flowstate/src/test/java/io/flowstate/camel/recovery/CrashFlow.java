@@ -17,6 +17,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.flowstate.camel.FlowStateComponent;
 import io.flowstate.camel.FlowStateConstants;
+import io.flowstate.camel.execution.CheckpointPolicy;
 import io.flowstate.camel.snapshot.FlowSnapshotRepository;
 import io.flowstate.camel.snapshot.file.FileFlowSnapshotRepository;
 import io.flowstate.camel.snapshot.jdbc.JdbcFlowSnapshotRepository;
@@ -137,7 +138,7 @@ final class CrashFlow {
             FlowStateComponent component = context.getComponent("flowstate", FlowStateComponent.class);
             component.setLeaseDuration(LEASE);
             component.setRecoveryInterval(RECOVERY_INTERVAL);
-            component.setCheckpoint("afterEachStep");
+            component.setCheckpoint(CheckpointPolicy.AFTER_EACH_STEP);
             if (store.kind().equals("file")) {
                 component.setDataDirectory(store.location());
                 dataSource = null;

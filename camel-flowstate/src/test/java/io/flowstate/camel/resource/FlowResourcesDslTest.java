@@ -6,7 +6,7 @@ import javax.sql.DataSource;
 
 import io.flowstate.camel.FlowStateConstants;
 import io.flowstate.camel.execution.FlowExecution;
-import io.flowstate.camel.execution.FlowStatus;
+import io.flowstate.camel.snapshot.FlowStatus;
 import io.flowstate.camel.snapshot.FlowSnapshot;
 import io.flowstate.camel.snapshot.FlowSnapshotCodec;
 import io.flowstate.camel.snapshot.memory.MemoryFlowSnapshotRepository;

@@ -9,7 +9,7 @@ import java.util.stream.Stream;
 import io.flowstate.camel.FlowStateComponent;
 import io.flowstate.camel.FlowStateConstants;
 import io.flowstate.camel.execution.FlowExecution;
-import io.flowstate.camel.execution.FlowStatus;
+import io.flowstate.camel.snapshot.FlowStatus;
 import io.flowstate.camel.snapshot.memory.MemoryFlowSnapshotRepository;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;

@@ -7,7 +7,7 @@ import java.util.List;
 
 import io.flowstate.camel.FlowStateComponent;
 import io.flowstate.camel.FlowStateConstants;
-import io.flowstate.camel.execution.FlowStatus;
+import io.flowstate.camel.snapshot.FlowStatus;
 import io.flowstate.camel.snapshot.memory.MemoryFlowSnapshotRepository;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -138,7 +138,7 @@ class FlowWorkDirEndsTest extends CamelTestSupport {
         WorkDirectories dirs = context.getComponent("flowstate", FlowStateComponent.class).getWorkDirectories();
 
         // suspended: the sweep keeps it
-        assertThat(dirs.sweep(repository, Instant.now().plusSeconds(60))).isZero();
+        assertThat(dirs.sweep(repository::hasEnded, Instant.now().plusSeconds(60))).isZero();
         assertThat(dir).exists();
 
         try (CamelContext nodeB = new DefaultCamelContext()) {
@@ -158,7 +158,7 @@ class FlowWorkDirEndsTest extends CamelTestSupport {
         assertThat(base.resolve("workB").resolve(id)).doesNotExist();
         assertThat(dir).exists();
 
-        assertThat(dirs.sweep(repository, Instant.now().plusSeconds(60))).isEqualTo(1);
+        assertThat(dirs.sweep(repository::hasEnded, Instant.now().plusSeconds(60))).isEqualTo(1);
         assertThat(dir).doesNotExist();
         assertThat(Files.list(base.resolve("work")).count()).isZero();
     }

@@ -6,7 +6,7 @@ import java.time.Instant;
 
 import io.flowstate.camel.FlowStateComponent;
 import io.flowstate.camel.FlowStateException;
-import io.flowstate.camel.execution.FlowStatus;
+import io.flowstate.camel.snapshot.FlowStatus;
 import io.flowstate.camel.snapshot.FlowSnapshot;
 import io.flowstate.camel.snapshot.memory.MemoryFlowSnapshotRepository;
 import org.apache.camel.CamelContext;
@@ -20,8 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Scratch directories without routes: a base that cannot be written fails clearly, and the sweep removes only the
- * directories of runs that are finished or gone, never those of suspended runs, live runs or other files.
+ * Scratch directories without routes: a base that cannot be written fails clearly, each store gets its own default
+ * base, and the sweep removes only the directories it created of runs that are finished or gone, never those of
+ * suspended runs, live runs, other owners or other files.
  */
 class WorkDirectoriesTest {
 
@@ -31,7 +32,7 @@ class WorkDirectoriesTest {
     @Test
     void aBaseThatCannotBeWrittenFailsNamingItAndTheOption() throws Exception {
         Path notADirectory = Files.writeString(base.resolve("plain-file"), "x");
-        WorkDirectories dirs = new WorkDirectories(notADirectory.toString());
+        WorkDirectories dirs = new WorkDirectories(notADirectory, "owner");
 
         assertThatThrownBy(() -> dirs.open("01a20736-0000-7000-8000-000000000001"))
                 .isInstanceOf(FlowStateException.class)
@@ -66,9 +67,35 @@ class WorkDirectoriesTest {
     }
 
     @Test
-    void theDefaultBaseIsUnderTheSystemTempDirectory() {
-        assertThat(new WorkDirectories(null).base())
+    void theDefaultBaseIsUnderTheSystemTempDirectoryOnePerStore() {
+        Path a = WorkDirectories.of(null, "file:/srv/app-a/flowstate-data").base();
+        Path b = WorkDirectories.of(" ", "file:/srv/app-b/flowstate-data").base();
+
+        assertThat(a.getParent())
                 .isEqualTo(Path.of(System.getProperty("java.io.tmpdir"), "flowstate-work").toAbsolutePath().normalize());
+        assertThat(b.getParent()).isEqualTo(a.getParent());
+        assertThat(a).isNotEqualTo(b);
+        assertThat(WorkDirectories.of(null, "file:/srv/app-a/flowstate-data").base()).isEqualTo(a);
+        assertThat(WorkDirectories.of(base.toString(), "file:/srv/app-a/flowstate-data").base()).isEqualTo(base);
+    }
+
+    @Test
+    void theSweepLeavesDirectoriesItDidNotCreate() throws Exception {
+        MemoryFlowSnapshotRepository repository = new MemoryFlowSnapshotRepository();
+        String unmarked = "01a20736-0000-7000-8000-0000000000e1";
+        String others = "01a20736-0000-7000-8000-0000000000e2";
+        Files.createDirectories(base.resolve(unmarked));
+        WorkDirectories otherApplication = new WorkDirectories(base, "other");
+        otherApplication.open(others);
+        otherApplication.release(others);
+
+        assertThat(new WorkDirectories(base, "mine").sweep(repository::hasEnded, Instant.now().plusSeconds(60)))
+                .isZero();
+        assertThat(base.resolve(unmarked)).exists();
+        assertThat(base.resolve(others)).exists();
+        assertThat(otherApplication.sweep(repository::hasEnded, Instant.now().plusSeconds(60))).isEqualTo(1);
+        assertThat(base.resolve(others)).doesNotExist();
+        assertThat(base.resolve(others + ".owner")).doesNotExist();
     }
 
     @Test
@@ -77,15 +104,16 @@ class WorkDirectoriesTest {
         String finished = run(repository, "01a20736-0000-7000-8000-0000000000f1", FlowStatus.COMPLETED);
         String suspended = run(repository, "01a20736-0000-7000-8000-0000000000f2", FlowStatus.SUSPENDED);
         String gone = "01a20736-0000-7000-8000-0000000000f3";
-        WorkDirectories dirs = new WorkDirectories(base.toString());
+        WorkDirectories dirs = new WorkDirectories(base, "owner");
         for (String id : new String[] { finished, suspended, gone }) {
-            Files.writeString(Files.createDirectories(base.resolve(id)).resolve("data.txt"), "x");
+            Files.writeString(dirs.open(id).resolve("data.txt"), "x");
+            dirs.release(id);
         }
         Files.createDirectories(base.resolve("notes"));
         String live = "01a20736-0000-7000-8000-0000000000f4";
         dirs.open(live);
 
-        int removed = dirs.sweep(repository, Instant.now().plusSeconds(60));
+        int removed = dirs.sweep(repository::hasEnded, Instant.now().plusSeconds(60));
 
         assertThat(removed).isEqualTo(2);
         assertThat(base.resolve(finished)).doesNotExist();
@@ -101,9 +129,11 @@ class WorkDirectoriesTest {
     @Test
     void theSweepLeavesDirectoriesTouchedRecently() throws Exception {
         MemoryFlowSnapshotRepository repository = new MemoryFlowSnapshotRepository();
-        Files.createDirectories(base.resolve("01a20736-0000-7000-8000-0000000000f5"));
+        WorkDirectories dirs = new WorkDirectories(base, "owner");
+        dirs.open("01a20736-0000-7000-8000-0000000000f5");
+        dirs.release("01a20736-0000-7000-8000-0000000000f5");
 
-        assertThat(new WorkDirectories(base.toString()).sweep(repository, Instant.now().minusSeconds(60))).isZero();
+        assertThat(dirs.sweep(repository::hasEnded, Instant.now().minusSeconds(60))).isZero();
         assertThat(base.resolve("01a20736-0000-7000-8000-0000000000f5")).exists();
     }
 

@@ -7,7 +7,7 @@ import java.util.Map;
 import io.flowstate.camel.FlowStateConstants;
 import io.flowstate.camel.execution.FlowContextBusyException;
 import io.flowstate.camel.execution.FlowContexts;
-import io.flowstate.camel.execution.FlowStatus;
+import io.flowstate.camel.snapshot.FlowStatus;
 import io.flowstate.camel.resource.RouteDsl;
 import io.flowstate.camel.snapshot.FlowSnapshot;
 import io.flowstate.camel.snapshot.FlowSnapshotQuery;

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.flowstate.camel.FlowStateConstants;
-import io.flowstate.camel.execution.FlowStatus;
+import io.flowstate.camel.snapshot.FlowStatus;
 import io.flowstate.camel.execution.ResumeException;
 import io.flowstate.camel.resource.RouteDsl;
 import io.flowstate.camel.snapshot.FlowSnapshot;

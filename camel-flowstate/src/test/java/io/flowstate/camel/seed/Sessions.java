@@ -5,7 +5,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.flowstate.camel.execution.FlowExecution;
-import io.flowstate.camel.resource.FlowResourceFactory;
+import io.flowstate.camel.execution.FlowResourceFactory;
 
 /**
  * A factory of managed sessions that counts what it created and what was closed: the tests of managed resources bind

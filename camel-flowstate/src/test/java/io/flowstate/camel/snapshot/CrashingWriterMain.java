@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.flowstate.camel.execution.FlowStatus;
 import io.flowstate.camel.snapshot.file.FileFlowSnapshotRepository;
 import io.flowstate.camel.snapshot.jdbc.JdbcFlowSnapshotRepository;
 

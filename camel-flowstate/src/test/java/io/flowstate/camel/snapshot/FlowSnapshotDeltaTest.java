@@ -7,7 +7,6 @@ import java.util.List;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.flowstate.camel.execution.FlowStatus;
 import io.flowstate.camel.support.InvalidIdentifierException;
 import org.junit.jupiter.api.Test;
 

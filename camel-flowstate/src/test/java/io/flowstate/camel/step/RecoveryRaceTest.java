@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.flowstate.camel.FlowStateComponent;
-import io.flowstate.camel.execution.FlowStatus;
+import io.flowstate.camel.snapshot.FlowStatus;
 import io.flowstate.camel.snapshot.FlowSnapshot;
 import io.flowstate.camel.snapshot.FlowSnapshotDelta;
 import io.flowstate.camel.snapshot.FlowSnapshotSummary;

@@ -5,7 +5,7 @@ import java.util.Map;
 
 import io.flowstate.camel.FlowStateConstants;
 import io.flowstate.camel.FlowStateException;
-import io.flowstate.camel.execution.FlowStatus;
+import io.flowstate.camel.snapshot.FlowStatus;
 import io.flowstate.camel.snapshot.memory.MemoryFlowSnapshotRepository;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;

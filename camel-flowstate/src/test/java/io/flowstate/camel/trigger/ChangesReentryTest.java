@@ -5,7 +5,7 @@ import java.util.List;
 
 import io.flowstate.camel.FlowStateComponent;
 import io.flowstate.camel.FlowStateConstants;
-import io.flowstate.camel.execution.FlowStatus;
+import io.flowstate.camel.snapshot.FlowStatus;
 import io.flowstate.camel.snapshot.FlowSnapshot;
 import io.flowstate.camel.snapshot.memory.MemoryFlowSnapshotRepository;
 import org.apache.camel.Exchange;

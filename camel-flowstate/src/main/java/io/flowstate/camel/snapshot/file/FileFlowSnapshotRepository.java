@@ -18,7 +18,7 @@ import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.flowstate.camel.FlowStateException;
-import io.flowstate.camel.execution.FlowStatus;
+import io.flowstate.camel.snapshot.FlowStatus;
 import io.flowstate.camel.snapshot.Compaction;
 import io.flowstate.camel.snapshot.FlowSnapshot;
 import io.flowstate.camel.snapshot.FlowSnapshotCodec;
@@ -177,6 +177,11 @@ public class FileFlowSnapshotRepository extends ServiceSupport implements FlowSn
 
     @ManagedAttribute(description = "Runs kept in memory: RUNNING runs and SUSPENDED runs with a wake-up time (other"
                                     + " runs are read from their files when needed)")
+    @Override
+    public String location() {
+        return "file:" + (root != null ? root : Paths.get(dataDirectory).toAbsolutePath().normalize());
+    }
+
     public int getIndexedRunCount() {
         return index.size();
     }

@@ -17,7 +17,7 @@ import java.util.function.Predicate;
 import java.util.stream.LongStream;
 
 import io.flowstate.camel.FlowStateException;
-import io.flowstate.camel.execution.FlowStatus;
+import io.flowstate.camel.snapshot.FlowStatus;
 import io.flowstate.camel.snapshot.FlowSnapshotPage;
 import io.flowstate.camel.snapshot.FlowSnapshotQuery;
 import io.flowstate.camel.snapshot.FlowSnapshotSummary;

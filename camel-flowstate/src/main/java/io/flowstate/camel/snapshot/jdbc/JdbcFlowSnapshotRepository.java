@@ -19,7 +19,7 @@ import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.flowstate.camel.FlowStateException;
-import io.flowstate.camel.execution.FlowStatus;
+import io.flowstate.camel.snapshot.FlowStatus;
 import io.flowstate.camel.snapshot.Compaction;
 import io.flowstate.camel.snapshot.FlowSnapshot;
 import io.flowstate.camel.snapshot.FlowSnapshotCodec;
@@ -81,6 +81,7 @@ public class JdbcFlowSnapshotRepository extends ServiceSupport implements FlowSn
     private String tablePrefix = "flowstate_";
     @Metadata(description = "The database dialect: h2 or postgresql. Detected from the connection when not set.")
     private String dialect;
+    private volatile String location;
     @Metadata(description = "Whether to create the tables and indexes on start when they do not exist.",
               defaultValue = "true")
     private boolean createSchema = true;
@@ -176,6 +177,17 @@ public class JdbcFlowSnapshotRepository extends ServiceSupport implements FlowSn
         this.maxSnapshotSize = maxSnapshotSize;
     }
 
+    /** The database URL (never credentials) and the tables' prefix. */
+    @Override
+    public String location() {
+        return location != null ? location : FlowSnapshotRepository.super.location();
+    }
+
+    /** A URL without user info, parameters or settings, where a password may be written. */
+    private static String withoutSettings(String url) {
+        return url == null ? "jdbc" : url.replaceAll("[?;].*$", "").replaceAll("//[^/@]*@", "//");
+    }
+
     // ---------------------------------------------------------------- lifecycle
 
     @Override
@@ -187,6 +199,7 @@ public class JdbcFlowSnapshotRepository extends ServiceSupport implements FlowSn
         codec = new FlowSnapshotCodec(maxSnapshotSize);
         try (Connection c = dataSource.getConnection()) {
             resolvedDialect = dialect != null ? JdbcDialect.of(dialect) : JdbcDialect.detect(c);
+            location = withoutSettings(c.getMetaData().getURL()) + "#" + tablePrefix;
             schema = new JdbcSchema(tablePrefix, resolvedDialect);
             if (createSchema) {
                 createTables(c);

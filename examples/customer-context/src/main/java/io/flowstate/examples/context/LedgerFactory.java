@@ -1,7 +1,7 @@
 package io.flowstate.examples.context;
 
 import io.flowstate.camel.execution.FlowExecution;
-import io.flowstate.camel.resource.FlowResourceFactory;
+import io.flowstate.camel.execution.FlowResourceFactory;
 
 /**
  * Makes one {@link Ledger} per run: the component creates it on the run's first {@code flowstate:resource:ledger}

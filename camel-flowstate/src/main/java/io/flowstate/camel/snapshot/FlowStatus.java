@@ -1,4 +1,4 @@
-package io.flowstate.camel.execution;
+package io.flowstate.camel.snapshot;
 
 /**
  * Where a run is in its life; the value of header {@code CamelFlowStateStatus}.

@@ -1,4 +1,4 @@
-package io.flowstate.camel.resource;
+package io.flowstate.camel.execution;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -10,7 +10,9 @@ import java.util.Set;
 
 import java.util.concurrent.ConcurrentHashMap;
 
-import io.flowstate.camel.execution.FlowExecution;
+import io.flowstate.camel.resource.ResourceCreationException;
+import io.flowstate.camel.resource.ResourceNotFoundException;
+import io.flowstate.camel.resource.ResourceTypeException;
 import io.flowstate.camel.support.Identifiers;
 import io.flowstate.camel.support.InvalidIdentifierException;
 import org.apache.camel.CamelContext;

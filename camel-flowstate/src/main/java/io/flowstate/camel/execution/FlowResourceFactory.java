@@ -1,6 +1,7 @@
-package io.flowstate.camel.resource;
+package io.flowstate.camel.execution;
 
-import io.flowstate.camel.execution.FlowExecution;
+import io.flowstate.camel.resource.ResourceCreationException;
+
 
 /**
  * Makes a managed resource: a live object (a client, a session, a sandbox) that belongs to one run. Declare the factory
