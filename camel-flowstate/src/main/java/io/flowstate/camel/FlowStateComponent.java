@@ -277,6 +277,7 @@ public class FlowStateComponent extends DefaultComponent {
         ServiceHelper.stopService(maintenance);
         maintenance = null;
         workDirectories = null;
+        executions.useWorkDirectories(null);
         if (repositoryStartedHere) {
             ServiceHelper.stopService(repository);
             repositoryStartedHere = false;

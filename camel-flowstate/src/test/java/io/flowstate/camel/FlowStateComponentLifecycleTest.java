@@ -56,9 +56,11 @@ class FlowStateComponentLifecycleTest {
 
         context.start();
         assertThat(component.getWorkDirectories()).isNotNull();
+        assertThat(component.getExecutions().workDirectories()).isNotNull();
         context.stop();
 
         assertThat(component.getWorkDirectories()).isNull();
+        assertThat(component.getExecutions().workDirectories()).isNull();
     }
 
     private CamelContext context(MemoryFlowSnapshotRepository repository) {
