@@ -64,7 +64,7 @@ public final class FlowCheckpoints {
     /**
      * Saves the run as {@code transition} says. The write is built and its outcome applied under the run's lock, the
      * write itself happens outside it: readers of the run (and other runs' lease renewals) never wait for the
-     * repository. Saves of one run take turns (see {@link FlowExecution#takeSaveTurn}).
+     * repository. Saves of one run take turns (see {@link SaveState#takeTurn}).
      *
      * @return                    the new stored version
      * @throws FlowStateException when the run is finished already, or the repository refuses the write (a conflict
@@ -72,9 +72,10 @@ public final class FlowCheckpoints {
      *                            run's pending changes are kept for its next save
      */
     long save(FlowExecution run, Transition transition) {
-        run.takeSaveTurn();
+        SaveState saveState = run.saveState();
+        saveState.takeTurn(run.describe());
         try {
-            FlowExecution.Stored stored = run.stored();
+            SaveState.Stored stored = saveState.current();
             FlowStatus current = stored.status();
             if (current.isFinished()) {
                 throw new FlowStateException("Run " + run.getExecutionId() + " of flow '" + run.getFlowId() + "' is "
@@ -103,10 +104,10 @@ public final class FlowCheckpoints {
             long saved = version == 0
                     ? saveWhole(run, transition, now, leaseOwner, leaseUntil)
                     : saveChanges(run, current, transition, now, keepLease, leaseOwner, leaseUntil, version);
-            run.saved(saved, transition.status(), transition.failure(), keepLease ? heldUntil : leaseUntil);
+            saveState.saved(saved, transition.status(), transition.failure(), keepLease ? heldUntil : leaseUntil);
             return saved;
         } finally {
-            run.endSaveTurn();
+            saveState.endTurn();
         }
     }
 
@@ -117,21 +118,22 @@ public final class FlowCheckpoints {
      * @return whether the lease was renewed
      */
     boolean renewLease(FlowExecution run) {
-        if (!run.tryTakeSaveTurn()) {
+        SaveState saveState = run.saveState();
+        if (!saveState.tryTakeTurn()) {
             return false;
         }
         try {
-            FlowExecution.Stored stored = run.stored();
+            SaveState.Stored stored = saveState.current();
             if (stored.status() != FlowStatus.RUNNING || stored.version() == 0) {
                 return false;
             }
             Instant until = clock.instant().plus(leaseDuration);
             FlowSnapshotDelta delta = FlowSnapshotDelta.builder().updatedAt(clock.instant()).lease(nodeId, until).build();
             long saved = repository.get().saveDelta(run.getExecutionId(), delta, stored.version());
-            run.saved(saved, FlowStatus.RUNNING, null, until);
+            saveState.saved(saved, FlowStatus.RUNNING, null, until);
             return true;
         } finally {
-            run.endSaveTurn();
+            saveState.endTurn();
         }
     }
 

@@ -4,11 +4,11 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Semaphore;
+import java.util.Optional;
+import java.util.Set;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.Optional;
 
 import io.flowstate.camel.FlowStateConstants;
 import io.flowstate.camel.FlowStateException;
@@ -45,54 +45,26 @@ public final class FlowExecution {
     private volatile LocalStateStore state;
     /** Read back from the repository (restored, resumed or recovered) rather than started here. */
     private volatile boolean fromRepository;
-    /** Continued by re-entering its route (resume, timeout, wake-up, recovery), rather than started or restored. */
-    private volatile boolean reentered;
     private final FlowExecutions executions;
     private final RunInput input;
     /** Created on first use: most runs that are never saved have no steps. */
     private volatile StepResults results;
 
-    /**
-     * Guards the fields below. Private, so that no code outside can hold it, and never held across repository I/O (see
-     * {@link #takeSaveTurn}).
-     */
-    private final Object lock = new Object();
-    /** One save of the run at a time: each writes on the version the previous one left (compare-and-set). */
-    private final Semaphore saveTurn = new Semaphore(1);
-
-    // guarded by lock: what the repository holds of the run
-    private FlowStatus status;
-    private long version;
-    private String failure;
-    private Instant leaseUntil;
+    /** What the repository holds of the run, and the turn its saves take. */
+    private final SaveState saveState;
+    private final RunHooks hooks = new RunHooks(this);
+    private final RunFamily family;
+    private final RunWaits waits = new RunWaits();
     private final String parentExecutionId;
-    private CheckpointPolicy checkpointPolicy = CheckpointPolicy.AFTER_EACH_STEP;
-    private java.util.Set<String> unrecordedSteps = java.util.Set.of();
-    private ResumeSignal resumeSignal;
-    /** The run this one is an inner flow of (in memory, while the inner flow's route runs), or null. */
-    private FlowExecution parentRun;
-    /** Inner runs started so far, by flow and iteration: the n-th start gets the same id on every re-entry. */
-    private Map<String, Integer> childStarts;
-    /** Signals for inner runs resumed through this (root) run, by inner run id; shared down the chain. */
-    private Map<String, ResumeSignal> childSignals;
-    /** The exchange that started or restored the run: its end finishes the run once saved. */
-    private Exchange carrier;
-    private boolean completionRegistered;
-    /** What to do when the run ends on this node; null until something is registered. */
-    private Map<String, Runnable> endActions;
-    /** What to do instead of an end action when the run stops on this node without ending here; by action name. */
-    private Map<String, Runnable> leaveActions;
-    /**
-     * Attached by flowstate:restore and not saved by this node since: the run belongs to whoever runs it (maybe this
-     * node, in another exchange), so the end of this exchange does not end it here.
-     */
-    private volatile boolean attachedOnly;
-    /** Sleeps without a name reached so far on this node: the n-th is step sleep-n (the same on every re-entry). */
-    private int sleepsReached;
     /** The context the run belongs to (header CamelFlowStateContextId at its start), or null. */
     private volatile String contextId;
     /** The run's live resources; created on first use (most runs have none). */
     private volatile RunResources resources;
+    /** Private, so that no code outside can hold it; guards the fields below and the first use of the lazy ones. */
+    private final Object lock = new Object();
+    // guarded by lock
+    private CheckpointPolicy checkpointPolicy = CheckpointPolicy.AFTER_EACH_STEP;
+    private Set<String> unrecordedSteps = Set.of();
 
     FlowExecution(String executionId, String flowId, String routeId, Instant startedAt, LocalStateStore state,
                   FlowExecutions executions, RunInput input, StepResults results, FlowStatus status, long version,
@@ -105,8 +77,8 @@ public final class FlowExecution {
         this.executions = executions;
         this.input = input;
         this.results = results;
-        this.status = status;
-        this.version = version;
+        this.saveState = new SaveState(status, version);
+        this.family = new RunFamily(executionId);
         this.parentExecutionId = parentExecutionId;
     }
 
@@ -155,23 +127,37 @@ public final class FlowExecution {
     }
 
     public FlowStatus getStatus() {
-        synchronized (lock) {
-            return status;
-        }
+        return saveState.status();
     }
 
     /** The version stored in the repository; 0 while the run was never saved. */
     public long getVersion() {
-        synchronized (lock) {
-            return version;
-        }
+        return saveState.version();
     }
 
     /** Why the run FAILED, or null. */
     public String getFailure() {
-        synchronized (lock) {
-            return failure;
-        }
+        return saveState.failure();
+    }
+
+    /** What the repository holds of the run, and the turn its saves take. */
+    SaveState saveState() {
+        return saveState;
+    }
+
+    /** Its carrier exchange, and what runs when it ends or leaves this node. */
+    RunHooks hooks() {
+        return hooks;
+    }
+
+    /** Its parent run and inner runs. */
+    RunFamily family() {
+        return family;
+    }
+
+    /** Its resume signal, re-entry and sleep names. */
+    RunWaits waits() {
+        return waits;
     }
 
     /** What the run started with (body and headers), kept for its snapshot. */
@@ -207,82 +193,17 @@ public final class FlowExecution {
         return doc;
     }
 
-    /** What the repository holds of the run, as this node last saved or claimed it; read at once. */
-    record Stored(FlowStatus status, long version, Instant leaseUntil) {
-    }
-
-    Stored stored() {
-        synchronized (lock) {
-            return new Stored(status, version, leaseUntil);
-        }
-    }
-
-    /**
-     * Waits until no other save of this run is under way and takes the turn; {@link #endSaveTurn} gives it back. Saves
-     * of one run (split branches checkpointing at once, the lease renewer) write one after the other, each on the
-     * version the one before left, while the run's lock stays free for its readers during the write.
-     *
-     * @throws FlowStateException when interrupted while waiting; nothing was saved
-     */
-    void takeSaveTurn() {
-        try {
-            saveTurn.acquire();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new FlowStateException("Interrupted while waiting for another save of " + describe()
-                                         + " to finish; nothing was saved.");
-        }
-    }
-
-    /** Takes the save turn if no save of this run is under way. */
-    boolean tryTakeSaveTurn() {
-        return saveTurn.tryAcquire();
-    }
-
-    void endSaveTurn() {
-        saveTurn.release();
-    }
-
-    void saved(long newVersion, FlowStatus newStatus, String newFailure, Instant newLeaseUntil) {
-        synchronized (lock) {
-            this.version = newVersion;
-            this.status = newStatus;
-            this.failure = newFailure;
-            this.leaseUntil = newLeaseUntil;
-        }
-    }
-
-    /** When this node's lease on the run ends, or null when it holds none. */
-    Instant getLeaseUntil() {
-        synchronized (lock) {
-            return leaseUntil;
-        }
-    }
-
-    /** The prefix of the step names of sleeps without a name. */
-    private static final String SLEEP_NAME_PREFIX = "sleep-";
-
     /**
      * The step name of the next sleep without a name this run reaches: sleep-1, sleep-2 … in the order reached. A route
      * re-entered after a wake-up reaches them again in the same order, so each finds its own step.
      */
     public String nextSleepName() {
-        synchronized (lock) {
-            return SLEEP_NAME_PREFIX + (++sleepsReached);
-        }
+        return waits.nextSleepName();
     }
 
     /** Whether {@code stepName} is the name {@link #nextSleepName()} gives. */
     public static boolean isSleepName(String stepName) {
-        if (!stepName.startsWith(SLEEP_NAME_PREFIX) || stepName.length() == SLEEP_NAME_PREFIX.length()) {
-            return false;
-        }
-        for (int i = SLEEP_NAME_PREFIX.length(); i < stepName.length(); i++) {
-            if (!Character.isDigit(stepName.charAt(i))) {
-                return false;
-            }
-        }
-        return true;
+        return RunWaits.isSleepName(stepName);
     }
 
     /** The context reused across runs this run belongs to (header CamelFlowStateContextId), or null. */
@@ -381,15 +302,11 @@ public final class FlowExecution {
      * attached with flowstate:restore, whose exchange carries new input.
      */
     public boolean isReentered() {
-        if (reentered) {
+        if (waits.isReentered()) {
             return true;
         }
-        FlowExecution parent = getParentRun();
+        FlowExecution parent = family.getParentRun();
         return parent != null && parent.isReentered();
-    }
-
-    void markReentered() {
-        this.reentered = true;
     }
 
     /**
@@ -420,67 +337,15 @@ public final class FlowExecution {
         }
     }
 
-    void setUnrecordedSteps(java.util.Set<String> stepIds) {
+    void setUnrecordedSteps(Set<String> stepIds) {
         synchronized (lock) {
-            this.unrecordedSteps = java.util.Set.copyOf(stepIds);
+            this.unrecordedSteps = Set.copyOf(stepIds);
         }
     }
 
     /** Takes the resume signal for the suspend step {@code name}, if the run was resumed into that step. */
     public ResumeSignal takeResumeSignal(String name) {
-        synchronized (lock) {
-            if (resumeSignal != null && resumeSignal.waitingFor().equals(name)) {
-                ResumeSignal signal = resumeSignal;
-                resumeSignal = null;
-                return signal;
-            }
-            return null;
-        }
-    }
-
-    void setResumeSignal(ResumeSignal signal) {
-        synchronized (lock) {
-            this.resumeSignal = signal;
-        }
-    }
-
-    FlowExecution getParentRun() {
-        synchronized (lock) {
-            return parentRun;
-        }
-    }
-
-    void setParentRun(FlowExecution parent) {
-        synchronized (lock) {
-            this.parentRun = parent;
-            this.childSignals = parent.childSignals();
-        }
-    }
-
-    Map<String, ResumeSignal> childSignals() {
-        synchronized (lock) {
-            if (childSignals == null) {
-                childSignals = new java.util.concurrent.ConcurrentHashMap<>(); // most runs have no inner flow
-            }
-            return childSignals;
-        }
-    }
-
-    /**
-     * The id of the next inner run of flow {@code childFlowId} started from this run at {@code place} (the iterations
-     * the exchange is in): derived from this run's id, so re-entering the route after a crash or a resume finds the
-     * same inner run again instead of starting another.
-     */
-    String nextChildId(String childFlowId, String place) {
-        synchronized (lock) {
-            String slot = childFlowId + "/" + place;
-            if (childStarts == null) {
-                childStarts = new java.util.HashMap<>();
-            }
-            int n = childStarts.merge(slot, 1, Integer::sum);
-            byte[] name = (executionId + "/" + slot + "/" + n).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            return java.util.UUID.nameUUIDFromBytes(name).toString();
-        }
+        return waits.takeResumeSignal(name);
     }
 
     /**
@@ -488,9 +353,7 @@ public final class FlowExecution {
      * multicast made of it. The original exchange object goes on after those EIPs, so this holds after them too.
      */
     public boolean isCarriedBy(Exchange exchange) {
-        synchronized (lock) {
-            return carrier == exchange;
-        }
+        return hooks.isCarriedBy(exchange);
     }
 
     /**
@@ -499,29 +362,12 @@ public final class FlowExecution {
      * parent run goes on.
      */
     public boolean isCarriedWithItsParentsBy(Exchange exchange) {
-        for (FlowExecution run = this; run != null; run = run.getParentRun()) {
+        for (FlowExecution run = this; run != null; run = run.family.getParentRun()) {
             if (!run.isCarriedBy(exchange)) {
                 return false;
             }
         }
         return true;
-    }
-
-    void carriedBy(Exchange exchange) {
-        synchronized (lock) {
-            this.carrier = exchange;
-            this.completionRegistered = false;
-        }
-    }
-
-    /** Registers (once) the hook that finishes the run when its carrier exchange ends. */
-    void finishWithCarrier(FlowExecutions executions) {
-        synchronized (lock) {
-            if (!completionRegistered && carrier != null) {
-                carrier.getExchangeExtension().addOnCompletion(new RunCompletion(this, executions));
-                completionRegistered = true;
-            }
-        }
     }
 
     /**
@@ -534,7 +380,7 @@ public final class FlowExecution {
      * @param name what the action is for: an action of the same name registered before is kept, this one dropped
      */
     public void whenEnded(String name, Runnable action) {
-        whenEnded(name, action, null);
+        hooks.whenEnded(name, action, null);
     }
 
     /**
@@ -543,76 +389,7 @@ public final class FlowExecution {
      * ends.
      */
     public void whenEnded(String name, Runnable action, Runnable whenLeft) {
-        Exchange registerOn = null;
-        synchronized (lock) {
-            if (endActions == null) {
-                endActions = new LinkedHashMap<>();
-                leaveActions = new LinkedHashMap<>();
-                registerOn = carrier;
-            }
-            if (endActions.putIfAbsent(name, action) == null && whenLeft != null) {
-                leaveActions.put(name, whenLeft);
-            }
-        }
-        if (registerOn != null) {
-            registerOn.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
-                @Override
-                public void onDone(Exchange exchange) {
-                    if (attachedOnly) {
-                        left();
-                    } else if (getStatus() != FlowStatus.SUSPENDED) {
-                        ended();
-                    }
-                }
-            });
-        }
-    }
-
-    /** Marks a run attached by flowstate:restore: the end of its exchange does not end it here. */
-    void markAttachedOnly() {
-        this.attachedOnly = true;
-    }
-
-    /** This node saved the run and carries it on: from now on its end here is the run's end. */
-    void markCarriedHere() {
-        this.attachedOnly = false;
-    }
-
-    /** The run ended on this node: runs the actions given to {@link #whenEnded} (once). */
-    void ended() {
-        Map<String, Runnable> actions;
-        synchronized (lock) {
-            actions = endActions;
-            endActions = null;
-            leaveActions = null;
-        }
-        runAll(actions);
-    }
-
-    /**
-     * The run stops on this node without ending here (it suspends or sleeps, or a restored copy's exchange ends): closes
-     * its managed resources and runs the {@code whenLeft} actions given to {@link #whenEnded(String, Runnable, Runnable)}.
-     * The end actions stay, for the case the same run object ends here later.
-     */
-    void left() {
-        closeManagedResources();
-        Map<String, Runnable> actions;
-        synchronized (lock) {
-            actions = leaveActions == null ? null : new LinkedHashMap<>(leaveActions);
-        }
-        runAll(actions);
-    }
-
-    private void runAll(Map<String, Runnable> actions) {
-        if (actions != null) {
-            for (Runnable action : actions.values()) {
-                try {
-                    action.run();
-                } catch (RuntimeException e) {
-                    LOG.warn("Cleaning up after run {} failed: {}", executionId, e.getMessage(), e);
-                }
-            }
-        }
+        hooks.whenEnded(name, action, whenLeft);
     }
 
     /** The run's own state: the {@code execution} scope, typed when the flow declares a state class. */
@@ -654,6 +431,6 @@ public final class FlowExecution {
 
     @Override
     public String toString() {
-        return "FlowExecution[" + executionId + " of flow " + flowId + ", " + status + "]";
+        return "FlowExecution[" + executionId + " of flow " + flowId + ", " + getStatus() + "]";
     }
 }

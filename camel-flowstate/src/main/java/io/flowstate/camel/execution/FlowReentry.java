@@ -107,7 +107,7 @@ public final class FlowReentry {
         Route rootRoute = route;
         FlowSnapshot child = stored;
         while (child.parentExecutionId() != null) {
-            FlowSnapshot parent = executions.load(child.parentExecutionId());
+            FlowSnapshot parent = executions.starts().load(child.parentExecutionId());
             checkWaitsFor(parent, child.executionId());
             rootRoute = checkRoute(parent);
             checkResources(parent, own);
@@ -132,7 +132,7 @@ public final class FlowReentry {
             version = claim(parent);
         }
         // the run as built, at the version its claim gave it
-        prepared.run().saved(version, FlowStatus.RUNNING, null, null);
+        prepared.run().saveState().saved(version, FlowStatus.RUNNING, null, null);
         reenter(prepared, caller);
     }
 
@@ -261,13 +261,13 @@ public final class FlowReentry {
                         h -> exchange.getMessage().setHeader(h.getKey(), executions.json().toJava(h.getValue())));
             }
             // the version is set once the run is claimed
-            run = executions.fromSnapshot(stored, FlowStatus.RUNNING, stored.version(), null);
+            run = executions.starts().fromSnapshot(stored, FlowStatus.RUNNING, stored.version(), null);
         } catch (RuntimeException e) {
             throw unreadable(stored, continued, caller, e);
         }
-        run.markReentered();
-        run.setResumeSignal(signal);
-        run.childSignals().putAll(innerSignals);
+        run.waits().markReentered();
+        run.waits().setResumeSignal(signal);
+        run.family().childSignals().putAll(innerSignals);
         run.resources().addOwn(own);
         run.resources().setFlow(executions.resourceCatalog().flowResources(stored.routeId(), stored.flowId()));
         return new Prepared(route, exchange, run);
@@ -276,7 +276,7 @@ public final class FlowReentry {
     /** Fails (see {@link #unreadable}) when an inner run on the way cannot be built here as its flow will build it. */
     private void readable(FlowSnapshot stored, FlowSnapshot continued, Exchange caller) {
         try {
-            executions.fromSnapshot(stored, FlowStatus.RUNNING, stored.version(), null);
+            executions.starts().fromSnapshot(stored, FlowStatus.RUNNING, stored.version(), null);
         } catch (RuntimeException e) {
             throw unreadable(stored, continued, caller, e);
         }
@@ -309,8 +309,8 @@ public final class FlowReentry {
         Route route = prepared.route();
         Exchange exchange = prepared.exchange();
         FlowExecution run = prepared.run();
-        FlowExecutions.attachTo(exchange, run);
-        executions.carryOn(run);
+        RunStarts.attachTo(exchange, run);
+        executions.transitions().carryOn(run);
         executions.continuedHere(run);
         try {
             route.getProcessor().process(exchange);
