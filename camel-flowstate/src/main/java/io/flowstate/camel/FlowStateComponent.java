@@ -53,7 +53,8 @@ public class FlowStateComponent extends DefaultComponent {
     @Metadata(autowired = true,
               description = "Where snapshots and persistent state live. Autowired when the registry holds exactly one"
                             + " FlowSnapshotRepository bean; otherwise the JDBC repository on dataSource when that is"
-                            + " set, else the file repository in dataDirectory.")
+                            + " set, else the file repository in dataDirectory. A repository not started yet is started"
+                            + " and stopped with the component; one already started is left to its owner to stop.")
     private FlowSnapshotRepository repository;
 
     @Metadata(defaultValue = "flowstate-data",
@@ -72,15 +73,16 @@ public class FlowStateComponent extends DefaultComponent {
     private CheckpointPolicy checkpoint = CheckpointPolicy.AFTER_EACH_STEP;
 
     @Metadata(defaultValue = "PT30S", javaType = "java.time.Duration",
-              description = "How long a RUNNING run stays owned by the node that saved it without a new save; after"
-                            + " that, recovery on any node may take it over. ISO-8601 duration.")
+              description = "How long a RUNNING run stays owned by the node that runs it without a renewal; that node"
+                            + " renews the leases of its running runs every third of this duration, and once a lease has"
+                            + " expired (its node died) recovery on any node may take the run over. ISO-8601 duration.")
     private Duration leaseDuration = Duration.ofSeconds(30);
 
     @Metadata(defaultValue = "PT10S", javaType = "java.time.Duration",
               description = "How often runs whose lease expired (their node died) and suspended runs whose timeout"
-                            + " passed are looked for and continued, leases of this node's running runs renewed, and"
-                            + " retention applied; also once at start. Must be less than half the leaseDuration."
-                            + " ISO-8601 duration.")
+                            + " passed are looked for and continued, and retention applied; also once at start. Any"
+                            + " positive duration: it sets how soon another node's crashed runs are picked up, while"
+                            + " leases are renewed on their own schedule (see leaseDuration). ISO-8601 duration.")
     private Duration recoveryInterval = Duration.ofSeconds(10);
 
     @Metadata(defaultValue = "P7D", javaType = "java.time.Duration",
@@ -120,6 +122,8 @@ public class FlowStateComponent extends DefaultComponent {
 
     private WorkDirectories workDirectories;
     private boolean repositoryCreatedHere;
+    /** Whether this component started the repository (so stops it): not when it was started already. */
+    private boolean repositoryStartedHere;
     private FlowMaintenance maintenance;
     private FlowReentry reentry;
     /** Names of the suspend steps of this context's routes: steps a resumed run may have completed. */
@@ -230,11 +234,6 @@ public class FlowStateComponent extends DefaultComponent {
         requirePositive("The flowstate component option leaseDuration", leaseDuration);
         requirePositive("The flowstate component option recoveryInterval", recoveryInterval);
         requirePositive("The flowstate component option retention", retention);
-        if (recoveryInterval.multipliedBy(2).compareTo(leaseDuration) >= 0) {
-            throw new IllegalArgumentException("The flowstate component option recoveryInterval (" + recoveryInterval
-                                               + ") must be less than half the leaseDuration (" + leaseDuration
-                                               + "), so that leases are renewed before they expire");
-        }
         if (checkpoint == null) {
             throw new IllegalArgumentException("The flowstate component option checkpoint is not set");
         }
@@ -250,7 +249,11 @@ public class FlowStateComponent extends DefaultComponent {
                     ? new JdbcFlowSnapshotRepository(dataSource) : new FileFlowSnapshotRepository(dataDirectory);
             repositoryCreatedHere = true;
         }
-        ServiceHelper.startService(repository);
+        // as Camel does with services it is handed: one its owner started already stays the owner's to stop
+        repositoryStartedHere = !ServiceHelper.isStarted(repository);
+        if (repositoryStartedHere) {
+            ServiceHelper.startService(repository);
+        }
         executions.configure(nodeId(), leaseDuration, checkpoint);
         executions.useContext(getCamelContext(), this::declaredResources);
         FlowStepInterceptStrategy steps
@@ -273,9 +276,14 @@ public class FlowStateComponent extends DefaultComponent {
     protected void doStop() throws Exception {
         ServiceHelper.stopService(maintenance);
         maintenance = null;
-        if (repositoryCreatedHere) {
+        workDirectories = null;
+        executions.useWorkDirectories(null);
+        if (repositoryStartedHere) {
             ServiceHelper.stopService(repository);
-            repository = null;
+            repositoryStartedHere = false;
+        }
+        if (repositoryCreatedHere) {
+            repository = null; // created again at the next start, from the options of that time
             repositoryCreatedHere = false;
         }
         super.doStop();

@@ -62,7 +62,9 @@ public final class FlowCheckpoints {
     }
 
     /**
-     * Saves the run as {@code transition} says.
+     * Saves the run as {@code transition} says. The write is built and its outcome applied under the run's lock, the
+     * write itself happens outside it: readers of the run (and other runs' lease renewals) never wait for the
+     * repository. Saves of one run take turns (see {@link SaveState#takeTurn}).
      *
      * @return                    the new stored version
      * @throws FlowStateException when the run is finished already, or the repository refuses the write (a conflict
@@ -70,8 +72,11 @@ public final class FlowCheckpoints {
      *                            run's pending changes are kept for its next save
      */
     long save(FlowExecution run, Transition transition) {
-        synchronized (run) {
-            FlowStatus current = run.getStatus();
+        SaveState saveState = run.saveState();
+        saveState.takeTurn(run.describe());
+        try {
+            SaveState.Stored stored = saveState.current();
+            FlowStatus current = stored.status();
             if (current.isFinished()) {
                 throw new FlowStateException("Run " + run.getExecutionId() + " of flow '" + run.getFlowId() + "' is "
                                              + current + ": a finished run cannot be saved again. Start a new run"
@@ -90,31 +95,45 @@ public final class FlowCheckpoints {
             boolean running = transition.status() == FlowStatus.RUNNING;
             String leaseOwner = running ? nodeId : null;
             Instant leaseUntil = running ? now.plus(leaseDuration) : null;
-            long version = run.getVersion();
+            long version = stored.version();
             // a checkpoint of a running run keeps a lease with more than half its time left as it is: fewer (indexed)
             // columns written per step; the lease renewer extends it before it runs short
-            Instant heldUntil = run.getLeaseUntil();
+            Instant heldUntil = stored.leaseUntil();
             boolean keepLease = running && current == FlowStatus.RUNNING && version > 0 && heldUntil != null
                                 && heldUntil.isAfter(now.plus(leaseDuration.dividedBy(2)));
             long saved = version == 0
                     ? saveWhole(run, transition, now, leaseOwner, leaseUntil)
-                    : saveChanges(run, transition, now, keepLease, leaseOwner, leaseUntil, version);
-            run.saved(saved, transition.status(), transition.failure(), keepLease ? heldUntil : leaseUntil);
+                    : saveChanges(run, current, transition, now, keepLease, leaseOwner, leaseUntil, version);
+            saveState.saved(saved, transition.status(), transition.failure(), keepLease ? heldUntil : leaseUntil);
             return saved;
+        } finally {
+            saveState.endTurn();
         }
     }
 
-    /** Renews the lease of a RUNNING run without any other change (long steps between checkpoints). */
-    long renewLease(FlowExecution run) {
-        synchronized (run) {
-            if (run.getStatus() != FlowStatus.RUNNING || run.getVersion() == 0) {
-                return run.getVersion();
+    /**
+     * Renews the lease of a RUNNING run without any other change (long steps between checkpoints). Skips a run whose
+     * save is under way rather than wait for the repository: that save renews the lease, or the next renewal does.
+     *
+     * @return whether the lease was renewed
+     */
+    boolean renewLease(FlowExecution run) {
+        SaveState saveState = run.saveState();
+        if (!saveState.tryTakeTurn()) {
+            return false;
+        }
+        try {
+            SaveState.Stored stored = saveState.current();
+            if (stored.status() != FlowStatus.RUNNING || stored.version() == 0) {
+                return false;
             }
             Instant until = clock.instant().plus(leaseDuration);
             FlowSnapshotDelta delta = FlowSnapshotDelta.builder().updatedAt(clock.instant()).lease(nodeId, until).build();
-            long saved = repository.get().saveDelta(run.getExecutionId(), delta, run.getVersion());
-            run.saved(saved, FlowStatus.RUNNING, null, until);
-            return saved;
+            long saved = repository.get().saveDelta(run.getExecutionId(), delta, stored.version());
+            saveState.saved(saved, FlowStatus.RUNNING, null, until);
+            return true;
+        } finally {
+            saveState.endTurn();
         }
     }
 
@@ -190,8 +209,8 @@ public final class FlowCheckpoints {
     }
 
     private long saveChanges(
-            FlowExecution run, Transition transition, Instant now, boolean keepLease, String leaseOwner,
-            Instant leaseUntil, long version) {
+            FlowExecution run, FlowStatus current, Transition transition, Instant now, boolean keepLease,
+            String leaseOwner, Instant leaseUntil, long version) {
         FlowSnapshotDelta.Builder delta = FlowSnapshotDelta.builder().updatedAt(now);
         StateChanges drained = run.state().drainChanges((changes, values) -> {
             if (changes.cleared()) {
@@ -215,13 +234,15 @@ public final class FlowCheckpoints {
         if (resourceNames != null) {
             delta.resourceNames(resourceNames);
         }
-        if (transition.status() != run.getStatus()) {
+        if (transition.status() != current) {
             delta.status(transition.status())
                     .waitingFor(transition.waitingFor())
                     .wakeAt(transition.wakeAt())
                     .failure(transition.failure());
-            if (transition.status() == FlowStatus.SUSPENDED) {
-                delta.resumeTokenHash(transition.resumeTokenHash()); // other moves keep the last token's hash
+            if (transition.resumeTokenHash() != null) {
+                // a suspend gives out a new token; other moves (a sleep, waiting for an inner run, the end) keep the
+                // last one's hash, so its holder is told where the run is now (see FlowReentry.resume)
+                delta.resumeTokenHash(transition.resumeTokenHash());
             }
         }
         if (!keepLease) {

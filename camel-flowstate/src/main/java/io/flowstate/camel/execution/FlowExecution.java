@@ -4,10 +4,11 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.Optional;
 
 import io.flowstate.camel.FlowStateConstants;
 import io.flowstate.camel.FlowStateException;
@@ -44,46 +45,26 @@ public final class FlowExecution {
     private volatile LocalStateStore state;
     /** Read back from the repository (restored, resumed or recovered) rather than started here. */
     private volatile boolean fromRepository;
-    /** Continued by re-entering its route (resume, timeout, wake-up, recovery), rather than started or restored. */
-    private volatile boolean reentered;
     private final FlowExecutions executions;
     private final RunInput input;
     /** Created on first use: most runs that are never saved have no steps. */
     private volatile StepResults results;
 
-    // guarded by "this": what the repository holds of the run
-    private FlowStatus status;
-    private long version;
-    private String failure;
-    private Instant leaseUntil;
+    /** What the repository holds of the run, and the turn its saves take. */
+    private final SaveState saveState;
+    private final RunHooks hooks = new RunHooks(this);
+    private final RunFamily family;
+    private final RunWaits waits = new RunWaits();
     private final String parentExecutionId;
-    private CheckpointPolicy checkpointPolicy = CheckpointPolicy.AFTER_EACH_STEP;
-    private java.util.Set<String> unrecordedSteps = java.util.Set.of();
-    private ResumeSignal resumeSignal;
-    /** The run this one is an inner flow of (in memory, while the inner flow's route runs), or null. */
-    private FlowExecution parentRun;
-    /** Inner runs started so far, by flow and iteration: the n-th start gets the same id on every re-entry. */
-    private Map<String, Integer> childStarts;
-    /** Signals for inner runs resumed through this (root) run, by inner run id; shared down the chain. */
-    private Map<String, ResumeSignal> childSignals;
-    /** The exchange that started or restored the run: its end finishes the run once saved. */
-    private Exchange carrier;
-    private boolean completionRegistered;
-    /** What to do when the run ends on this node; null until something is registered. */
-    private Map<String, Runnable> endActions;
-    /** What to do instead of an end action when the run stops on this node without ending here; by action name. */
-    private Map<String, Runnable> leaveActions;
-    /**
-     * Attached by flowstate:restore and not saved by this node since: the run belongs to whoever runs it (maybe this
-     * node, in another exchange), so the end of this exchange does not end it here.
-     */
-    private volatile boolean attachedOnly;
-    /** Sleeps without a name reached so far on this node: the n-th is step sleep-n (the same on every re-entry). */
-    private int sleepsReached;
     /** The context the run belongs to (header CamelFlowStateContextId at its start), or null. */
     private volatile String contextId;
     /** The run's live resources; created on first use (most runs have none). */
     private volatile RunResources resources;
+    /** Private, so that no code outside can hold it; guards the fields below and the first use of the lazy ones. */
+    private final Object lock = new Object();
+    // guarded by lock
+    private CheckpointPolicy checkpointPolicy = CheckpointPolicy.AFTER_EACH_STEP;
+    private Set<String> unrecordedSteps = Set.of();
 
     FlowExecution(String executionId, String flowId, String routeId, Instant startedAt, LocalStateStore state,
                   FlowExecutions executions, RunInput input, StepResults results, FlowStatus status, long version,
@@ -96,8 +77,8 @@ public final class FlowExecution {
         this.executions = executions;
         this.input = input;
         this.results = results;
-        this.status = status;
-        this.version = version;
+        this.saveState = new SaveState(status, version);
+        this.family = new RunFamily(executionId);
         this.parentExecutionId = parentExecutionId;
     }
 
@@ -145,18 +126,38 @@ public final class FlowExecution {
         return startedAt;
     }
 
-    public synchronized FlowStatus getStatus() {
-        return status;
+    public FlowStatus getStatus() {
+        return saveState.status();
     }
 
     /** The version stored in the repository; 0 while the run was never saved. */
-    public synchronized long getVersion() {
-        return version;
+    public long getVersion() {
+        return saveState.version();
     }
 
     /** Why the run FAILED, or null. */
-    public synchronized String getFailure() {
-        return failure;
+    public String getFailure() {
+        return saveState.failure();
+    }
+
+    /** What the repository holds of the run, and the turn its saves take. */
+    SaveState saveState() {
+        return saveState;
+    }
+
+    /** Its carrier exchange, and what runs when it ends or leaves this node. */
+    RunHooks hooks() {
+        return hooks;
+    }
+
+    /** Its parent run and inner runs. */
+    RunFamily family() {
+        return family;
+    }
+
+    /** Its resume signal, re-entry and sleep names. */
+    RunWaits waits() {
+        return waits;
     }
 
     /** What the run started with (body and headers), kept for its snapshot. */
@@ -168,7 +169,7 @@ public final class FlowExecution {
     public StepResults results() {
         StepResults known = results;
         if (known == null) {
-            synchronized (this) {
+            synchronized (lock) {
                 if (results == null) {
                     results = new StepResults();
                 }
@@ -192,40 +193,17 @@ public final class FlowExecution {
         return doc;
     }
 
-    synchronized void saved(long newVersion, FlowStatus newStatus, String newFailure, Instant newLeaseUntil) {
-        this.version = newVersion;
-        this.status = newStatus;
-        this.failure = newFailure;
-        this.leaseUntil = newLeaseUntil;
-    }
-
-    /** When this node's lease on the run ends, or null when it holds none. */
-    synchronized Instant getLeaseUntil() {
-        return leaseUntil;
-    }
-
-    /** The prefix of the step names of sleeps without a name. */
-    private static final String SLEEP_NAME_PREFIX = "sleep-";
-
     /**
      * The step name of the next sleep without a name this run reaches: sleep-1, sleep-2 … in the order reached. A route
      * re-entered after a wake-up reaches them again in the same order, so each finds its own step.
      */
-    public synchronized String nextSleepName() {
-        return SLEEP_NAME_PREFIX + (++sleepsReached);
+    public String nextSleepName() {
+        return waits.nextSleepName();
     }
 
     /** Whether {@code stepName} is the name {@link #nextSleepName()} gives. */
     public static boolean isSleepName(String stepName) {
-        if (!stepName.startsWith(SLEEP_NAME_PREFIX) || stepName.length() == SLEEP_NAME_PREFIX.length()) {
-            return false;
-        }
-        for (int i = SLEEP_NAME_PREFIX.length(); i < stepName.length(); i++) {
-            if (!Character.isDigit(stepName.charAt(i))) {
-                return false;
-            }
-        }
-        return true;
+        return RunWaits.isSleepName(stepName);
     }
 
     /** The context reused across runs this run belongs to (header CamelFlowStateContextId), or null. */
@@ -280,7 +258,7 @@ public final class FlowExecution {
     public RunResources resources() {
         RunResources r = resources;
         if (r == null) {
-            synchronized (this) {
+            synchronized (lock) {
                 r = resources;
                 if (r == null) {
                     r = new RunResources(executions.context(), Map.of(), Map.of(), this);
@@ -324,15 +302,11 @@ public final class FlowExecution {
      * attached with flowstate:restore, whose exchange carries new input.
      */
     public boolean isReentered() {
-        if (reentered) {
+        if (waits.isReentered()) {
             return true;
         }
-        FlowExecution parent = getParentRun();
+        FlowExecution parent = family.getParentRun();
         return parent != null && parent.isReentered();
-    }
-
-    void markReentered() {
-        this.reentered = true;
     }
 
     /**
@@ -344,74 +318,42 @@ public final class FlowExecution {
         this.state = LocalStateStore.restored(executions.json(), schema, state.tree());
     }
 
-    public synchronized CheckpointPolicy getCheckpointPolicy() {
-        return checkpointPolicy;
+    public CheckpointPolicy getCheckpointPolicy() {
+        synchronized (lock) {
+            return checkpointPolicy;
+        }
     }
 
-    synchronized void setCheckpointPolicy(CheckpointPolicy checkpointPolicy) {
-        this.checkpointPolicy = checkpointPolicy;
+    void setCheckpointPolicy(CheckpointPolicy checkpointPolicy) {
+        synchronized (lock) {
+            this.checkpointPolicy = checkpointPolicy;
+        }
     }
 
     /** Whether the step's body is left out of the results (steps whose bodies are not JSON, e.g. streams). */
-    public synchronized boolean isUnrecorded(String stepId) {
-        return unrecordedSteps.contains(stepId);
+    public boolean isUnrecorded(String stepId) {
+        synchronized (lock) {
+            return unrecordedSteps.contains(stepId);
+        }
     }
 
-    synchronized void setUnrecordedSteps(java.util.Set<String> stepIds) {
-        this.unrecordedSteps = java.util.Set.copyOf(stepIds);
+    void setUnrecordedSteps(Set<String> stepIds) {
+        synchronized (lock) {
+            this.unrecordedSteps = Set.copyOf(stepIds);
+        }
     }
 
     /** Takes the resume signal for the suspend step {@code name}, if the run was resumed into that step. */
-    public synchronized ResumeSignal takeResumeSignal(String name) {
-        if (resumeSignal != null && resumeSignal.waitingFor().equals(name)) {
-            ResumeSignal signal = resumeSignal;
-            resumeSignal = null;
-            return signal;
-        }
-        return null;
-    }
-
-    synchronized void setResumeSignal(ResumeSignal signal) {
-        this.resumeSignal = signal;
-    }
-
-    synchronized FlowExecution getParentRun() {
-        return parentRun;
-    }
-
-    synchronized void setParentRun(FlowExecution parent) {
-        this.parentRun = parent;
-        this.childSignals = parent.childSignals();
-    }
-
-    synchronized Map<String, ResumeSignal> childSignals() {
-        if (childSignals == null) {
-            childSignals = new java.util.concurrent.ConcurrentHashMap<>(); // most runs have no inner flow
-        }
-        return childSignals;
-    }
-
-    /**
-     * The id of the next inner run of flow {@code childFlowId} started from this run at {@code place} (the iterations
-     * the exchange is in): derived from this run's id, so re-entering the route after a crash or a resume finds the
-     * same inner run again instead of starting another.
-     */
-    synchronized String nextChildId(String childFlowId, String place) {
-        String slot = childFlowId + "/" + place;
-        if (childStarts == null) {
-            childStarts = new java.util.HashMap<>();
-        }
-        int n = childStarts.merge(slot, 1, Integer::sum);
-        byte[] name = (executionId + "/" + slot + "/" + n).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        return java.util.UUID.nameUUIDFromBytes(name).toString();
+    public ResumeSignal takeResumeSignal(String name) {
+        return waits.takeResumeSignal(name);
     }
 
     /**
      * Whether {@code exchange} is the one that carries the run (started or restored it), not a copy a split or
      * multicast made of it. The original exchange object goes on after those EIPs, so this holds after them too.
      */
-    public synchronized boolean isCarriedBy(Exchange exchange) {
-        return carrier == exchange;
+    public boolean isCarriedBy(Exchange exchange) {
+        return hooks.isCarriedBy(exchange);
     }
 
     /**
@@ -420,25 +362,12 @@ public final class FlowExecution {
      * parent run goes on.
      */
     public boolean isCarriedWithItsParentsBy(Exchange exchange) {
-        for (FlowExecution run = this; run != null; run = run.getParentRun()) {
+        for (FlowExecution run = this; run != null; run = run.family.getParentRun()) {
             if (!run.isCarriedBy(exchange)) {
                 return false;
             }
         }
         return true;
-    }
-
-    synchronized void carriedBy(Exchange exchange) {
-        this.carrier = exchange;
-        this.completionRegistered = false;
-    }
-
-    /** Registers (once) the hook that finishes the run when its carrier exchange ends. */
-    synchronized void finishWithCarrier(FlowExecutions executions) {
-        if (!completionRegistered && carrier != null) {
-            carrier.getExchangeExtension().addOnCompletion(new RunCompletion(this, executions));
-            completionRegistered = true;
-        }
     }
 
     /**
@@ -451,7 +380,7 @@ public final class FlowExecution {
      * @param name what the action is for: an action of the same name registered before is kept, this one dropped
      */
     public void whenEnded(String name, Runnable action) {
-        whenEnded(name, action, null);
+        hooks.whenEnded(name, action, null);
     }
 
     /**
@@ -460,76 +389,7 @@ public final class FlowExecution {
      * ends.
      */
     public void whenEnded(String name, Runnable action, Runnable whenLeft) {
-        Exchange registerOn = null;
-        synchronized (this) {
-            if (endActions == null) {
-                endActions = new LinkedHashMap<>();
-                leaveActions = new LinkedHashMap<>();
-                registerOn = carrier;
-            }
-            if (endActions.putIfAbsent(name, action) == null && whenLeft != null) {
-                leaveActions.put(name, whenLeft);
-            }
-        }
-        if (registerOn != null) {
-            registerOn.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
-                @Override
-                public void onDone(Exchange exchange) {
-                    if (attachedOnly) {
-                        left();
-                    } else if (getStatus() != FlowStatus.SUSPENDED) {
-                        ended();
-                    }
-                }
-            });
-        }
-    }
-
-    /** Marks a run attached by flowstate:restore: the end of its exchange does not end it here. */
-    void markAttachedOnly() {
-        this.attachedOnly = true;
-    }
-
-    /** This node saved the run and carries it on: from now on its end here is the run's end. */
-    void markCarriedHere() {
-        this.attachedOnly = false;
-    }
-
-    /** The run ended on this node: runs the actions given to {@link #whenEnded} (once). */
-    void ended() {
-        Map<String, Runnable> actions;
-        synchronized (this) {
-            actions = endActions;
-            endActions = null;
-            leaveActions = null;
-        }
-        runAll(actions);
-    }
-
-    /**
-     * The run stops on this node without ending here (it suspends or sleeps, or a restored copy's exchange ends): closes
-     * its managed resources and runs the {@code whenLeft} actions given to {@link #whenEnded(String, Runnable, Runnable)}.
-     * The end actions stay, for the case the same run object ends here later.
-     */
-    void left() {
-        closeManagedResources();
-        Map<String, Runnable> actions;
-        synchronized (this) {
-            actions = leaveActions == null ? null : new LinkedHashMap<>(leaveActions);
-        }
-        runAll(actions);
-    }
-
-    private void runAll(Map<String, Runnable> actions) {
-        if (actions != null) {
-            for (Runnable action : actions.values()) {
-                try {
-                    action.run();
-                } catch (RuntimeException e) {
-                    LOG.warn("Cleaning up after run {} failed: {}", executionId, e.getMessage(), e);
-                }
-            }
-        }
+        hooks.whenEnded(name, action, whenLeft);
     }
 
     /** The run's own state: the {@code execution} scope, typed when the flow declares a state class. */
@@ -571,6 +431,6 @@ public final class FlowExecution {
 
     @Override
     public String toString() {
-        return "FlowExecution[" + executionId + " of flow " + flowId + ", " + status + "]";
+        return "FlowExecution[" + executionId + " of flow " + flowId + ", " + getStatus() + "]";
     }
 }

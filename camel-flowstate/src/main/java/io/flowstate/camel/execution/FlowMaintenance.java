@@ -12,10 +12,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The component's background work, once at start and then every {@code recoveryInterval}: on one thread it renews
- * the leases of this node's running runs; on another it continues runs whose node died (expired lease) and suspended runs whose timeout passed, and
- * removes finished runs past their retention (and beyond the cap on finished runs). Runs are continued only once the
- * CamelContext has started (their routes must be running).
+ * The component's background work. Once at start and then every {@code recoveryInterval}, it continues runs whose node
+ * died (expired lease) and suspended runs whose timeout passed, and removes finished runs past their retention (and
+ * beyond the cap on finished runs); runs are continued only once the CamelContext has started (their routes must be
+ * running). On its own thread and schedule, every third of {@code leaseDuration}, it renews the leases of this node's
+ * running runs: however long the recovery interval, a lease is renewed well before it expires.
  */
 public final class FlowMaintenance extends ServiceSupport {
 
@@ -23,6 +24,11 @@ public final class FlowMaintenance extends ServiceSupport {
     /** Runs continued per pass at most, so one pass cannot hold the thread for long. */
     private static final int BATCH = 100;
     private static final long STOP_TIMEOUT_MILLIS = 10_000;
+    /**
+     * How often per lease duration the leases are looked at. A lease is renewed once less than half of it is left, so
+     * it is renewed with at least a sixth of it left (plus the time the renewal's write takes).
+     */
+    private static final int RENEWALS_PER_LEASE = 3;
 
     private final CamelContext context;
     private final FlowSnapshotRepository repository;
@@ -80,8 +86,8 @@ public final class FlowMaintenance extends ServiceSupport {
     @Override
     protected void doStart() {
         leaseRenewer = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "FlowStateLeases");
-        leaseRenewer.scheduleWithFixedDelay(this::renewSafely, interval.toMillis(), interval.toMillis(),
-                TimeUnit.MILLISECONDS);
+        long renewEvery = Math.max(1, leaseDuration.dividedBy(RENEWALS_PER_LEASE).toMillis());
+        leaseRenewer.scheduleWithFixedDelay(this::renewSafely, renewEvery, renewEvery, TimeUnit.MILLISECONDS);
         executor = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "FlowStateMaintenance");
         executor.scheduleWithFixedDelay(this::runSafely, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -103,7 +109,8 @@ public final class FlowMaintenance extends ServiceSupport {
         try {
             executions.renewLeases(leaseDuration.dividedBy(2));
         } catch (RuntimeException e) {
-            LOG.warn("Renewing the leases of running runs failed, will try again in {}: {}", interval, e.getMessage(), e);
+            LOG.warn("Renewing the leases of running runs failed, will try again in {}: {}",
+                    leaseDuration.dividedBy(RENEWALS_PER_LEASE), e.getMessage(), e);
         }
     }
 

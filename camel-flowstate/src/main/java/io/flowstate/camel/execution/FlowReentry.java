@@ -15,6 +15,7 @@ import io.flowstate.camel.snapshot.FlowSnapshotConflictException;
 import io.flowstate.camel.snapshot.FlowSnapshotSummary;
 import io.flowstate.camel.snapshot.FlowStatus;
 import io.flowstate.camel.state.UnsupportedValueException;
+import io.flowstate.camel.support.Identifiers;
 import io.flowstate.camel.support.ResumeTokens;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -60,22 +61,25 @@ public final class FlowReentry {
             throw new ResumeException("The resume payload for run " + id + " cannot be stored as JSON: "
                                       + e.getMessage(), e);
         }
-        FlowSnapshot stored = executions.load(id);
-        if (stored.waitingFor() != null && stored.waitingFor().startsWith(FlowExecutions.INNER_PREFIX)) {
-            throw new ResumeException.InvalidToken("Run " + id + " waits for its inner run "
-                                                   + stored.waitingFor().substring(FlowExecutions.INNER_PREFIX.length())
-                                                   + ": resume that run with its own token");
-        }
-        if (stored.waitingFor() != null && stored.waitingFor().startsWith(FlowExecutions.SLEEP_PREFIX)) {
-            throw new ResumeException.InvalidToken("Run " + id + " of flow '" + stored.flowId() + "' sleeps at '"
-                                                   + stored.waitingFor().substring(FlowExecutions.SLEEP_PREFIX.length())
-                                                   + "' until " + stored.wakeAt() + ": a sleep cannot be resumed, the"
-                                                   + " run continues by itself once the time has passed.");
-        }
-        // the token first: whether the run was resumed already is told only to whoever holds its token
-        if (!ResumeTokens.matches(token, stored.resumeTokenHash())) {
+        Identifiers.requireExecutionId(id);
+        FlowSnapshot stored = executions.repository().load(id).orElse(null);
+        // the token first, and one answer for every refusal without it (no such run, another token, a run that holds
+        // none): only whoever holds the run's token learns whether it exists and what it waits for
+        if (stored == null || !ResumeTokens.matches(token, stored.resumeTokenHash())) {
             throw new ResumeException.InvalidToken("The resume token does not match run " + id
                                                    + ": use the token from the reply of its suspend step");
+        }
+        String waitingFor = stored.waitingFor();
+        if (waitingFor != null && waitingFor.startsWith(FlowExecutions.INNER_PREFIX)) {
+            throw new ResumeException.NotSuspended("Run " + id + " waits for its inner run "
+                                                   + waitingFor.substring(FlowExecutions.INNER_PREFIX.length())
+                                                   + ", not for a resume: resume that run with its own token");
+        }
+        if (waitingFor != null && waitingFor.startsWith(FlowExecutions.SLEEP_PREFIX)) {
+            throw new ResumeException.NotSuspended("Run " + id + " of flow '" + stored.flowId() + "' sleeps at '"
+                                                   + waitingFor.substring(FlowExecutions.SLEEP_PREFIX.length())
+                                                   + "' until " + stored.wakeAt() + ": a sleep cannot be resumed, the"
+                                                   + " run continues by itself once the time has passed.");
         }
         if (stored.status() != FlowStatus.SUSPENDED) {
             throw new ResumeException.NotSuspended("Run " + id + " of flow '" + stored.flowId() + "' is "
@@ -103,7 +107,7 @@ public final class FlowReentry {
         Route rootRoute = route;
         FlowSnapshot child = stored;
         while (child.parentExecutionId() != null) {
-            FlowSnapshot parent = executions.load(child.parentExecutionId());
+            FlowSnapshot parent = executions.starts().load(child.parentExecutionId());
             checkWaitsFor(parent, child.executionId());
             rootRoute = checkRoute(parent);
             checkResources(parent, own);
@@ -128,7 +132,7 @@ public final class FlowReentry {
             version = claim(parent);
         }
         // the run as built, at the version its claim gave it
-        prepared.run().saved(version, FlowStatus.RUNNING, null, null);
+        prepared.run().saveState().saved(version, FlowStatus.RUNNING, null, null);
         reenter(prepared, caller);
     }
 
@@ -257,13 +261,13 @@ public final class FlowReentry {
                         h -> exchange.getMessage().setHeader(h.getKey(), executions.json().toJava(h.getValue())));
             }
             // the version is set once the run is claimed
-            run = executions.fromSnapshot(stored, FlowStatus.RUNNING, stored.version(), null);
+            run = executions.starts().fromSnapshot(stored, FlowStatus.RUNNING, stored.version(), null);
         } catch (RuntimeException e) {
             throw unreadable(stored, continued, caller, e);
         }
-        run.markReentered();
-        run.setResumeSignal(signal);
-        run.childSignals().putAll(innerSignals);
+        run.waits().markReentered();
+        run.waits().setResumeSignal(signal);
+        run.family().childSignals().putAll(innerSignals);
         run.resources().addOwn(own);
         run.resources().setFlow(executions.resourceCatalog().flowResources(stored.routeId(), stored.flowId()));
         return new Prepared(route, exchange, run);
@@ -272,7 +276,7 @@ public final class FlowReentry {
     /** Fails (see {@link #unreadable}) when an inner run on the way cannot be built here as its flow will build it. */
     private void readable(FlowSnapshot stored, FlowSnapshot continued, Exchange caller) {
         try {
-            executions.fromSnapshot(stored, FlowStatus.RUNNING, stored.version(), null);
+            executions.starts().fromSnapshot(stored, FlowStatus.RUNNING, stored.version(), null);
         } catch (RuntimeException e) {
             throw unreadable(stored, continued, caller, e);
         }
@@ -287,7 +291,8 @@ public final class FlowReentry {
         String which = failing == continued ? ""
                 : " (it is an inner run of run " + failing.executionId() + " of flow '" + failing.flowId()
                   + "', which cannot be read here)";
-        boolean tokenValid = continued.status() == FlowStatus.SUSPENDED && continued.resumeTokenHash() != null;
+        boolean tokenValid = continued.status() == FlowStatus.SUSPENDED && continued.resumeTokenHash() != null
+                             && !isSleepOrInnerWait(continued.waitingFor());
         return new ResumeException("Run " + continued.executionId() + " of flow '" + continued.flowId() + "' cannot be"
                                    + " continued on this node" + which + ": " + cause.getMessage() + " The run stays "
                                    + continued.status() + " at version " + continued.version()
@@ -304,8 +309,8 @@ public final class FlowReentry {
         Route route = prepared.route();
         Exchange exchange = prepared.exchange();
         FlowExecution run = prepared.run();
-        FlowExecutions.attachTo(exchange, run);
-        executions.carryOn(run);
+        RunStarts.attachTo(exchange, run);
+        executions.transitions().carryOn(run);
         executions.continuedHere(run);
         try {
             route.getProcessor().process(exchange);
@@ -320,6 +325,12 @@ public final class FlowReentry {
             LOG.warn("Run {} of flow '{}' failed after it was continued: {}", run.getExecutionId(), run.getFlowId(),
                     exchange.getException().getMessage());
         }
+    }
+
+    /** Whether a run waiting for {@code waitingFor} waits for its sleep or an inner run, not for a caller's resume. */
+    private static boolean isSleepOrInnerWait(String waitingFor) {
+        return waitingFor != null && (waitingFor.startsWith(FlowExecutions.SLEEP_PREFIX)
+                                      || waitingFor.startsWith(FlowExecutions.INNER_PREFIX));
     }
 
     private static String requireHeader(Exchange exchange, String header) {

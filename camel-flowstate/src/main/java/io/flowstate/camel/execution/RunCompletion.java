@@ -15,11 +15,11 @@ final class RunCompletion extends SynchronizationAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(RunCompletion.class);
 
     private final FlowExecution run;
-    private final FlowExecutions executions;
+    private final RunTransitions transitions;
 
-    RunCompletion(FlowExecution run, FlowExecutions executions) {
+    RunCompletion(FlowExecution run, RunTransitions transitions) {
         this.run = run;
-        this.executions = executions;
+        this.transitions = transitions;
     }
 
     @Override
@@ -38,7 +38,7 @@ final class RunCompletion extends SynchronizationAdapter {
             return;
         }
         try {
-            executions.finish(run, status, failure);
+            transitions.finish(run, status, failure);
         } catch (RuntimeException e) {
             // the exchange is over: nobody to fail; the run keeps its lease and recovery will take it over
             LOG.warn("Could not mark run {} of flow '{}' {}: {}", run.getExecutionId(), run.getFlowId(), status,

@@ -264,7 +264,7 @@ class FlowSnapshotOperationsTest extends CamelTestSupport {
                                 String id = e.getMessage().getHeader(FlowStateConstants.EXECUTION_ID, String.class);
                                 FlowSnapshot current = repository.load(id).orElseThrow();
                                 FlowExecution run = FlowExecution.find(e).orElseThrow();
-                                run.saved(current.version(), FlowStatus.RUNNING, null, null);
+                                run.saveState().saved(current.version(), FlowStatus.RUNNING, null, null);
                             })
                         .end()
                         .setBody(constant("later")).to("flowstate:set:z")

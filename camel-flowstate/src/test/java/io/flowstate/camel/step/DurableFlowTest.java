@@ -14,7 +14,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.flowstate.camel.FlowStateComponent;
 import io.flowstate.camel.FlowStateConstants;
-import io.flowstate.camel.execution.FlowRunNotFoundException;
 import io.flowstate.camel.snapshot.FlowStatus;
 import io.flowstate.camel.execution.ResumeException;
 import io.flowstate.camel.snapshot.FlowSnapshot;
@@ -151,8 +150,9 @@ class DurableFlowTest extends CamelTestSupport {
 
     @Test
     void resumeOfAnUnknownRunOrWithoutTokenFailsClearly() {
+        // told like a wrong token: without a run's token, nobody learns whether it exists
         assertThat(resume("01a20736-0000-7000-8000-00000000dead", "x", "yes").getException())
-                .isInstanceOf(FlowRunNotFoundException.class);
+                .isInstanceOf(ResumeException.InvalidToken.class);
         Exchange noToken = template.request("direct:resume", e -> e.getMessage().setHeader(
                 FlowStateConstants.EXECUTION_ID, "01a20736-0000-7000-8000-00000000dead"));
         assertThat(noToken.getException()).hasMessageContaining("needs header CamelFlowStateResumeToken");

@@ -64,9 +64,10 @@ class InnerFlowTest extends CamelTestSupport {
         assertThat(parent.status()).isEqualTo(FlowStatus.SUSPENDED);
         assertThat(parent.waitingFor()).isEqualTo("inner:" + childId);
 
-        // the parent cannot be resumed by itself
+        // the parent cannot be resumed by itself: the inner run's token is not the parent's
         Exchange direct = resume(parent.executionId(), (String) reply.get("resumeToken"), "yes");
-        assertThat(direct.getException()).isInstanceOf(ResumeException.class).hasMessageContaining("inner run " + childId);
+        assertThat(direct.getException()).isInstanceOf(ResumeException.InvalidToken.class)
+                .hasMessageContaining("does not match run " + parent.executionId());
 
         Exchange resumed = resume(childId, (String) reply.get("resumeToken"), "yes");
         assertThat(resumed.getException()).isNull();

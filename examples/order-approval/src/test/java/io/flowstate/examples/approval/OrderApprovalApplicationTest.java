@@ -118,9 +118,9 @@ class OrderApprovalApplicationTest {
         assertThat(timedOut.get("state").get("decision").asText()).isEqualTo("rejected");
         assertThat(timedOut.get("state").get("decidedBy").asText()).isEqualTo("timeout");
 
-        // unknown runs
+        // an unknown run is refused like a wrong token: without a token, nobody learns which runs exist
         assertThat(post("/orders/01a20736-0000-7000-8000-00000000dead/approval?token=x", "{}").statusCode())
-                .isEqualTo(404);
+                .isEqualTo(403);
 
         String output = read(workDir.resolve("app-1.log")) + read(log);
         assertThat(output).contains("Order o-2 shipped (ann)", "Order o-4 rejected (timeout)");
