@@ -12,6 +12,7 @@ import javax.sql.DataSource;
 import io.flowstate.camel.FlowStateComponent;
 import io.flowstate.camel.execution.CheckpointPolicy;
 import io.flowstate.camel.snapshot.jdbc.JdbcFlowSnapshotRepository;
+import io.flowstate.camel.snapshot.memory.MemoryFlowSnapshotRepository;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.spi.ComponentCustomizer;
@@ -89,6 +90,17 @@ class FlowStateStarterBindingTest {
                         assertThat(rs.getInt(1)).as("persistent values stored through the application's pool")
                                 .isEqualTo(1);
                     }
+                });
+    }
+
+    @Test
+    void repositoryReferenceChoosesAmongTheApplicationsRepositories() {
+        MemoryFlowSnapshotRepository chosen = new MemoryFlowSnapshotRepository();
+        runner.withBean("scratchRepository", MemoryFlowSnapshotRepository.class, MemoryFlowSnapshotRepository::new)
+                .withBean("flowRepository", MemoryFlowSnapshotRepository.class, () -> chosen)
+                .withPropertyValues("camel.component.flowstate.repository=#bean:flowRepository").run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(flowstate(context).getRepository()).isSameAs(chosen);
                 });
     }
 
