@@ -27,7 +27,9 @@ public class FlowStateComponentConfiguration extends ComponentConfigurationPrope
     private Boolean enabled = true;
     /**
      * Where snapshots and persistent state live. Autowired when the registry holds exactly one FlowSnapshotRepository
-     * bean; otherwise the JDBC repository on dataSource when that is set, else the file repository in dataDirectory.
+     * bean; otherwise the JDBC repository on dataSource when that is set, else the file repository in dataDirectory. A
+     * repository not started yet is started and stopped with the component; one already started is left to its owner
+     * to stop.
      */
     private FlowSnapshotRepository repository;
     /**
@@ -47,14 +49,16 @@ public class FlowStateComponentConfiguration extends ComponentConfigurationPrope
      */
     private CheckpointPolicy checkpoint = CheckpointPolicy.AFTER_EACH_STEP;
     /**
-     * How long a RUNNING run stays owned by the node that saved it without a new save; after that, recovery on any node
-     * may take it over. ISO-8601 duration.
+     * How long a RUNNING run stays owned by the node that runs it without a renewal; that node renews the leases of
+     * its running runs every third of this duration, and once a lease has expired (its node died) recovery on any node
+     * may take the run over. ISO-8601 duration.
      */
     private Duration leaseDuration = Duration.ofSeconds(30);
     /**
      * How often runs whose lease expired (their node died) and suspended runs whose timeout passed are looked for and
-     * continued, leases of this node's running runs renewed, and retention applied; also once at start. Must be less
-     * than half the leaseDuration. ISO-8601 duration.
+     * continued, and retention applied; also once at start. Any positive duration: it sets how soon another node's
+     * crashed runs are picked up, while leases are renewed on their own schedule (see leaseDuration). ISO-8601
+     * duration.
      */
     private Duration recoveryInterval = Duration.ofSeconds(10);
     /**
