@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowstate.camel.FlowStateException;
 import io.flowstate.camel.snapshot.FlowSnapshot;
+import io.flowstate.camel.snapshot.FlowSnapshotConflictException;
 import io.flowstate.camel.snapshot.FlowSnapshotDelta;
 import io.flowstate.camel.snapshot.FlowSnapshotRepository;
 import io.flowstate.camel.snapshot.FlowStatus;
@@ -46,10 +47,13 @@ public final class FlowCheckpoints {
     private volatile String nodeId = "flowstate";
     private volatile Duration leaseDuration = Duration.ofSeconds(30);
 
-    FlowCheckpoints(JsonValues json, Supplier<FlowSnapshotRepository> repository, Clock clock) {
+    private final RunObserver observer;
+
+    FlowCheckpoints(JsonValues json, Supplier<FlowSnapshotRepository> repository, Clock clock, RunObserver observer) {
         this.json = json;
         this.repository = repository;
         this.clock = clock;
+        this.observer = observer;
     }
 
     void configure(String nodeId, Duration leaseDuration) {
@@ -101,13 +105,30 @@ public final class FlowCheckpoints {
             Instant heldUntil = stored.leaseUntil();
             boolean keepLease = running && current == FlowStatus.RUNNING && version > 0 && heldUntil != null
                                 && heldUntil.isAfter(now.plus(leaseDuration.dividedBy(2)));
-            long saved = version == 0
-                    ? saveWhole(run, transition, now, leaseOwner, leaseUntil)
-                    : saveChanges(run, current, transition, now, keepLease, leaseOwner, leaseUntil, version);
+            long began = System.nanoTime();
+            long saved;
+            try {
+                saved = version == 0
+                        ? saveWhole(run, transition, now, leaseOwner, leaseUntil)
+                        : saveChanges(run, current, transition, now, keepLease, leaseOwner, leaseUntil, version);
+            } catch (FlowSnapshotConflictException e) {
+                observer.conflicted(run);
+                throw e;
+            }
             saveState.saved(saved, transition.status(), transition.failure(), keepLease ? heldUntil : leaseUntil);
+            tell(run, transition, Duration.ofNanos(System.nanoTime() - began));
             return saved;
         } finally {
             saveState.endTurn();
+        }
+    }
+
+    private void tell(FlowExecution run, Transition transition, Duration took) {
+        observer.checkpointed(run, took);
+        if (transition.status() == FlowStatus.SUSPENDED) {
+            observer.suspended(run, transition.waitingFor());
+        } else if (transition.status().isFinished()) {
+            observer.finished(run, transition.status());
         }
     }
 

@@ -69,12 +69,13 @@ public class FlowExecutions {
     private volatile CamelContext context;
     private volatile WorkDirectories workDirectories;
     private volatile FlowResourceCatalog resourceCatalog;
+    private final RunObservers observers = new RunObservers();
 
     public FlowExecutions(JsonValues json, Supplier<FlowSnapshotRepository> repository, Clock clock) {
         this.json = json;
         this.repository = repository;
         this.clock = clock;
-        this.checkpoints = new FlowCheckpoints(json, repository, clock);
+        this.checkpoints = new FlowCheckpoints(json, repository, clock, observers);
         this.contexts = new FlowContexts(json, repository, checkpoints, clock);
         this.leases = new LeaseRenewals(checkpoints, clock);
         this.transitions = new RunTransitions(checkpoints, contexts, leases, clock);
@@ -101,6 +102,19 @@ public class FlowExecutions {
     /** The runs' scratch directories; set when the component starts. */
     public void useWorkDirectories(WorkDirectories workDirectories) {
         this.workDirectories = workDirectories;
+    }
+
+    /** Tells {@code observer} what happens to these runs from now on (see {@link RunObserver}). */
+    public void addObserver(RunObserver observer) {
+        observers.add(observer);
+    }
+
+    public void removeObserver(RunObserver observer) {
+        observers.remove(observer);
+    }
+
+    RunObserver observers() {
+        return observers;
     }
 
     /**

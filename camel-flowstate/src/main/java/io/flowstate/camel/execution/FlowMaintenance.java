@@ -2,6 +2,7 @@ package io.flowstate.camel.execution;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -59,23 +60,43 @@ public final class FlowMaintenance extends ServiceSupport {
         this.maxFinishedRuns = maxFinishedRuns;
     }
 
-    /** One pass; public so that tests and operators can run it on demand. Returns the runs removed. */
+    /**
+     * One pass; public so that tests and operators can run it on demand. Returns the runs removed. The run observers
+     * are told how it ended, also when it failed.
+     */
     public int runOnce() {
-        if (context.isStarted()) {
-            int continued = reentry.recoverExpired(BATCH) + reentry.wakeDue(BATCH);
-            if (continued > 0) {
-                LOG.debug("Continued {} stored runs", continued);
+        Instant startedAt = Instant.now();
+        long began = System.nanoTime();
+        int continued = 0;
+        int removed = 0;
+        try {
+            if (context.isStarted()) {
+                continued = reentry.recoverExpired(BATCH) + reentry.wakeDue(BATCH);
+                if (continued > 0) {
+                    LOG.debug("Continued {} stored runs", continued);
+                }
             }
+            removed = repository.purgeFinished(clock.instant().minus(retention));
+            if (maxFinishedRuns > 0) {
+                removed += repository.purgeFinishedBeyond(maxFinishedRuns);
+            }
+            if (removed > 0) {
+                LOG.debug("Removed {} finished runs past their retention", removed);
+            }
+            tasks.forEach(Runnable::run);
+        } catch (RuntimeException e) {
+            executions.observers().maintenancePassEnded(startedAt, Duration.ofNanos(System.nanoTime() - began),
+                    continued, removed, e);
+            throw e;
         }
-        int removed = repository.purgeFinished(clock.instant().minus(retention));
-        if (maxFinishedRuns > 0) {
-            removed += repository.purgeFinishedBeyond(maxFinishedRuns);
-        }
-        if (removed > 0) {
-            LOG.debug("Removed {} finished runs past their retention", removed);
-        }
-        tasks.forEach(Runnable::run);
+        executions.observers().maintenancePassEnded(startedAt, Duration.ofNanos(System.nanoTime() - began), continued,
+                removed, null);
         return removed;
+    }
+
+    /** How often a pass runs. */
+    public Duration interval() {
+        return interval;
     }
 
     /** Adds housekeeping to every pass (after retention); a task that throws ends that pass only. */

@@ -1,5 +1,6 @@
 package io.flowstate.camel.execution;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import io.flowstate.camel.FlowStateConstants;
 import io.flowstate.camel.FlowStateException;
+import io.flowstate.camel.execution.RunObserver.Continuation;
 import io.flowstate.camel.snapshot.FlowSnapshot;
 import io.flowstate.camel.snapshot.FlowSnapshotConflictException;
 import io.flowstate.camel.snapshot.FlowSnapshotSummary;
@@ -88,7 +90,9 @@ public final class FlowReentry {
         }
         Map<String, Object> own = RunResources.fromHeader(caller.getMessage().getHeader(FlowStateConstants.RESOURCES));
         caller.getMessage().removeHeader(FlowStateConstants.RESOURCES);
-        proceed(stored, new ResumeSignal(stored.waitingFor(), payload, false), caller, own);
+        long began = System.nanoTime();
+        proceed(stored, new ResumeSignal(stored.waitingFor(), payload, false), caller, own, Continuation.RESUMED);
+        executions.observers().resumed(stored.flowId(), Duration.ofNanos(System.nanoTime() - began));
     }
 
     /**
@@ -97,7 +101,8 @@ public final class FlowReentry {
      * claimed first, the inner one before its parents. Whatever can refuse the run (route, resources, a stored value
      * this node cannot decrypt) is checked before the first claim, so a refusal leaves every run as stored.
      */
-    private void proceed(FlowSnapshot stored, ResumeSignal signal, Exchange caller, Map<String, Object> own) {
+    private void proceed(
+            FlowSnapshot stored, ResumeSignal signal, Exchange caller, Map<String, Object> own, Continuation how) {
         Route route = checkRoute(stored);
         checkResources(stored, own);
         // every run on the way to the root must wait for its inner run and find its route, steps and resources
@@ -133,6 +138,7 @@ public final class FlowReentry {
         }
         // the run as built, at the version its claim gave it
         prepared.run().saveState().saved(version, FlowStatus.RUNNING, null, null);
+        executions.observers().continued(prepared.run(), how);
         reenter(prepared, caller);
     }
 
@@ -170,7 +176,9 @@ public final class FlowReentry {
                             : stored.waitingFor() != null && stored.waitingFor().startsWith(FlowExecutions.SLEEP_PREFIX)
                                     ? "its " + stored.waitingFor() + " is over"
                                     : "its suspend '" + stored.waitingFor() + "' timed out");
-            proceed(stored, signal, null, Map.of());
+            proceed(stored, signal, null, Map.of(), !timedOut ? Continuation.RECOVERED
+                    : stored.waitingFor() != null && stored.waitingFor().startsWith(FlowExecutions.SLEEP_PREFIX)
+                            ? Continuation.WOKE : Continuation.TIMED_OUT);
             return 1;
         } catch (ResumeException.NotSuspended e) {
             return 0; // another node or a resume got there first

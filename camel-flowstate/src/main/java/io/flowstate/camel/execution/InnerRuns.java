@@ -61,6 +61,7 @@ final class InnerRuns {
                     new LocalStateStore(json, starts.schema(options.stateClass())), executions,
                     RunInput.of(exchange.getMessage(), json), new StepResults(), FlowStatus.RUNNING, 0,
                     parent.getExecutionId());
+            executions.observers().started(child);
         } else if (stored.status().isFinished()) {
             // the parent is re-entered after its inner run finished: every step of it is completed and replays
             child = starts.fromSnapshot(stored, stored.status(), stored.version(), options.stateClass());

@@ -137,6 +137,7 @@ final class RunStarts {
         }
         applyFlowOptions(execution, options);
         attachTo(exchange, execution);
+        executions.observers().started(execution);
         if (contextId != null) {
             execution.setContextId(contextId);
             try {
