@@ -1,7 +1,12 @@
 package io.flowstate.camel.execution;
 
+import java.time.temporal.TemporalAccessor;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Date;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -17,6 +22,9 @@ import org.apache.camel.Message;
  * saved pay nothing for it; mutable bodies are copied at once so later steps cannot change the record.
  */
 final class RunInput {
+
+    /** How deep a header's maps and lists may nest (deeper ones, or cycles, are not recorded). */
+    private static final int MAX_DEPTH = 32;
 
     private final Object body;
     private final Map<String, Object> headers;
@@ -47,7 +55,7 @@ final class RunInput {
     }
 
     /**
-     * The input as {@code {"body": …, "headers": {…}}}. Headers that are not JSON values (live objects some consumers
+     * The input as {@code {"body": …, "headers": {…}}}. Headers that are not plain data (live objects some consumers
      * add) and the component's own headers are left out; a body that is not a JSON value is recorded as null with its
      * type in {@code bodyType}.
      */
@@ -65,7 +73,7 @@ final class RunInput {
         }
         ObjectNode headerNode = node.putObject("headers");
         headers.forEach((name, value) -> {
-            if (!name.startsWith(FlowStateConstants.HEADER_PREFIX)) {
+            if (!name.startsWith(FlowStateConstants.HEADER_PREFIX) && isPlainValue(value, 0)) {
                 try {
                     headerNode.set(name, json.toJson(name, value));
                 } catch (FlowStateException e) {
@@ -75,6 +83,31 @@ final class RunInput {
         });
         this.json = node;
         return node;
+    }
+
+    /**
+     * Whether a header holds plain data: text, numbers, booleans, times, enums, JSON, and maps, lists and arrays of
+     * those. Anything else is an object of the consumer (an HTTP request or response, a session, a client): it is
+     * never handed to Jackson, whose bean serializer would call its getters (a servlet response's getWriter() takes
+     * the reply away from the HTTP consumer).
+     */
+    private static boolean isPlainValue(Object value, int depth) {
+        if (value == null || value instanceof CharSequence || value instanceof Number || value instanceof Boolean
+                || value instanceof Character || value instanceof Enum<?> || value instanceof TemporalAccessor
+                || value instanceof Date || value instanceof UUID || value instanceof JsonNode
+                || value instanceof byte[]) {
+            return true;
+        }
+        if (depth >= MAX_DEPTH) {
+            return false;
+        }
+        if (value instanceof Map<?, ?> map) {
+            return map.values().stream().allMatch(v -> isPlainValue(v, depth + 1));
+        }
+        if (value instanceof Collection<?> collection) {
+            return collection.stream().allMatch(v -> isPlainValue(v, depth + 1));
+        }
+        return value instanceof Object[] array && Arrays.stream(array).allMatch(v -> isPlainValue(v, depth + 1));
     }
 
     private record Unrepresentable(String type) {

@@ -55,10 +55,6 @@ public class OrderRoutes extends RouteBuilder {
                 .setHeader(Exchange.CONTENT_TYPE, constant("application/json"));
 
         from("platform-http:/orders?httpMethodRestrict=POST").routeId("orders")
-                // the run's input (body and headers) is recorded when it starts, and a resume re-enters this route
-                // with it: keep out the live servlet request and response, which Spring Boot's platform-http puts in
-                // headers (recording reads them, and a response read that way can no longer be written)
-                .removeHeaders("CamelHttpServlet*")
                 .convertBodyTo(String.class)
                 .to("flowstate:start")
                 .step("validate")
