@@ -133,7 +133,8 @@ public class FlowStateComponent extends DefaultComponent {
     /** Whether some route has a sleep without name: its steps are named sleep-1, sleep-2 … by the run. */
     private volatile boolean anonymousSleeps;
     private final FlowExecutions executions = new FlowExecutions(new JsonValues(), this::getRepository, Clock.systemUTC());
-    private final ChangeWatch changeWatch = new ChangeWatch(executions.json(), this::getRepository);
+    private final ChangeWatch changeWatch = new ChangeWatch(executions.json(), this::getRepository,
+            executions.valueConflicts());
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
