@@ -116,6 +116,19 @@ class FlowStateMetricsTest extends CamelTestSupport {
     }
 
     @Test
+    void theTotalsGoOnAcrossARestartAndEachRunIsCountedOnce() {
+        template.request("direct:broken", e -> e.getMessage().setBody("order-6"));
+        FlowStateComponent component = context.getComponent("flowstate", FlowStateComponent.class);
+        component.stop();
+        component.start();
+
+        template.request("direct:broken", e -> e.getMessage().setBody("order-7"));
+
+        assertThat(count("flowstate.runs.failed", "broken")).isEqualTo(2);
+        assertThat(count("flowstate.runs.started", "broken")).isEqualTo(2);
+    }
+
+    @Test
     void aSuspendWhoseTimeoutPassedCountsAsTimedOut() {
         maintenancePassesUntil(startRun("direct:reminder"), FlowStatus.COMPLETED);
 
