@@ -2,16 +2,20 @@ package io.flowstate.camel.metrics;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 import io.flowstate.camel.execution.FlowExecution;
 import io.flowstate.camel.execution.FlowExecutions;
 import io.flowstate.camel.execution.RunObserver;
 import io.flowstate.camel.snapshot.FlowSnapshotRepository;
 import io.flowstate.camel.snapshot.FlowStatus;
+import io.flowstate.camel.snapshot.RunCounts;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -37,13 +41,20 @@ final class FlowStateMetrics implements RunObserver, AutoCloseable {
     private final Map<String, FlowMeters> flows = new ConcurrentHashMap<>();
     private final Counter checkpointConflicts;
     private final Counter valueConflicts;
+    private final FlowSnapshotRepository repository;
+    private final List<Gauge> storedRuns;
+    /** The stored runs as the last maintenance pass counted them; null before the first. */
+    private volatile RunCounts counted;
 
-    private FlowStateMetrics(MeterRegistry registry, FlowExecutions executions, String repositoryKind) {
+    private FlowStateMetrics(
+            MeterRegistry registry, FlowExecutions executions, FlowSnapshotRepository repository, String repositoryKind) {
         this.registry = registry;
         this.executions = executions;
+        this.repository = repository;
         this.repositoryTag = Tags.of("repository", repositoryKind);
         this.checkpointConflicts = conflicts("checkpoint");
         this.valueConflicts = conflicts("value");
+        this.storedRuns = Stream.of(FlowStatus.values()).map(this::storedRuns).toList();
     }
 
     /** Observes {@code executions} into the context's MeterRegistry; null when there is none to use. */
@@ -53,7 +64,7 @@ final class FlowStateMetrics implements RunObserver, AutoCloseable {
         if (registry == null) {
             return null;
         }
-        FlowStateMetrics metrics = new FlowStateMetrics(registry, executions, repositoryKind);
+        FlowStateMetrics metrics = new FlowStateMetrics(registry, executions, repository, repositoryKind);
         executions.addObserver(metrics);
         LOG.debug("Run metrics of the {} repository go to {}", repositoryKind, registry);
         return metrics;
@@ -83,10 +94,14 @@ final class FlowStateMetrics implements RunObserver, AutoCloseable {
         return null;
     }
 
-    /** Stops observing; the counters and timers stay in the registry with their totals. */
+    /**
+     * Stops observing. The counters and timers stay in the registry with their totals; the gauges go, as nothing
+     * refreshes them any more (a restart registers them again).
+     */
     @Override
     public void close() {
         executions.removeObserver(this);
+        storedRuns.forEach(registry::remove);
     }
 
     @Override
@@ -141,9 +156,30 @@ final class FlowStateMetrics implements RunObserver, AutoCloseable {
         flow(flowId).resume.record(took);
     }
 
+    /** Counts the stored runs for the gauge: on the maintenance thread, never on a run's. */
     @Override
     public void maintenancePassEnded(Instant startedAt, Duration took, int continued, int removed, Exception failure) {
-        // the gauge of runs by status is refreshed here
+        if (failure != null) {
+            return; // the repository failed the pass; the gauge keeps the last counts rather than fail again
+        }
+        try {
+            counted = repository.countRuns(Instant.now());
+        } catch (RuntimeException e) {
+            LOG.warn("Could not count the stored runs for the flowstate.runs gauge, which keeps its last values: {}",
+                    e.toString());
+        }
+    }
+
+    private Gauge storedRuns(FlowStatus status) {
+        return Gauge.builder("flowstate.runs", this, metrics -> metrics.stored(status))
+                .description("Runs stored in the repository (all nodes), counted after each maintenance pass")
+                .tags(repositoryTag).tag("status", status.name()).register(registry);
+    }
+
+    /** NaN until the first pass counted: not a misleading 0. */
+    private double stored(FlowStatus status) {
+        RunCounts counts = counted;
+        return counts == null ? Double.NaN : counts.byStatus().get(status);
     }
 
     private FlowMeters flow(String flowId) {

@@ -120,7 +120,9 @@ class FlowStateMetricsTest extends CamelTestSupport {
         template.request("direct:broken", e -> e.getMessage().setBody("order-6"));
         FlowStateComponent component = context.getComponent("flowstate", FlowStateComponent.class);
         component.stop();
+        assertThat(meters.find("flowstate.runs").gauges()).as("nothing refreshes them while stopped").isEmpty();
         component.start();
+        assertThat(meters.find("flowstate.runs").gauges()).hasSize(FlowStatus.values().length);
 
         template.request("direct:broken", e -> e.getMessage().setBody("order-7"));
 
@@ -187,6 +189,20 @@ class FlowStateMetricsTest extends CamelTestSupport {
     }
 
     @Test
+    void theGaugeOfStoredRunsByStatusIsRefreshedByTheMaintenancePass() {
+        template.request("direct:order", e -> e.getMessage().setBody("order-8"));
+        template.request("direct:order", e -> e.getMessage().setBody("order-9"));
+        template.request("direct:broken", e -> e.getMessage().setBody("order-10"));
+
+        context.getComponent("flowstate", FlowStateComponent.class).getMaintenance().runOnce();
+
+        assertThat(storedRuns(FlowStatus.SUSPENDED)).isEqualTo(2);
+        assertThat(storedRuns(FlowStatus.FAILED)).isEqualTo(1);
+        assertThat(storedRuns(FlowStatus.COMPLETED)).isZero();
+        assertThat(storedRuns(FlowStatus.RUNNING)).isZero();
+    }
+
+    @Test
     void everyMeterIsTaggedWithTheRepositoryKindNotItsLocation() {
         template.request("direct:broken", e -> e.getMessage().setBody("order-5"));
 
@@ -220,6 +236,10 @@ class FlowStateMetricsTest extends CamelTestSupport {
 
     private Timer timer(String name, String flow) {
         return meters.get(name).tags("flow", flow, "repository", "memory").timer();
+    }
+
+    private double storedRuns(FlowStatus status) {
+        return meters.get("flowstate.runs").tags("status", status.name(), "repository", "memory").gauge().value();
     }
 
     private double conflicts(String write) {
