@@ -30,18 +30,18 @@ import org.slf4j.LoggerFactory;
  */
 final class FlowStateMetrics implements RunObserver, AutoCloseable {
 
-    /** The name camel-micrometer binds its registry under: preferred when the registry holds several. */
+    /** The name camel-micrometer looks its registry up by: preferred when the registry holds several. */
     static final String CAMEL_REGISTRY_NAME = "metricsRegistry";
 
     private static final Logger LOG = LoggerFactory.getLogger(FlowStateMetrics.class);
 
     private final MeterRegistry registry;
     private final FlowExecutions executions;
+    private final FlowSnapshotRepository repository;
     private final Tags repositoryTag;
     private final Map<String, FlowMeters> flows = new ConcurrentHashMap<>();
     private final Counter checkpointConflicts;
     private final Counter valueConflicts;
-    private final FlowSnapshotRepository repository;
     private final List<Gauge> storedRuns;
     /** The stored runs as the last maintenance pass counted them; null before the first. */
     private volatile RunCounts counted;
@@ -71,7 +71,7 @@ final class FlowStateMetrics implements RunObserver, AutoCloseable {
     }
 
     /**
-     * The bean named {@value #CAMEL_REGISTRY_NAME} (camel-micrometer's), else the only MeterRegistry bean (Spring
+     * The bean named {@value #CAMEL_REGISTRY_NAME} (the one camel-micrometer uses), else the only MeterRegistry bean (Spring
      * Boot's), else the only composite among several (Spring Boot's primary one, over one registry per backend).
      */
     static MeterRegistry find(CamelContext context) {
@@ -83,9 +83,9 @@ final class FlowStateMetrics implements RunObserver, AutoCloseable {
         if (all.size() == 1) {
             return all.iterator().next();
         }
-        Set<MeterRegistry> composites = Set.copyOf(all.stream().filter(CompositeMeterRegistry.class::isInstance).toList());
+        List<MeterRegistry> composites = all.stream().filter(CompositeMeterRegistry.class::isInstance).toList();
         if (composites.size() == 1) {
-            return composites.iterator().next();
+            return composites.get(0);
         }
         if (!all.isEmpty()) {
             LOG.warn("The registry holds {} MeterRegistry beans and none is named {}: flowstate records no metrics."
