@@ -19,6 +19,7 @@ import io.flowstate.camel.execution.FlowExecution;
 import io.flowstate.camel.execution.FlowExecutions;
 import io.flowstate.camel.execution.FlowReentry;
 import io.flowstate.camel.execution.FlowMaintenance;
+import io.flowstate.camel.metrics.MetricsBinding;
 import io.flowstate.camel.resource.FlowResourceCatalog;
 import io.flowstate.camel.resource.WorkDirectories;
 import io.flowstate.camel.trigger.ChangeWatch;
@@ -126,6 +127,8 @@ public class FlowStateComponent extends DefaultComponent {
     private boolean repositoryStartedHere;
     private FlowMaintenance maintenance;
     private FlowReentry reentry;
+    /** Stops the run metrics; null when Micrometer or a MeterRegistry is absent. */
+    private AutoCloseable metrics;
     /** Names of the suspend steps of this context's routes: steps a resumed run may have completed. */
     private final Set<String> suspendNames = ConcurrentHashMap.newKeySet();
     /** Names of the named sleep steps of this context's routes (flowstate:sleep:NAME). */
@@ -133,7 +136,8 @@ public class FlowStateComponent extends DefaultComponent {
     /** Whether some route has a sleep without name: its steps are named sleep-1, sleep-2 … by the run. */
     private volatile boolean anonymousSleeps;
     private final FlowExecutions executions = new FlowExecutions(new JsonValues(), this::getRepository, Clock.systemUTC());
-    private final ChangeWatch changeWatch = new ChangeWatch(executions.json(), this::getRepository);
+    private final ChangeWatch changeWatch = new ChangeWatch(executions.json(), this::getRepository,
+            executions.valueConflicts());
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
@@ -255,6 +259,7 @@ public class FlowStateComponent extends DefaultComponent {
             ServiceHelper.startService(repository);
         }
         executions.configure(nodeId(), leaseDuration, checkpoint);
+        metrics = MetricsBinding.bind(getCamelContext(), executions, repository);
         executions.useContext(getCamelContext(), this::declaredResources);
         FlowStepInterceptStrategy steps
                 = getCamelContext().getCamelContextExtension().getContextPlugin(FlowStepInterceptStrategy.class);
@@ -276,6 +281,10 @@ public class FlowStateComponent extends DefaultComponent {
     protected void doStop() throws Exception {
         ServiceHelper.stopService(maintenance);
         maintenance = null;
+        if (metrics != null) {
+            metrics.close();
+            metrics = null;
+        }
         workDirectories = null;
         executions.useWorkDirectories(null);
         if (repositoryStartedHere) {

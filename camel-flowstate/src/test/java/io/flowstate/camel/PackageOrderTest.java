@@ -32,7 +32,7 @@ class PackageOrderTest {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("face").definedBy("io.flowstate.camel")
                 .layer("flow").definedBy("io.flowstate.camel.step..", "io.flowstate.camel.language..",
-                        "io.flowstate.camel.trigger..", "io.flowstate.camel.aggregate..")
+                        "io.flowstate.camel.trigger..", "io.flowstate.camel.aggregate..", "io.flowstate.camel.metrics..")
                 .layer("execution").definedBy("io.flowstate.camel.execution..")
                 .layer("state").definedBy("io.flowstate.camel.state..", "io.flowstate.camel.resource..")
                 .layer("snapshot").definedBy("io.flowstate.camel.snapshot..")
@@ -60,7 +60,7 @@ class PackageOrderTest {
 
     @Test
     void theFlowPackagesKnowNoneOfEachOther() {
-        noneKnowsAnother("io.flowstate.camel.step", "io.flowstate.camel.language", "io.flowstate.camel.trigger",
+        noneKnowsAnother("io.flowstate.camel.step", "io.flowstate.camel.language", "io.flowstate.camel.trigger", "io.flowstate.camel.metrics",
                 "io.flowstate.camel.aggregate");
     }
 

@@ -44,13 +44,15 @@ public final class FlowContexts {
     private final Supplier<FlowSnapshotRepository> repository;
     private final FlowCheckpoints checkpoints;
     private final java.time.Clock clock;
+    private final Runnable onConflict;
 
     FlowContexts(JsonValues json, Supplier<FlowSnapshotRepository> repository, FlowCheckpoints checkpoints,
-                 java.time.Clock clock) {
+                 java.time.Clock clock, Runnable onConflict) {
         this.json = json;
         this.repository = repository;
         this.checkpoints = checkpoints;
         this.clock = clock;
+        this.onConflict = onConflict;
     }
 
     /**
@@ -85,7 +87,7 @@ public final class FlowContexts {
      * @throws FlowContextBusyException when a run holds it
      */
     public boolean delete(String contextId) {
-        return ConflictRetries.run(described(contextId), attempt -> {
+        return ConflictRetries.run(described(contextId), onConflict, attempt -> {
             Optional<VersionedValue> stored = read(contextId);
             if (stored.isEmpty()) {
                 return false;
@@ -104,7 +106,7 @@ public final class FlowContexts {
      */
     ObjectNode claim(String contextId, String executionId, String flowId) {
         Identifiers.requireContextId(contextId);
-        return ConflictRetries.run(described(contextId), attempt -> {
+        return ConflictRetries.run(described(contextId), onConflict, attempt -> {
             Optional<VersionedValue> stored = repository.get().getValue(NAMESPACE, contextId);
             ObjectNode doc = stored.map(v -> (ObjectNode) v.value().deepCopy()).orElseGet(FlowContexts::newDocument);
             ObjectNode state = checkFree(contextId, doc, flowId);
@@ -139,7 +141,7 @@ public final class FlowContexts {
 
     private void release(String executionId, String flowId, String contextId, ObjectNode newState) {
         try {
-            ConflictRetries.run(described(contextId), attempt -> {
+            ConflictRetries.run(described(contextId), onConflict, attempt -> {
                 Optional<VersionedValue> stored = repository.get().getValue(NAMESPACE, contextId);
                 if (stored.isEmpty() || !executionId.equals(text(stored.get().value(), "activeRun"))) {
                     LOG.warn("Run {} of flow '{}' ended, but context '{}' is no longer held by it: the context was not"

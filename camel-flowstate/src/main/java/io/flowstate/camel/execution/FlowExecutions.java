@@ -76,7 +76,7 @@ public class FlowExecutions {
         this.repository = repository;
         this.clock = clock;
         this.checkpoints = new FlowCheckpoints(json, repository, clock, observers);
-        this.contexts = new FlowContexts(json, repository, checkpoints, clock);
+        this.contexts = new FlowContexts(json, repository, checkpoints, clock, observers::valueConflicted);
         this.leases = new LeaseRenewals(checkpoints, clock);
         this.transitions = new RunTransitions(checkpoints, contexts, leases, clock);
         this.starts = new RunStarts(this, repository, clock, contexts, transitions);
@@ -115,6 +115,14 @@ public class FlowExecutions {
 
     RunObserver observers() {
         return observers;
+    }
+
+    /**
+     * What tells the observers of a conflicting compare-and-set write of a stored value, for the code above this
+     * package that writes values ({@code flowstate:changes} watermarks).
+     */
+    public Runnable valueConflicts() {
+        return observers::valueConflicted;
     }
 
     /**
@@ -318,11 +326,11 @@ public class FlowExecutions {
 
     /** The {@code persistent} scope of a flow, in the repository. */
     public StateStore persistentScope(String flowId) {
-        return new RepositoryStateStore(repository.get(), flowId, json);
+        return new RepositoryStateStore(repository.get(), flowId, json, observers::valueConflicted);
     }
 
     /** The {@code global} scope: values shared by all flows in the repository, keys are paths. */
     public StateStore globalScope() {
-        return RepositoryStateStore.global(repository.get(), json);
+        return RepositoryStateStore.global(repository.get(), json, observers::valueConflicted);
     }
 }

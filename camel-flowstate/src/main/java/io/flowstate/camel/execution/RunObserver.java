@@ -24,6 +24,14 @@ public interface RunObserver {
     default void conflicted(FlowExecution run) {
     }
 
+    /**
+     * A compare-and-set write of a stored value (a persistent or global state key, a context, a
+     * {@code flowstate:changes} watermark) met a concurrent write of the same key; it is read and tried again, up to
+     * {@link io.flowstate.camel.state.ConflictRetries#MAX_ATTEMPTS} attempts.
+     */
+    default void valueConflicted() {
+    }
+
     /** The run was saved SUSPENDED: waiting for a resume, a wake-up time or its inner run. */
     default void suspended(FlowExecution run, String waitingFor) {
     }

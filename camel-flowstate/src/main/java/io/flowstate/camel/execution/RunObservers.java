@@ -41,6 +41,11 @@ final class RunObservers implements RunObserver {
     }
 
     @Override
+    public void valueConflicted() {
+        tell(RunObserver::valueConflicted);
+    }
+
+    @Override
     public void suspended(FlowExecution run, String waitingFor) {
         tell(o -> o.suspended(run, waitingFor));
     }

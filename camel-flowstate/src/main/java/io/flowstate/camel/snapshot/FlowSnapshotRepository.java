@@ -120,6 +120,15 @@ public interface FlowSnapshotRepository extends Service {
     List<FlowSnapshotSummary> findDue(Instant now, int limit);
 
     /**
+     * How many runs are stored, by flow and status; SUSPENDED runs by what they wait for, with the oldest one's
+     * {@code updatedAt}; and how many wake-ups are due and leases expired at {@code now} (what {@link #findDue} and
+     * {@link #findExpiredLeases} would return without a limit). For the dev console and the runs gauge: it reads no
+     * run's state. The JDBC repository answers from grouped queries on indexes; the file repository reads each stored
+     * run's file (its cost grows with the runs stored, finished ones included); the memory one counts what it holds.
+     */
+    RunCounts countRuns(Instant now);
+
+    /**
      * Retention: removes COMPLETED and FAILED runs last updated before {@code finishedBefore}. Called by the component
      * on its recovery schedule with {@code now - retention}.
      * <p>

@@ -40,9 +40,10 @@ public final class ConflictRetries {
      * Runs {@code attempt} until it does not conflict.
      *
      * @param  key                   what is written, for the error: e.g. "persistent state key 'k' of flow 'f'"
+     * @param  onConflict            told of each attempt that conflicted (metrics count them); must be quick
      * @throws ContendedKeyException when all {@link #MAX_ATTEMPTS} attempts conflicted
      */
-    public static <T> T run(String key, Attempt<T> attempt) {
+    public static <T> T run(String key, Runnable onConflict, Attempt<T> attempt) {
         for (int number = 0; number < MAX_ATTEMPTS; number++) {
             if (number > 0) {
                 pause(number, key);
@@ -51,6 +52,7 @@ public final class ConflictRetries {
                 return attempt.run(number);
             } catch (FlowSnapshotConflictException e) {
                 // another writer changed the key since this attempt read it: read again
+                onConflict.run();
             }
         }
         throw new ContendedKeyException("Gave up writing " + key + " after " + MAX_ATTEMPTS + " attempts: each"

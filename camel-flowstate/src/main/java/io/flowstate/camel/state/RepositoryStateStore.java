@@ -30,22 +30,30 @@ public class RepositoryStateStore implements StateStore {
     private final String namespace;
     private final JsonValues json;
     private final boolean global;
+    private final Runnable onConflict;
 
-    /** The {@code persistent} scope of flow {@code namespace}. */
-    public RepositoryStateStore(FlowSnapshotRepository repository, String namespace, JsonValues json) {
-        this(repository, namespace, json, false);
+    /**
+     * The {@code persistent} scope of flow {@code namespace}.
+     *
+     * @param onConflict told of each write attempt that conflicted with a concurrent write (see {@link ConflictRetries})
+     */
+    public RepositoryStateStore(FlowSnapshotRepository repository, String namespace, JsonValues json,
+                                Runnable onConflict) {
+        this(repository, namespace, json, false, onConflict);
     }
 
-    private RepositoryStateStore(FlowSnapshotRepository repository, String namespace, JsonValues json, boolean global) {
+    private RepositoryStateStore(FlowSnapshotRepository repository, String namespace, JsonValues json, boolean global,
+                                 Runnable onConflict) {
         this.repository = repository;
         this.namespace = namespace;
         this.json = json;
         this.global = global;
+        this.onConflict = onConflict;
     }
 
     /** The {@code global} scope: values shared by all flows, keys are paths ({@code team/crm/config}). */
-    public static RepositoryStateStore global(FlowSnapshotRepository repository, JsonValues json) {
-        return new RepositoryStateStore(repository, GLOBAL_NAMESPACE, json, true);
+    public static RepositoryStateStore global(FlowSnapshotRepository repository, JsonValues json, Runnable onConflict) {
+        return new RepositoryStateStore(repository, GLOBAL_NAMESPACE, json, true, onConflict);
     }
 
     /** A key of this scope, validated: a path for the global scope, a state key otherwise. */
@@ -99,7 +107,7 @@ public class RepositoryStateStore implements StateStore {
     @Override
     public boolean delete(String key) {
         requireKey(key);
-        return ConflictRetries.run(describe(key), attempt -> {
+        return ConflictRetries.run(describe(key), onConflict, attempt -> {
             Optional<VersionedValue> stored = repository.getValue(namespace, key);
             if (stored.isEmpty()) {
                 return false;
@@ -147,7 +155,7 @@ public class RepositoryStateStore implements StateStore {
 
     /** Read, compute, compare-and-set; again on conflict. {@code change} must not have side effects. */
     private JsonNode update(String key, UnaryOperator<JsonNode> change) {
-        return ConflictRetries.run(describe(key), attempt -> {
+        return ConflictRetries.run(describe(key), onConflict, attempt -> {
             Optional<VersionedValue> stored = repository.getValue(namespace, key);
             JsonNode next = change.apply(stored.map(v -> opened(key, v)).orElse(null));
             repository.putValue(namespace, key, sealed(key, next), stored.map(VersionedValue::version).orElse(0L));

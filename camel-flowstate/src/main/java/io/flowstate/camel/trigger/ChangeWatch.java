@@ -74,10 +74,13 @@ public final class ChangeWatch {
 
     private final JsonValues json;
     private final Supplier<FlowSnapshotRepository> repository;
+    private final Runnable onConflict;
 
-    public ChangeWatch(JsonValues json, Supplier<FlowSnapshotRepository> repository) {
+    /** @param onConflict told of each watermark write that conflicted with a concurrent one (see ConflictRetries) */
+    public ChangeWatch(JsonValues json, Supplier<FlowSnapshotRepository> repository, Runnable onConflict) {
         this.json = json;
         this.repository = repository;
+        this.onConflict = onConflict;
     }
 
     /**
@@ -117,7 +120,7 @@ public final class ChangeWatch {
         }
         Watermark view = new Watermark(current);
         Stored first = read(flowId, key, where);
-        return ConflictRetries.run(where, attempt -> {
+        return ConflictRetries.run(where, onConflict, attempt -> {
             Stored base = attempt == 0 ? first : read(flowId, key, where);
             // after a conflict, keep what the concurrent commit added (merge), so it is not given out again
             Watermark next = attempt == 0 ? view : view.mergedWith(first.watermark(), base.watermark());
@@ -203,7 +206,7 @@ public final class ChangeWatch {
         }
 
         private void commit() {
-            ConflictRetries.run(where, attempt -> {
+            ConflictRetries.run(where, onConflict, attempt -> {
                 Stored theirs = attempt == 0 ? base : read(flowId, key, where);
                 Watermark merged = attempt == 0 ? next : next.mergedWith(base.watermark(), theirs.watermark());
                 if (!merged.sameAs(theirs.watermark())) {

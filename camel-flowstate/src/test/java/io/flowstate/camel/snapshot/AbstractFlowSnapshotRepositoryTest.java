@@ -1029,6 +1029,95 @@ public abstract class AbstractFlowSnapshotRepositoryTest {
     }
 
     @Nested
+    class Counts {
+
+        @Test
+        void anEmptyRepositoryCountsNoRunsInEveryStatus() {
+            RunCounts counts = repository.countRuns(T0);
+
+            assertThat(counts.byStatus()).containsOnlyKeys(FlowStatus.values()).allSatisfy((s, n) -> assertThat(n).isZero());
+            assertThat(counts.byFlow()).isEmpty();
+            assertThat(counts.suspended()).isEmpty();
+            assertThat(counts.total()).isZero();
+            assertThat(counts.dueWakeUps()).isZero();
+            assertThat(counts.expiredLeases()).isZero();
+        }
+
+        @Test
+        void runsAreCountedByFlowAndStatus() {
+            repository.save(run("c1", "orders").build(), 0);
+            repository.save(run("c2", "orders").status(FlowStatus.SUSPENDED).waitingFor("approval").build(), 0);
+            repository.save(run("c3", "orders").status(FlowStatus.COMPLETED).build(), 0);
+            repository.save(run("c4", "invoices").status(FlowStatus.COMPLETED).build(), 0);
+            repository.save(run("c5", "invoices").status(FlowStatus.FAILED).build(), 0);
+            repository.save(run("c6", "invoices").status(FlowStatus.FAILED).build(), 0);
+
+            RunCounts counts = repository.countRuns(T0);
+
+            assertThat(counts.byFlow()).containsOnlyKeys("invoices", "orders");
+            assertThat(counts.byFlow().get("orders")).containsExactlyInAnyOrderEntriesOf(Map.of(
+                    FlowStatus.RUNNING, 1L, FlowStatus.SUSPENDED, 1L, FlowStatus.COMPLETED, 1L));
+            assertThat(counts.byFlow().get("invoices")).containsExactlyInAnyOrderEntriesOf(Map.of(
+                    FlowStatus.COMPLETED, 1L, FlowStatus.FAILED, 2L));
+            assertThat(counts.byStatus()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                    FlowStatus.RUNNING, 1L, FlowStatus.SUSPENDED, 1L, FlowStatus.COMPLETED, 2L, FlowStatus.FAILED, 2L));
+            assertThat(counts.total()).isEqualTo(6);
+        }
+
+        @Test
+        void suspendedRunsAreCountedByWhatTheyWaitForWithTheOldestOnesUpdate() {
+            repository.save(run("s1").status(FlowStatus.SUSPENDED).waitingFor("approval").updatedAt(T0.plusSeconds(30))
+                    .build(), 0);
+            repository.save(run("s2").status(FlowStatus.SUSPENDED).waitingFor("approval").updatedAt(T0.plusSeconds(10))
+                    .build(), 0);
+            repository.save(run("s3").status(FlowStatus.SUSPENDED).waitingFor("timer").updatedAt(T0.plusSeconds(20))
+                    .build(), 0);
+            repository.save(run("s4").status(FlowStatus.SUSPENDED).updatedAt(T0.plusSeconds(40)).build(), 0);
+            repository.save(run("s5").waitingFor("stale").build(), 0);
+
+            Map<String, RunCounts.Waiting> suspended = repository.countRuns(T0.plusSeconds(60)).suspended();
+
+            assertThat(suspended).containsOnlyKeys("approval", "timer", RunCounts.NOT_NAMED);
+            assertThat(suspended.get("approval")).isEqualTo(new RunCounts.Waiting(2, T0.plusSeconds(10)));
+            assertThat(suspended.get("timer")).isEqualTo(new RunCounts.Waiting(1, T0.plusSeconds(20)));
+            assertThat(suspended.get(RunCounts.NOT_NAMED)).isEqualTo(new RunCounts.Waiting(1, T0.plusSeconds(40)));
+        }
+
+        @Test
+        void dueWakeUpsAndExpiredLeasesAreCountedAsTheFindsWouldReturnThem() {
+            for (int i = 1; i <= 3; i++) {
+                repository.save(run("d" + i).status(FlowStatus.SUSPENDED).wakeAt(T0.plusSeconds(i * 10)).build(), 0);
+                repository.save(run("e" + i).leaseOwner("n1").leaseExpiresAt(T0.plusSeconds(i * 10)).build(), 0);
+            }
+            repository.save(run("x1").status(FlowStatus.COMPLETED).wakeAt(T0).leaseOwner("n1").leaseExpiresAt(T0)
+                    .build(), 0);
+            Instant now = T0.plusSeconds(20);
+
+            RunCounts counts = repository.countRuns(now);
+
+            assertThat(counts.at()).isEqualTo(now);
+            assertThat(counts.dueWakeUps()).isEqualTo(repository.findDue(now, 100).size()).isEqualTo(2);
+            assertThat(counts.expiredLeases()).isEqualTo(repository.findExpiredLeases(now, 100).size()).isEqualTo(2);
+        }
+
+        @Test
+        void countsFollowDeltasAndDeletes() {
+            repository.save(run("m1").status(FlowStatus.SUSPENDED).waitingFor("approval").build(), 0);
+            repository.save(run("m2").build(), 0);
+            repository.saveDelta("m1", delta().status(FlowStatus.RUNNING).waitingFor(null).build(), 1);
+            repository.saveDelta("m2", delta().status(FlowStatus.COMPLETED).build(), 1);
+            repository.save(run("m3").build(), 0);
+            repository.delete("m3", 1);
+
+            RunCounts counts = repository.countRuns(T0);
+
+            assertThat(counts.byFlow().get("orders")).containsExactlyInAnyOrderEntriesOf(Map.of(
+                    FlowStatus.RUNNING, 1L, FlowStatus.COMPLETED, 1L));
+            assertThat(counts.suspended()).isEmpty();
+        }
+    }
+
+    @Nested
     class PersistentValues {
 
         @Test

@@ -1,5 +1,7 @@
 package io.flowstate.camel.state;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
 import io.flowstate.camel.snapshot.VersionedValue;
 import org.junit.jupiter.api.Test;
 
@@ -15,10 +17,11 @@ class ContendedKeyTest {
 
     private final AlwaysContendedRepository repository = new AlwaysContendedRepository();
     private final JsonValues json = new JsonValues();
+    private final AtomicInteger toldConflicts = new AtomicInteger();
 
     @Test
     void anIncrementOfAContendedPersistentKeyGivesUpAfterTheBoundAndChangesNothing() {
-        RepositoryStateStore persistent = new RepositoryStateStore(repository, "orders", json);
+        RepositoryStateStore persistent = new RepositoryStateStore(repository, "orders", json, toldConflicts::incrementAndGet);
         persistent.set("hot", 5);
         VersionedValue before = repository.getValue("orders", "hot").orElseThrow();
         repository.contend("hot");
@@ -32,13 +35,14 @@ class ContendedKeyTest {
                 .hasMessageContaining("Spread the writes over more keys");
 
         assertThat(repository.conflicts()).isEqualTo(ConflictRetries.MAX_ATTEMPTS);
+        assertThat(toldConflicts).as("each conflict is told (metrics count them)").hasValue(ConflictRetries.MAX_ATTEMPTS);
         assertThat(repository.getValue("orders", "hot")).contains(before);
         assertThat(persistent.increment("cold", 1)).as("other keys are written as usual").isEqualTo(1L);
     }
 
     @Test
     void aDeleteOfAContendedGlobalValueGivesUpAfterTheBoundAndKeepsIt() {
-        RepositoryStateStore global = RepositoryStateStore.global(repository, json);
+        RepositoryStateStore global = RepositoryStateStore.global(repository, json, toldConflicts::incrementAndGet);
         global.set("hot", "kept");
         VersionedValue before = repository.getValue(RepositoryStateStore.GLOBAL_NAMESPACE, "hot").orElseThrow();
         repository.contend("hot");
@@ -49,6 +53,7 @@ class ContendedKeyTest {
                 .hasMessageContaining("after " + ConflictRetries.MAX_ATTEMPTS + " attempts");
 
         assertThat(repository.conflicts()).isEqualTo(ConflictRetries.MAX_ATTEMPTS);
+        assertThat(toldConflicts).as("each conflict is told (metrics count them)").hasValue(ConflictRetries.MAX_ATTEMPTS);
         assertThat(repository.getValue(RepositoryStateStore.GLOBAL_NAMESPACE, "hot")).contains(before);
     }
 }

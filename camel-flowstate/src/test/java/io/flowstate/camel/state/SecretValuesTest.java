@@ -115,7 +115,10 @@ class SecretValuesTest {
         json.setSecrets(SecretValues.of("apiToken", KEY));
         LocalStateStore local = new LocalStateStore(json, null);
         local.set("apiToken", "hunter2");
-        RepositoryStateStore persistent = new RepositoryStateStore(new MemoryFlowSnapshotRepository(), "orders", json);
+        Runnable noConflictCount = () -> {
+        };
+        RepositoryStateStore persistent
+                = new RepositoryStateStore(new MemoryFlowSnapshotRepository(), "orders", json, noConflictCount);
         persistent.set("apiToken", "hunter2");
 
         for (StateStore state : new StateStore[] { local, persistent }) {

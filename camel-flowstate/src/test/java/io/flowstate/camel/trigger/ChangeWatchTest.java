@@ -8,6 +8,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.flowstate.camel.snapshot.memory.MemoryFlowSnapshotRepository;
 import io.flowstate.camel.state.AlwaysContendedRepository;
@@ -97,7 +98,8 @@ class ChangeWatchTest extends CamelTestSupport {
     void anImmediateCommitToAContendedWatermarkGivesUpAfterTheBoundAndGivesNothingOut() {
         AlwaysContendedRepository contended = new AlwaysContendedRepository();
         contended.contend("seen");
-        ChangeWatch watch = new ChangeWatch(new JsonValues(), () -> contended);
+        AtomicInteger conflicts = new AtomicInteger();
+        ChangeWatch watch = new ChangeWatch(new JsonValues(), () -> contended, conflicts::incrementAndGet);
         Exchange exchange = new DefaultExchange(context);
         exchange.getMessage().setBody(List.of("a", "b"));
 
@@ -106,6 +108,7 @@ class ChangeWatchTest extends CamelTestSupport {
                 .hasMessageContaining("persistent key 'seen' of flow 'feed'")
                 .hasMessageContaining("after " + ConflictRetries.MAX_ATTEMPTS + " attempts");
         assertThat(contended.conflicts()).isEqualTo(ConflictRetries.MAX_ATTEMPTS);
+        assertThat(conflicts).as("each conflict is told (metrics count them)").hasValue(ConflictRetries.MAX_ATTEMPTS);
         assertThat(contended.getValue("feed", "seen")).isEmpty();
     }
 

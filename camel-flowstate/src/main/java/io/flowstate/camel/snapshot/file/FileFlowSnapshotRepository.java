@@ -28,6 +28,7 @@ import io.flowstate.camel.snapshot.FlowSnapshotQuery;
 import io.flowstate.camel.snapshot.FlowSnapshotSummary;
 import io.flowstate.camel.snapshot.FlowStatus;
 import io.flowstate.camel.snapshot.RepositoryChecks;
+import io.flowstate.camel.snapshot.RunCounts;
 import io.flowstate.camel.snapshot.VersionedValue;
 import io.flowstate.camel.snapshot.file.RunFiles.Loaded;
 import org.apache.camel.api.management.ManagedAttribute;
@@ -337,6 +338,15 @@ public class FileFlowSnapshotRepository extends CompactingRepository {
         checkStarted();
         RepositoryChecks.limit(limit);
         return RepositoryChecks.first(index.summaries(s -> s.due(now), RepositoryChecks.WAKE_ORDER), limit);
+    }
+
+    /** Reads the run file of every stored run, one at a time (see {@code RunFolderWalks}). */
+    @Override
+    public RunCounts countRuns(Instant now) {
+        checkStarted();
+        RunCounts.Builder counts = RunCounts.builder(now);
+        walks.forEachRun(counts::add);
+        return counts.build();
     }
 
     /** Walks finished/ and reads only the files modified before {@code finishedBefore} (see {@code RunFolderWalks}). */

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.stream.LongStream;
 
@@ -94,6 +95,21 @@ final class RunFolderWalks {
         List<FlowSnapshotSummary> matches = new ArrayList<>(first);
         matches.sort(RepositoryChecks.CREATION_ORDER);
         return RepositoryChecks.page(matches, query);
+    }
+
+    /**
+     * Gives the summary of every stored run, active ones then finished ones, read one at a time. Not a snapshot: a run
+     * that finishes while the walk is between the folders is given twice (active, then finished).
+     */
+    void forEachRun(Consumer<FlowSnapshotSummary> action) {
+        for (boolean finished : new boolean[] { false, true }) {
+            forEachRunFile(finished, (id, file, inFinished) -> {
+                FlowSnapshotSummary s = reader.summaryIn(id, inFinished);
+                if (s != null) {
+                    action.accept(s);
+                }
+            });
+        }
     }
 
     /**

@@ -22,6 +22,7 @@ import io.flowstate.camel.snapshot.FlowSnapshotPage;
 import io.flowstate.camel.snapshot.FlowSnapshotQuery;
 import io.flowstate.camel.snapshot.FlowSnapshotSummary;
 import io.flowstate.camel.snapshot.RepositoryChecks;
+import io.flowstate.camel.snapshot.RunCounts;
 import io.flowstate.camel.snapshot.VersionedValue;
 import org.apache.camel.api.management.ManagedAttribute;
 import org.apache.camel.api.management.ManagedResource;
@@ -234,6 +235,11 @@ public class JdbcFlowSnapshotRepository extends CompactingRepository {
     @Override
     public List<FlowSnapshotSummary> findDue(Instant now, int limit) {
         return started(queries).findDue(now, limit);
+    }
+
+    @Override
+    public RunCounts countRuns(Instant now) {
+        return started(queries).countRuns(now);
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.flowstate.camel.snapshot.FlowSnapshotPage;
 import io.flowstate.camel.snapshot.FlowSnapshotQuery;
 import io.flowstate.camel.snapshot.FlowSnapshotSummary;
 import io.flowstate.camel.snapshot.RepositoryChecks;
+import io.flowstate.camel.snapshot.RunCounts;
 
 /**
  * The finds: pages of runs by status and flow in creation order, and the maintenance finds (expired leases, due
@@ -26,12 +27,21 @@ final class JdbcRunQueries {
     private final JdbcSchema schema;
     private final String expiredLeasesSql;
     private final String dueSql;
+    private final String byFlowSql;
+    private final String suspendedSql;
+    private final String dueCountSql;
+    private final String expiredCountSql;
 
     JdbcRunQueries(JdbcAccess jdbc, JdbcSchema schema) {
         this.jdbc = jdbc;
         this.schema = schema;
         this.expiredLeasesSql = findBeforeSql(schema, FlowStatus.RUNNING, "lease_expires_at");
         this.dueSql = findBeforeSql(schema, FlowStatus.SUSPENDED, "wake_at");
+        this.byFlowSql = "SELECT flow_id, status, COUNT(*) FROM " + schema.runs + " GROUP BY status, flow_id";
+        this.suspendedSql = "SELECT waiting_for, COUNT(*), MIN(updated_at) FROM " + schema.runs
+                            + " WHERE status = 'SUSPENDED' GROUP BY waiting_for";
+        this.dueCountSql = countBeforeSql(schema, FlowStatus.SUSPENDED, "wake_at");
+        this.expiredCountSql = countBeforeSql(schema, FlowStatus.RUNNING, "lease_expires_at");
     }
 
     FlowSnapshotPage find(FlowSnapshotQuery query) {
@@ -71,6 +81,29 @@ final class JdbcRunQueries {
         return findBefore(dueSql, now, limit, "find due runs");
     }
 
+    /**
+     * Four grouped queries on one connection: runs by flow and status and SUSPENDED runs by waiting_for (the counts
+     * index), due wake-ups (the wake index) and expired leases (the lease index). The oldest suspended run's
+     * updated_at is read from the SUSPENDED rows alone.
+     */
+    RunCounts countRuns(Instant now) {
+        RunCounts.Builder counts = RunCounts.builder(now);
+        try {
+            jdbc.withConnection(c -> {
+                JdbcAccess.query(c, byFlowSql, rs -> counts.runs(rs.getString(1), FlowStatus.valueOf(rs.getString(2)),
+                        rs.getLong(3)));
+                JdbcAccess.query(c, suspendedSql, rs -> counts.waiting(rs.getString(1), rs.getLong(2),
+                        JdbcAccess.instant(rs, 3)));
+                counts.dueWakeUps(JdbcAccess.queryFirst(c, dueCountSql, rs -> rs.getLong(1), EARLIEST, now));
+                return counts.expiredLeases(
+                        JdbcAccess.queryFirst(c, expiredCountSql, rs -> rs.getLong(1), EARLIEST, now));
+            });
+        } catch (SQLException e) {
+            throw jdbc.failed("count runs", e);
+        }
+        return counts.build();
+    }
+
     private List<FlowSnapshotSummary> findBefore(String sql, Instant now, int limit, String what) {
         RepositoryChecks.limit(limit);
         try {
@@ -89,6 +122,12 @@ final class JdbcRunQueries {
     static String findBeforeSql(JdbcSchema schema, FlowStatus status, String column) {
         return "SELECT " + SUMMARY_COLUMNS + " FROM " + schema.runs + " WHERE status = '" + status + "' AND " + column
                + " BETWEEN ? AND ? ORDER BY " + column + ", execution_id FETCH FIRST ? ROWS ONLY";
+    }
+
+    /** How many rows {@link #findBeforeSql} finds without a limit (parameters: lower bound, upper bound). */
+    static String countBeforeSql(JdbcSchema schema, FlowStatus status, String column) {
+        return "SELECT COUNT(*) FROM " + schema.runs + " WHERE status = '" + status + "' AND " + column
+               + " BETWEEN ? AND ?";
     }
 
     private static FlowSnapshotSummary summary(java.sql.ResultSet rs) throws SQLException {

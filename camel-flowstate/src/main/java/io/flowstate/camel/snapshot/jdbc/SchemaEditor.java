@@ -54,20 +54,20 @@ final class SchemaEditor {
     }
 
     /**
-     * Creates the runs table's index {@code name} on {@code column} (with the {@code where} clause where the dialect has
-     * partial indexes), replacing an index of that name on other columns.
+     * Creates the runs table's index {@code name} on {@code columns} (comma-separated, in order), with the {@code where}
+     * clause (null for none) where the dialect has partial indexes, replacing an index of that name on other columns.
      */
-    void runsIndex(String name, String column, String where) throws SQLException {
+    void runsIndex(String name, String columns, String where) throws SQLException {
         String index = schema.runsIndex(name);
-        List<String> columns = indexColumns(schema.runs, index);
-        if (columns.equals(List.of(column))) {
+        List<String> existing = indexColumns(schema.runs, index);
+        if (existing.equals(List.of(columns.split(",\\s*")))) {
             return;
         }
-        if (!columns.isEmpty()) {
+        if (!existing.isEmpty()) {
             execute("DROP INDEX IF EXISTS " + index);
         }
-        execute("CREATE INDEX IF NOT EXISTS " + index + " ON " + schema.runs + " (" + column + ")"
-                + (dialect.partialIndexes() ? " WHERE " + where : ""));
+        execute("CREATE INDEX IF NOT EXISTS " + index + " ON " + schema.runs + " (" + columns + ")"
+                + (where != null && dialect.partialIndexes() ? " WHERE " + where : ""));
     }
 
     /** The JDBC type of a column, null when the table has no such column. */

@@ -22,6 +22,7 @@ import io.flowstate.camel.snapshot.FlowSnapshotQuery;
 import io.flowstate.camel.snapshot.FlowSnapshotRepository;
 import io.flowstate.camel.snapshot.FlowSnapshotSummary;
 import io.flowstate.camel.snapshot.RepositoryChecks;
+import io.flowstate.camel.snapshot.RunCounts;
 import io.flowstate.camel.snapshot.ValueVersions;
 import io.flowstate.camel.snapshot.VersionedValue;
 import org.apache.camel.api.management.ManagedResource;
@@ -107,6 +108,13 @@ public class MemoryFlowSnapshotRepository extends ServiceSupport implements Flow
     public List<FlowSnapshotSummary> findDue(Instant now, int limit) {
         RepositoryChecks.limit(limit);
         return RepositoryChecks.first(summaries(s -> s.due(now), RepositoryChecks.WAKE_ORDER), limit);
+    }
+
+    @Override
+    public RunCounts countRuns(Instant now) {
+        RunCounts.Builder counts = RunCounts.builder(now);
+        runs.values().forEach(run -> counts.add(FlowSnapshotSummary.of(run)));
+        return counts.build();
     }
 
     @Override

@@ -42,7 +42,7 @@ abstract class AbstractJdbcMigrationTest {
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     private static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
-    private static final List<Integer> ALL = List.of(1, 2, 3);
+    private static final List<Integer> ALL = List.of(1, 2, 3, 4);
 
     private final List<HikariDataSource> pools = new ArrayList<>();
     private final List<JdbcFlowSnapshotRepository> started = new ArrayList<>();
@@ -113,7 +113,7 @@ abstract class AbstractJdbcMigrationTest {
     @Test
     void aFreshDatabaseGetsEveryMigrationRecordedOnceAndALaterStartAppliesNone() throws Exception {
         assertThat(migrator(dataSource).migrate()).isEqualTo(ALL);
-        Map<Integer, Integer> once = Map.of(1, 1, 2, 1, 3, 1);
+        Map<Integer, Integer> once = Map.of(1, 1, 2, 1, 3, 1, 4, 1);
         assertThat(recorded()).isEqualTo(once);
 
         assertThat(migrator(dataSource).migrate()).isEmpty();
@@ -129,7 +129,7 @@ abstract class AbstractJdbcMigrationTest {
         start(pool(false)).save(run("r1").build(), 0);
 
         // read through the auto-commit pool: what the manual pool's connections did not commit is gone
-        assertThat(recorded()).isEqualTo(Map.of(1, 1, 2, 1, 3, 1));
+        assertThat(recorded()).isEqualTo(Map.of(1, 1, 2, 1, 3, 1, 4, 1));
         assertThat(start(dataSource).load("r1")).isPresent();
     }
 
@@ -152,7 +152,7 @@ abstract class AbstractJdbcMigrationTest {
 
         JdbcFlowSnapshotRepository repository = start(dataSource);
 
-        assertThat(recorded()).isEqualTo(Map.of(1, 1, 2, 1, 3, 1));
+        assertThat(recorded()).isEqualTo(Map.of(1, 1, 2, 1, 3, 1, 4, 1));
         assertThat(repository.load("done")).contains(done.withVersion(1));
         assertThat(repository.load("waiting")).contains(step.applyTo(waiting, 2));
         assertThat(repository.getValue("orders", "watermark"))
@@ -161,6 +161,9 @@ abstract class AbstractJdbcMigrationTest {
             SchemaEditor tables = new SchemaEditor(c, new JdbcSchema(prefix), database.dialect());
             assertThat(tables.indexColumns(prefix + "runs", prefix + "runs_finished")).containsExactly("finished_at");
             assertThat(tables.indexColumns(prefix + "runs", prefix + "runs_lease")).containsExactly("lease_expires_at");
+            assertThat(tables.indexColumns(prefix + "runs", prefix + "runs_counts"))
+                    .containsExactly("flow_id", "status", "waiting_for");
+            assertThat(tables.indexColumns(prefix + "runs", prefix + "runs_waiting")).containsExactly("waiting_for");
             assertThat(tables.columnType(prefix + "run_deltas", "delta")).isNotEqualTo(Types.CLOB);
             assertThat(tables.hasColumn(prefix + "runs", "parent_execution_id")).isTrue();
         }
@@ -235,7 +238,7 @@ abstract class AbstractJdbcMigrationTest {
         } finally {
             nodes.shutdownNow();
         }
-        assertThat(recorded()).isEqualTo(Map.of(1, 1, 2, 1, 3, 1));
+        assertThat(recorded()).isEqualTo(Map.of(1, 1, 2, 1, 3, 1, 4, 1));
     }
 
     @Test
@@ -263,7 +266,7 @@ abstract class AbstractJdbcMigrationTest {
             nodes.shutdownNow();
         }
 
-        assertThat(recorded()).isEqualTo(Map.of(1, 1, 2, 1, 3, 1));
+        assertThat(recorded()).isEqualTo(Map.of(1, 1, 2, 1, 3, 1, 4, 1));
         a.save(run("shared").build(), 0);
         assertThat(b.load("shared")).isPresent();
     }

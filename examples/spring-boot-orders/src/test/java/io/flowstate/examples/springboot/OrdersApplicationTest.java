@@ -98,9 +98,16 @@ class OrdersApplicationTest {
         HttpResponse<String> health = get(base + "/actuator/health");
         assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
         assertThat(JSON.readTree(health.body()).path("status").asText()).isEqualTo("UP");
+        // flowstate's meters go to Spring Boot's MeterRegistry; a flow's meters appear with its first run here
+        assertThat(post(base + "/orders", "{\"id\": \"o-3\", \"amount\": 40}").statusCode()).isEqualTo(200);
         HttpResponse<String> metrics = get(base + "/actuator/metrics");
         assertThat(metrics.statusCode()).as(metrics.body()).isEqualTo(200);
-        assertThat(JSON.readTree(metrics.body()).path("names")).isNotEmpty();
+        assertThat(JSON.readTree(metrics.body()).path("names")).extracting(JsonNode::asText)
+                .contains("flowstate.runs.started", "flowstate.runs.completed", "flowstate.checkpoint");
+        HttpResponse<String> started = get(base + "/actuator/metrics/flowstate.runs.started?tag=flow:orders");
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(200);
+        assertThat(JSON.readTree(started.body()).path("measurements").path(0).path("value").asDouble())
+                .isGreaterThanOrEqualTo(1);
     }
 
     private static String status(String base, String executionId) throws Exception {
