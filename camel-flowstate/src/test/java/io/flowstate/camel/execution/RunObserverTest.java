@@ -91,6 +91,8 @@ class RunObserverTest extends CamelTestSupport {
         });
 
         assertThat(resumed.getException()).isNull();
+        // the component's own maintenance passes may be heard in between: this test is about the run
+        heard.removeIf(event -> event.startsWith("maintenance"));
         assertThat(heard.stream().filter(event -> !event.equals("checkpointed RUNNING"))).containsExactly(
                 "started order",
                 "checkpointed SUSPENDED", "suspended approval",
