@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -239,10 +240,12 @@ public class FlowStateComponent extends DefaultComponent {
         requirePositive("The flowstate component option recoveryInterval", recoveryInterval);
         requirePositive("The flowstate component option retention", retention);
         if (checkpoint == null) {
-            throw new IllegalArgumentException("The flowstate component option checkpoint is not set");
+            throw new IllegalArgumentException("The flowstate component option checkpoint is not set: set it to one of "
+                                               + Arrays.toString(CheckpointPolicy.values()));
         }
         if (maxFinishedRuns < 0) {
-            throw new IllegalArgumentException("maxFinishedRuns must be 0 (no cap) or more, was " + maxFinishedRuns);
+            throw new IllegalArgumentException("The flowstate component option maxFinishedRuns must be 0 (no cap) or a"
+                                               + " positive number of finished runs to keep, was " + maxFinishedRuns);
         }
         executions.json().setSecrets(SecretValues.of(secretKeys, secretKey));
         if (jacksonModuleRefs != null && !jacksonModuleRefs.isBlank()) {

@@ -217,7 +217,8 @@ public class FlowStateConfiguration {
         try {
             this.increment = new BigDecimal(by.trim());
         } catch (NumberFormatException | NullPointerException e) {
-            throw new IllegalArgumentException("by must be a number such as 1, -2 or 0.05, not '" + by + "'");
+            throw new IllegalArgumentException("The flowstate endpoint option by (of flowstate:increment) must be a number"
+                                               + " such as 1, -2 or 0.05, not '" + by + "'");
         }
         this.by = by;
     }

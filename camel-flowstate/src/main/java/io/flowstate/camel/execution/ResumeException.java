@@ -4,7 +4,8 @@ import io.flowstate.camel.FlowStateException;
 
 /**
  * A resume was refused; the stored run is unchanged. Subclasses tell why, so routes can react to each case (e.g.
- * reply 403 or 409 over HTTP with {@code onException}).
+ * reply 403 or 409 over HTTP with {@code onException}). The expected refusals ({@link InvalidToken}, {@link NotSuspended})
+ * carry no stack trace: where a route does not handle them, Camel's error handler logs one line, not a trace.
  */
 public class ResumeException extends FlowStateException {
 
@@ -21,12 +22,24 @@ public class ResumeException extends FlowStateException {
         public InvalidToken(String message) {
             super(message);
         }
+
+        /** An expected refusal, answered to the caller: a stack trace would only fill the log. */
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
     }
 
     /** The run is not SUSPENDED: running, finished, or resumed already (also by a concurrent resume). */
     public static class NotSuspended extends ResumeException {
         public NotSuspended(String message) {
             super(message);
+        }
+
+        /** An expected refusal, answered to the caller: a stack trace would only fill the log. */
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
         }
     }
 

@@ -2,6 +2,7 @@ package io.flowstate.camel.resource;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import io.flowstate.camel.FlowStateException;
+import io.flowstate.camel.support.FileProblems;
 import io.flowstate.camel.support.Identifiers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,7 +92,7 @@ public final class WorkDirectories {
         try {
             Files.createDirectories(dir);
             if (!Files.isWritable(dir)) {
-                throw new IOException("not writable");
+                throw new AccessDeniedException(dir.toString());
             }
             Path marker = marker(executionId);
             if (!Files.exists(marker)) {
@@ -98,8 +100,10 @@ public final class WorkDirectories {
             }
         } catch (IOException | SecurityException e) {
             throw new FlowStateException("Cannot create the scratch directory of run " + executionId + " under the"
-                                         + " flowstate workDirectory '" + base + "' (" + describe(e) + "). Set the"
-                                         + " component option workDirectory to a writable directory.",
+                                         + " flowstate work directory (option workDirectory) '" + base + "': "
+                                         + FileProblems.reason(e) + ". Set workDirectory"
+                                         + " (camel.component.flowstate.workDirectory) to a directory this process may"
+                                         + " create and write.",
                     e);
         }
         live.add(dir);

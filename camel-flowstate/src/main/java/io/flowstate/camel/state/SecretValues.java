@@ -70,11 +70,14 @@ public final class SecretValues {
             try {
                 bytes = Base64.getDecoder().decode(base64Key.trim());
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("The flowstate component option secretKey is not base64 text");
+                throw new IllegalArgumentException("The flowstate component option secretKey is not base64 text (its value"
+                                                   + " is not shown, it is a secret): set it to a base64 AES key of"
+                                                   + " 16, 24 or 32 bytes, such as the output of openssl rand -base64 32");
             }
             if (bytes.length != 16 && bytes.length != 24 && bytes.length != 32) {
                 throw new IllegalArgumentException("The flowstate component option secretKey must be a base64 AES key of"
-                                                   + " 16, 24 or 32 bytes, but decodes to " + bytes.length + " bytes");
+                                                   + " 16, 24 or 32 bytes, but decodes to " + bytes.length + " bytes:"
+                                                   + " make one with openssl rand -base64 32");
             }
             spec = new SecretKeySpec(bytes, "AES");
         }

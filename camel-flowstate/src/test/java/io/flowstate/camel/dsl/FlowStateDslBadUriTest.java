@@ -30,7 +30,9 @@ class FlowStateDslBadUriTest extends CamelTestSupport {
                 new String[] { "flowstate:start:my flow", "flow id 'my flow' is not valid" },
                 new String[] { "flowstate:get:x?defaultValu=1", "defaultValu" },
                 new String[] { "flowstate:get:x?scope=global-ish", "global-ish" },
-                new String[] { "flowstate:increment:x?by=lots", "by must be a number such as 1, -2 or 0.05, not 'lots'" });
+                new String[] { "flowstate:increment:x?by=lots",
+                        "The flowstate endpoint option by (of flowstate:increment) must be a number such as 1, -2 or 0.05,"
+                                                              + " not 'lots'" });
         return cases.flatMap(c -> Stream.of(Dsl.values()).map(dsl -> Arguments.of(dsl, c[0], c[1])));
     }
 

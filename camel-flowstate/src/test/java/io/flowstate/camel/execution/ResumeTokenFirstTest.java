@@ -85,6 +85,18 @@ class ResumeTokenFirstTest extends CamelTestSupport {
                 .hasMessageContaining("waits for its inner run " + innerId);
     }
 
+    @Test
+    void expectedRefusalsCarryNoStackTraceToLog() {
+        Map<?, ?> suspend = template.requestBody("direct:approve", "a", Map.class);
+        String id = (String) suspend.get("executionId");
+        String token = (String) suspend.get("resumeToken");
+        resume(id, token);
+
+        assertThat(refusal(id, ResumeTokens.newToken()).getStackTrace()).as("wrong token").isEmpty();
+        assertThat(refusal(UNKNOWN, ResumeTokens.newToken()).getStackTrace()).as("unknown run").isEmpty();
+        assertThat(refusal(id, token).getStackTrace()).as("resumed already").isEmpty();
+    }
+
     /** What flowstate:resume replies. */
     private Map<?, ?> resume(String id, String token) {
         return template.requestBodyAndHeaders("direct:resume", "yes", Map.of(FlowStateConstants.EXECUTION_ID, id,

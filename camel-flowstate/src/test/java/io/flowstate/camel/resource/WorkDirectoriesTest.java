@@ -38,7 +38,9 @@ class WorkDirectoriesTest {
                 .isInstanceOf(FlowStateException.class)
                 .hasMessageContaining("Cannot create the scratch directory of run 01a20736-0000-7000-8000-000000000001")
                 .hasMessageContaining("'" + notADirectory + "'")
-                .hasMessageContaining("Set the component option workDirectory to a writable directory");
+                .hasMessageContaining("(option workDirectory)")
+                .hasMessageContaining("not a directory")
+                .hasMessageContaining("Set workDirectory (camel.component.flowstate.workDirectory) to a directory");
     }
 
     @Test

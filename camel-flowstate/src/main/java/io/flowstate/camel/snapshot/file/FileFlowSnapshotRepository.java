@@ -31,6 +31,7 @@ import io.flowstate.camel.snapshot.RepositoryChecks;
 import io.flowstate.camel.snapshot.RunCounts;
 import io.flowstate.camel.snapshot.VersionedValue;
 import io.flowstate.camel.snapshot.file.RunFiles.Loaded;
+import io.flowstate.camel.support.FileProblems;
 import org.apache.camel.api.management.ManagedAttribute;
 import org.apache.camel.api.management.ManagedResource;
 import org.apache.camel.spi.Configurer;
@@ -152,17 +153,28 @@ public class FileFlowSnapshotRepository extends CompactingRepository {
     @Override
     protected void doStart() throws Exception {
         if (dataDirectory == null || dataDirectory.isBlank()) {
-            throw new IllegalArgumentException("dataDirectory must be set");
+            throw new IllegalArgumentException("The flowstate data directory (option dataDirectory) is not set: set it"
+                                               + " to the directory for the file repository's runs, such as"
+                                               + " flowstate-data");
         }
         compaction = compaction();
         codec = codec();
         root = Paths.get(dataDirectory).toAbsolutePath().normalize();
         files = new RunFiles(root, codec);
         walks = new RunFolderWalks(files, this::summaryIn, this::removeFinished);
-        files.createFolders();
         Path valuesDir = root.resolve("values");
-        DurableFiles.createDirectories(valuesDir);
-        lockDirectory();
+        try {
+            files.createFolders();
+            DurableFiles.createDirectories(valuesDir);
+            lockDirectory();
+        } catch (IOException | SecurityException e) {
+            throw new FlowStateException("The flowstate data directory (option dataDirectory) '" + dataDirectory
+                                         + "' could not be created or written as " + root + ": "
+                                         + FileProblems.reason(e) + ". Set dataDirectory"
+                                         + " (camel.component.flowstate.dataDirectory) to a directory this process may"
+                                         + " create and write, or give the component a repository or dataSource.",
+                    e);
+        }
         values = new FileValueStore(valuesDir, codec, STRIPES);
         values.removeLeftoverTemps();
         index.clear();

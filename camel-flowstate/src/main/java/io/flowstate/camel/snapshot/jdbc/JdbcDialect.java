@@ -73,7 +73,7 @@ public enum JdbcDialect {
         if (n.equals("postgresql") || n.equals("postgres")) {
             return POSTGRESQL;
         }
-        throw new FlowStateException("The database '" + name + "' is not supported by the JDBC flow snapshot repository:"
-                                     + " use H2 or PostgreSQL");
+        throw new FlowStateException("The database '" + name + "' is not supported by the JDBC flow snapshot repository"
+                                     + " (option dialect, or the data source's database): use h2 or postgresql");
     }
 }

@@ -154,6 +154,12 @@ public class JdbcFlowSnapshotRepository extends CompactingRepository {
         try (Connection c = dataSource.getConnection()) {
             resolvedDialect = dialect != null ? JdbcDialect.of(dialect) : JdbcDialect.detect(c);
             location = withoutSettings(c.getMetaData().getURL()) + "#" + tablePrefix;
+        } catch (SQLException e) {
+            throw new FlowStateException("The flowstate data source (option dataSource) " + dataSource.getClass().getName()
+                                         + " gave no connection: " + e.getMessage() + ". Check its URL, user and"
+                                         + " password and that the database is reachable, or leave dataSource unset"
+                                         + " for the file repository in dataDirectory.",
+                    e);
         }
         schema = new JdbcSchema(tablePrefix);
         JdbcAccess jdbc = new JdbcAccess(dataSource, tablePrefix);

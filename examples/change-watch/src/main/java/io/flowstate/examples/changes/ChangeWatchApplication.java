@@ -1,6 +1,6 @@
 package io.flowstate.examples.changes;
 
-import org.apache.camel.main.Main;
+import io.flowstate.examples.launcher.ExampleMain;
 
 /**
  * Runs the change-watch routes in Camel Main; application.properties makes it stop once the two polls are done.
@@ -10,8 +10,8 @@ public final class ChangeWatchApplication {
     private ChangeWatchApplication() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
         // the routes in this package (CustomerWatchRoutes) are found by Camel Main's package scan
-        new Main(ChangeWatchApplication.class).run(args);
+        ExampleMain.run(ChangeWatchApplication.class, args);
     }
 }

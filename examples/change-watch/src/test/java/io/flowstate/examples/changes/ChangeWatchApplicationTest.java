@@ -1,12 +1,10 @@
 package io.flowstate.examples.changes;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
+import io.flowstate.examples.launcher.ExampleProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,18 +42,8 @@ class ChangeWatchApplicationTest {
     }
 
     private static List<String> run(Path workDir) throws Exception {
-        Process app = new ProcessBuilder(
-                ProcessHandle.current().info().command().orElse("java"),
-                "-cp", System.getProperty("java.class.path"),
-                ChangeWatchApplication.class.getName())
-                .directory(workDir.toFile())
-                .redirectErrorStream(true)
-                .start();
-        List<String> lines;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(app.getInputStream(), StandardCharsets.UTF_8))) {
-            lines = out.lines().toList();
-        }
-        assertThat(app.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        ExampleProcess app = ExampleProcess.run(workDir, Duration.ofMinutes(2), ChangeWatchApplication.class.getName());
+        List<String> lines = app.lines();
         assertThat(app.exitValue()).as(String.join("\n", lines)).isZero();
         return lines;
     }

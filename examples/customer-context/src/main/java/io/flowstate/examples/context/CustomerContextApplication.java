@@ -1,6 +1,6 @@
 package io.flowstate.examples.context;
 
-import org.apache.camel.main.Main;
+import io.flowstate.examples.launcher.ExampleMain;
 
 /**
  * Runs the customer-context routes in Camel Main; application.properties makes it stop once it is idle.
@@ -10,8 +10,8 @@ public final class CustomerContextApplication {
     private CustomerContextApplication() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
         // the routes in this package (CustomerRoutes) are found by Camel Main's package scan
-        new Main(CustomerContextApplication.class).run(args);
+        ExampleMain.run(CustomerContextApplication.class, args);
     }
 }

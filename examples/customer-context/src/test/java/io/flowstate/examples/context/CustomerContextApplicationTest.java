@@ -1,17 +1,15 @@
 package io.flowstate.examples.context;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import io.flowstate.examples.launcher.ExampleProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,19 +25,9 @@ class CustomerContextApplicationTest {
 
     @Test
     void printsGlobalValueContextVisitsLedgersAndAWokenNap(@TempDir Path workDir) throws Exception {
-        Process app = new ProcessBuilder(
-                ProcessHandle.current().info().command().orElse("java"),
-                "-cp", System.getProperty("java.class.path"),
-                CustomerContextApplication.class.getName())
-                .directory(workDir.toFile())
-                .redirectErrorStream(true)
-                .start();
-        List<String> lines;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(app.getInputStream(), StandardCharsets.UTF_8))) {
-            lines = out.lines().toList();
-        }
-        String all = String.join("\n", lines);
-        assertThat(app.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        ExampleProcess app = ExampleProcess.run(workDir, Duration.ofMinutes(2), CustomerContextApplication.class.getName());
+        List<String> lines = app.lines();
+        String all = app.output();
         assertThat(app.exitValue()).as(all).isZero();
 
         // 1. the global value, set once and read back through the language in every visit

@@ -1,6 +1,6 @@
 package io.flowstate.examples.etl;
 
-import org.apache.camel.main.Main;
+import io.flowstate.examples.launcher.ExampleMain;
 
 /**
  * Runs the ETL route in Camel Main; application.properties makes it stop after its one run.
@@ -10,8 +10,8 @@ public final class EtlApplication {
     private EtlApplication() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
         // the routes in this package (EtlRoutes) are found by Camel Main's package scan
-        new Main(EtlApplication.class).run(args);
+        ExampleMain.run(EtlApplication.class, args);
     }
 }

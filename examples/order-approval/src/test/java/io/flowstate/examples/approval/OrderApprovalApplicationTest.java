@@ -122,8 +122,15 @@ class OrderApprovalApplicationTest {
         assertThat(post("/orders/01a20736-0000-7000-8000-00000000dead/approval?token=x", "{}").statusCode())
                 .isEqualTo(403);
 
+        // reading an unknown run answers 404: its id was given, and GET reveals nothing without it
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/orders/01a20736-0000-7000-8000-00000000dead"))
+                .GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(404);
+
         String output = read(workDir.resolve("app-1.log")) + read(log);
         assertThat(output).contains("Order o-2 shipped (ann)", "Order o-4 rejected (timeout)");
+        assertThat(output).contains("Order approval is listening on :" + base.replaceAll(".*:", ""));
+        // refused resumes (wrong token, decided already, unknown run) are answered, not logged as errors
+        assertThat(output).as(output).doesNotContain(" ERROR ").doesNotContain("\tat ");
         // the steps before the approval ran once: the resume skipped them and used their recorded results
         assertThat(output.split("Order o-2 received", -1)).as(output).hasSize(2);
         assertThat(output.split("Order total 2515", -1)).as(output).hasSize(2);

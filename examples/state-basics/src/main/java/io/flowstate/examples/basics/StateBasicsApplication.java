@@ -1,6 +1,6 @@
 package io.flowstate.examples.basics;
 
-import org.apache.camel.main.Main;
+import io.flowstate.examples.launcher.ExampleMain;
 
 /**
  * Runs the state-basics routes in Camel Main; application.properties makes it stop after three orders.
@@ -10,8 +10,8 @@ public final class StateBasicsApplication {
     private StateBasicsApplication() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
         // the routes in this package (OrderRoutes) are found by Camel Main's package scan
-        new Main(StateBasicsApplication.class).run(args);
+        ExampleMain.run(StateBasicsApplication.class, args);
     }
 }

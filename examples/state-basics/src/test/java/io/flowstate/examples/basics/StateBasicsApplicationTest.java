@@ -1,12 +1,10 @@
 package io.flowstate.examples.basics;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
+import io.flowstate.examples.launcher.ExampleProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,18 +17,8 @@ class StateBasicsApplicationTest {
 
     @Test
     void printsThreeOrderRunsWithTheirStateAndCounters(@TempDir Path workDir) throws Exception {
-        Process app = new ProcessBuilder(
-                ProcessHandle.current().info().command().orElse("java"),
-                "-cp", System.getProperty("java.class.path"),
-                StateBasicsApplication.class.getName())
-                .directory(workDir.toFile())
-                .redirectErrorStream(true)
-                .start();
-        List<String> lines;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(app.getInputStream(), StandardCharsets.UTF_8))) {
-            lines = out.lines().toList();
-        }
-        assertThat(app.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        ExampleProcess app = ExampleProcess.run(workDir, Duration.ofMinutes(2), StateBasicsApplication.class.getName());
+        List<String> lines = app.lines();
         assertThat(app.exitValue()).as(String.join("\n", lines)).isZero();
 
         List<String> runs = lines.stream().filter(l -> l.contains("Order run ")).toList();
@@ -43,5 +31,16 @@ class StateBasicsApplicationTest {
                 .containsExactlyInAnyOrder("1", "2", "3");
         assertThat(runs.stream().map(l -> l.replaceAll(".*, ever: (\\d+).*", "$1")))
                 .containsExactlyInAnyOrder("1", "2", "3");
+    }
+
+    @Test
+    void aDataDirectoryThatCannotBeCreatedStopsTheStartWithTheOptionToFix(@TempDir Path workDir) throws Exception {
+        // /proc refuses new directories, also to root
+        ExampleProcess app = ExampleProcess.run(workDir, Duration.ofSeconds(30),
+                "-Dcamel.component.flowstate.dataDirectory=/proc/x", StateBasicsApplication.class.getName());
+
+        assertThat(app.exitValue()).as(app.output()).isNotZero();
+        assertThat(app.lines()).as(app.output())
+                .anyMatch(l -> l.contains("did not start") && l.contains("dataDirectory") && l.contains("/proc/x"));
     }
 }

@@ -1,12 +1,12 @@
 package io.flowstate.examples.approval.yaml;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
+import io.flowstate.examples.launcher.ExampleMain;
+import io.flowstate.examples.launcher.ExampleProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,18 +20,8 @@ class ApprovalYamlApplicationTest {
 
     @Test
     void suspendsForApprovalThenTheApproverResumesItToTheFinalResult(@TempDir Path workDir) throws Exception {
-        Process app = new ProcessBuilder(
-                ProcessHandle.current().info().command().orElse("java"),
-                "-cp", System.getProperty("java.class.path"),
-                "org.apache.camel.main.Main")
-                .directory(workDir.toFile())
-                .redirectErrorStream(true)
-                .start();
-        List<String> lines;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(app.getInputStream(), StandardCharsets.UTF_8))) {
-            lines = out.lines().toList();
-        }
-        assertThat(app.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        ExampleProcess app = ExampleProcess.run(workDir, Duration.ofMinutes(2), ExampleMain.class.getName());
+        List<String> lines = app.lines();
         String output = String.join("\n", lines);
         assertThat(app.exitValue()).as(output).isZero();
 
@@ -50,5 +40,23 @@ class ApprovalYamlApplicationTest {
         assertThat(lines).filteredOn(l -> l.contains("suspended, reply: ")).hasSize(1);
         // the resume skips the completed step 'validate' (its recorded result becomes the body): it ran once
         assertThat(lines).as(output).filteredOn(l -> l.contains("validated")).hasSize(1);
+    }
+
+    @Test
+    void aTypoInAFlowstateUriStopsTheStartWithTheOperationsAllowed(@TempDir Path workDir) throws Exception {
+        Path routes = workDir.resolve("typo.yaml");
+        Files.writeString(routes, """
+                - route:
+                    from:
+                      uri: timer:order?repeatCount=1
+                      steps:
+                        - to: flowstate:strat
+                """);
+        ExampleProcess app = ExampleProcess.run(workDir, Duration.ofSeconds(30),
+                "-Dcamel.main.routesIncludePattern=file:" + routes, ExampleMain.class.getName());
+
+        assertThat(app.exitValue()).as(app.output()).isNotZero();
+        assertThat(app.lines()).as(app.output()).anyMatch(l -> l.contains("did not start")
+                && l.contains("Unknown flowstate operation 'strat'") && l.contains("use one of [get, set"));
     }
 }
