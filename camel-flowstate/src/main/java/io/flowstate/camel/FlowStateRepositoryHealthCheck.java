@@ -22,6 +22,8 @@ final class FlowStateRepositoryHealthCheck extends AbstractHealthCheck {
     static final String ID = "flowstate-repository";
     static final String PROBE_NAMESPACE = Identifiers.RESERVED_PREFIX + "health";
     static final String PROBE_KEY = "probe";
+    /** Causes looked at below an error: enough for a pool over a driver over a socket, and safe from cycles. */
+    private static final int MAX_CAUSES = 8;
 
     private final FlowStateComponent component;
     private final Clock clock;
@@ -54,8 +56,23 @@ final class FlowStateRepositoryHealthCheck extends AbstractHealthCheck {
             builder.up(); // another node probed in between: the store answered and compared versions
         } catch (RuntimeException e) {
             builder.message("The flowstate repository at " + repository.location() + " does not accept a write: "
-                            + e.getMessage())
+                            + withCauses(e))
                     .error(e).down();
         }
+    }
+
+    /**
+     * The error's message and those of its causes that it does not repeat: a pool says "connection is not available"
+     * and leaves the driver's "connection refused" to a cause.
+     */
+    private static String withCauses(Throwable e) {
+        StringBuilder text = new StringBuilder(String.valueOf(e.getMessage()));
+        Throwable cause = e.getCause();
+        for (int depth = 0; cause != null && depth < MAX_CAUSES; depth++, cause = cause.getCause()) {
+            if (cause.getMessage() != null && text.indexOf(cause.getMessage()) < 0) {
+                text.append("; caused by: ").append(cause.getMessage());
+            }
+        }
+        return text.toString();
     }
 }
