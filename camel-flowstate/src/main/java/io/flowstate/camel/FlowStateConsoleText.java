@@ -1,6 +1,7 @@
 package io.flowstate.camel;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -63,8 +64,17 @@ final class FlowStateConsoleText {
     }
 
     private void latency(String what, Map<String, Object> latency) {
-        line("    %s: %s recorded, p50 %s ms, p99 %s ms", what, latency.get("count"), latency.getOrDefault("p50Millis", "-"),
-                latency.getOrDefault("p99Millis", "-"));
+        line("    %s: %s recorded, p50 %s ms, p99 %s ms", what, latency.get("count"), millis(latency.get("p50Millis")),
+                millis(latency.get("p99Millis")));
+    }
+
+    /** A percentile to a precision its bucket (within 9%) supports; "-" before any was recorded. */
+    private static String millis(Object value) {
+        if (!(value instanceof Number n)) {
+            return "-";
+        }
+        double ms = n.doubleValue();
+        return String.format(Locale.ROOT, ms < 1 ? "%.3f" : "%.1f", ms);
     }
 
     private void line(String format, Object... args) {

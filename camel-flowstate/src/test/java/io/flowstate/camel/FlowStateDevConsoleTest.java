@@ -147,7 +147,8 @@ class FlowStateDevConsoleTest {
         assertThat(text).contains("Repository: FileFlowSnapshotRepository at file:")
                 .contains("Runs: 5").contains("suspended at approval: 1").contains("suspended at nap: 1")
                 .contains("Due wake-ups: 1, expired leases: 1").contains("Running on this node: 1")
-                .contains("(flow hold) lease until").contains("last pass at").contains("checkpoint: ")
+                .contains("(flow hold) lease until").contains("last pass at")
+                .containsPattern("checkpoint: \\d+ recorded, p50 \\d+\\.\\d{1,3} ms, p99 \\d+\\.\\d{1,3} ms\n")
                 .contains("resume: 1 recorded");
 
         release.countDown();
