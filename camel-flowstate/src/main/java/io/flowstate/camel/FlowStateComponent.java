@@ -34,6 +34,9 @@ import io.flowstate.camel.step.FlowStateContextPlugin;
 import io.flowstate.camel.step.FlowStepInterceptStrategy;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheckHelper;
+import org.apache.camel.health.WritableHealthCheckRepository;
 import io.flowstate.camel.support.Identifiers;
 import org.apache.camel.Endpoint;
 import org.apache.camel.EndpointAware;
@@ -139,6 +142,10 @@ public class FlowStateComponent extends DefaultComponent {
     private final FlowExecutions executions = new FlowExecutions(new JsonValues(), this::getRepository, Clock.systemUTC());
     private final ChangeWatch changeWatch = new ChangeWatch(executions.json(), this::getRepository,
             executions.valueConflicts());
+    private final RunActivity activity = new RunActivity(Clock.systemUTC());
+    /** Where this component's health checks are while it runs; null without camel-health (or with it disabled). */
+    private WritableHealthCheckRepository healthChecks;
+    private final List<HealthCheck> addedHealthChecks = new ArrayList<>();
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
@@ -222,6 +229,7 @@ public class FlowStateComponent extends DefaultComponent {
     protected void doInit() throws Exception {
         super.doInit();
         executions.register(getCamelContext());
+        executions.addObserver(activity);
         // normally loaded by Camel before any route is built; some launchers hide it from Camel's class loader
         FlowStateContextPlugin.ensureInstalled(getCamelContext());
         getCamelContext().addStartupListener(new StartupListener() {
@@ -277,11 +285,41 @@ public class FlowStateComponent extends DefaultComponent {
         FlowSnapshotRepository repo = repository;
         Duration grace = leaseDuration;
         maintenance.addTask(() -> dirs.sweep(repo::hasEnded, Instant.now().minus(grace)));
+        activity.restart();
         ServiceHelper.startService(maintenance);
+        addHealthChecks();
+    }
+
+    /**
+     * Adds the readiness and liveness checks when camel-health is on the classpath and enabled (as camel-kafka adds its
+     * own): no option needed. camel-health is optional, so its classes are touched only once its registry answered.
+     */
+    private void addHealthChecks() {
+        healthChecks = HealthCheckHelper.getHealthCheckRepository(getCamelContext(), FlowStateHealthCheckRepository.ID,
+                WritableHealthCheckRepository.class);
+        if (healthChecks != null) {
+            addedHealthChecks.add(new FlowStateRepositoryHealthCheck(this, Clock.systemUTC()));
+            addedHealthChecks.add(new FlowStateMaintenanceHealthCheck(this, activity, Clock.systemUTC()));
+            addedHealthChecks.forEach(healthChecks::addHealthCheck);
+        }
+    }
+
+    private void removeHealthChecks() {
+        if (healthChecks != null) {
+            addedHealthChecks.forEach(healthChecks::removeHealthCheck);
+            addedHealthChecks.clear();
+            healthChecks = null;
+        }
+    }
+
+    /** What this node's runs and maintenance did since the component started: for the checks and the dev console. */
+    RunActivity activity() {
+        return activity;
     }
 
     @Override
     protected void doStop() throws Exception {
+        removeHealthChecks();
         ServiceHelper.stopService(maintenance);
         maintenance = null;
         if (metrics != null) {

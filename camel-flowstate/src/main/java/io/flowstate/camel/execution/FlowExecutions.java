@@ -3,6 +3,7 @@ package io.flowstate.camel.execution;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -310,6 +311,11 @@ public class FlowExecutions {
      */
     public Map<String, Object> sleep(FlowExecution run, String name, JsonNode body, Duration duration) {
         return transitions.sleep(run, name, body, duration);
+    }
+
+    /** The RUNNING runs this node carries now and when their leases end: for the dev console. */
+    public List<RunningRun> runningRuns() {
+        return leases.running();
     }
 
     /** Renews the leases of this node's RUNNING runs whose lease ends within {@code margin}; see LeaseRenewals. */

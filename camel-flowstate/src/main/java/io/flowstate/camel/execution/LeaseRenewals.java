@@ -3,6 +3,8 @@ package io.flowstate.camel.execution;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -33,6 +35,17 @@ final class LeaseRenewals {
     /** The run suspended, slept or finished here: its lease is no longer this node's to renew. */
     void drop(FlowExecution run) {
         active.remove(run);
+    }
+
+    /** The RUNNING runs this node carries, with the end of their lease (null until this node first saved it). */
+    List<RunningRun> running() {
+        List<RunningRun> runs = new ArrayList<>();
+        for (FlowExecution run : active) {
+            if (run.getStatus() == FlowStatus.RUNNING) {
+                runs.add(new RunningRun(run.getExecutionId(), run.getFlowId(), run.saveState().leaseUntil()));
+            }
+        }
+        return runs;
     }
 
     /**

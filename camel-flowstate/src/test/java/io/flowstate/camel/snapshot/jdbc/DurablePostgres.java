@@ -9,7 +9,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  * Starts an embedded PostgreSQL configured like a production server where it matters here: the embedded default turns
  * fsync and synchronous_commit off, which would make durability tests meaningless.
  */
-final class DurablePostgres {
+public final class DurablePostgres {
 
     private DurablePostgres() {
     }
@@ -18,8 +18,12 @@ final class DurablePostgres {
         return builder().start();
     }
 
-    static EmbeddedPostgres start(Path dataDirectory) throws IOException {
-        return builder().setDataDirectory(dataDirectory).setCleanDataDirectory(false).start();
+    /**
+     * A server on {@code dataDirectory} that keeps its data when closed, so that a test can stop it and start it again
+     * on the same data and {@code port} (0: any free port) as an outage its clients live through.
+     */
+    public static EmbeddedPostgres start(Path dataDirectory, int port) throws IOException {
+        return builder().setDataDirectory(dataDirectory).setCleanDataDirectory(false).setPort(port).start();
     }
 
     private static EmbeddedPostgres.Builder builder() {
