@@ -98,6 +98,8 @@ class OrdersApplicationTest {
         HttpResponse<String> health = get(base + "/actuator/health");
         assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
         assertThat(JSON.readTree(health.body()).path("status").asText()).isEqualTo("UP");
+        // flowstate's own checks, through camel-spring-boot's Camel health indicator
+        assertThat(health.body()).contains("flowstate-repository", "flowstate-maintenance");
         // flowstate's meters go to Spring Boot's MeterRegistry; a flow's meters appear with its first run here
         assertThat(post(base + "/orders", "{\"id\": \"o-3\", \"amount\": 40}").statusCode()).isEqualTo(200);
         HttpResponse<String> metrics = get(base + "/actuator/metrics");
