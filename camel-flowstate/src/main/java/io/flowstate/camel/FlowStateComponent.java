@@ -34,9 +34,6 @@ import io.flowstate.camel.step.FlowStateContextPlugin;
 import io.flowstate.camel.step.FlowStepInterceptStrategy;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
-import org.apache.camel.health.HealthCheck;
-import org.apache.camel.health.HealthCheckHelper;
-import org.apache.camel.health.WritableHealthCheckRepository;
 import io.flowstate.camel.support.Identifiers;
 import org.apache.camel.Endpoint;
 import org.apache.camel.EndpointAware;
@@ -143,9 +140,8 @@ public class FlowStateComponent extends DefaultComponent {
     private final ChangeWatch changeWatch = new ChangeWatch(executions.json(), this::getRepository,
             executions.valueConflicts());
     private final RunActivity activity = new RunActivity(Clock.systemUTC());
-    /** Where this component's health checks are while it runs; null without camel-health (or with it disabled). */
-    private WritableHealthCheckRepository healthChecks;
-    private final List<HealthCheck> addedHealthChecks = new ArrayList<>();
+    /** This component's health checks while it runs; null without camel-health (or with it disabled). */
+    private FlowStateHealthChecks healthChecks;
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
@@ -287,29 +283,7 @@ public class FlowStateComponent extends DefaultComponent {
         maintenance.addTask(() -> dirs.sweep(repo::hasEnded, Instant.now().minus(grace)));
         activity.restart();
         ServiceHelper.startService(maintenance);
-        addHealthChecks();
-    }
-
-    /**
-     * Adds the readiness and liveness checks when camel-health is on the classpath and enabled (as camel-kafka adds its
-     * own): no option needed. camel-health is optional, so its classes are touched only once its registry answered.
-     */
-    private void addHealthChecks() {
-        healthChecks = HealthCheckHelper.getHealthCheckRepository(getCamelContext(), FlowStateHealthCheckRepository.ID,
-                WritableHealthCheckRepository.class);
-        if (healthChecks != null) {
-            addedHealthChecks.add(new FlowStateRepositoryHealthCheck(this, Clock.systemUTC()));
-            addedHealthChecks.add(new FlowStateMaintenanceHealthCheck(this, activity, Clock.systemUTC()));
-            addedHealthChecks.forEach(healthChecks::addHealthCheck);
-        }
-    }
-
-    private void removeHealthChecks() {
-        if (healthChecks != null) {
-            addedHealthChecks.forEach(healthChecks::removeHealthCheck);
-            addedHealthChecks.clear();
-            healthChecks = null;
-        }
+        healthChecks = FlowStateHealthChecks.addTo(this, activity);
     }
 
     /** What this node's runs and maintenance did since the component started: for the checks and the dev console. */
@@ -319,7 +293,10 @@ public class FlowStateComponent extends DefaultComponent {
 
     @Override
     protected void doStop() throws Exception {
-        removeHealthChecks();
+        if (healthChecks != null) {
+            healthChecks.remove();
+            healthChecks = null;
+        }
         ServiceHelper.stopService(maintenance);
         maintenance = null;
         if (metrics != null) {
