@@ -164,11 +164,17 @@ class FlowStateOperationsTest extends CamelTestSupport {
                         .to("flowstate:getAll");
                 from("direct:copies")
                         .to("flowstate:set:list")
-                        .process(e -> e.getMessage().getBody(List.class).add("changed after set"))
+                        .process(e -> addToBodyList(e, "changed after set"))
                         .to("flowstate:get:list")
-                        .process(e -> e.getMessage().getBody(List.class).add("changed after get"))
+                        .process(e -> addToBodyList(e, "changed after get"))
                         .to("flowstate:get:list");
             }
         };
+    }
+
+    /** Changes the list the body holds in place, as user code may do with what flowstate handed it. */
+    @SuppressWarnings("unchecked")
+    private static void addToBodyList(Exchange exchange, String item) {
+        exchange.getMessage().getBody(List.class).add(item);
     }
 }

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.InstanceOfAssertFactories.LIST;
 
 /**
  * Two CamelContexts ("nodes"), each with its own JDBC repository on one shared database, increment and append to the
@@ -59,9 +60,9 @@ class PersistentScopeAcrossNodesTest {
                 call.get();
             }
             int total = 2 * THREADS_PER_NODE * CALLS_PER_THREAD;
-            assertThat(nodeB.createProducerTemplate().requestBody("direct:read", "x", List.class))
+            assertThat(nodeB.createProducerTemplate().requestBody("direct:read", "x")).asInstanceOf(LIST)
                     .containsExactly((long) total, (long) total);
-            assertThat(nodeA.createProducerTemplate().requestBody("direct:read", "x", List.class))
+            assertThat(nodeA.createProducerTemplate().requestBody("direct:read", "x")).asInstanceOf(LIST)
                     .containsExactly((long) total, (long) total);
         } finally {
             pool.shutdownNow();

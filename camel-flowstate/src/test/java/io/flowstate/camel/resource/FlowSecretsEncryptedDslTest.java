@@ -13,6 +13,7 @@ import io.flowstate.camel.FlowStateConstants;
 import io.flowstate.camel.snapshot.FlowSnapshot;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.test.junit5.CamelContextConfiguration;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,10 +35,11 @@ class FlowSecretsEncryptedDslTest extends CamelTestSupport {
     Path data;
 
     @Override
-    protected Properties useOverridePropertiesWithPropertiesComponent() {
+    public void configureContext(CamelContextConfiguration configuration) {
+        super.configureContext(configuration);
         Properties properties = new Properties();
         properties.put("test.apiKey", SECRET);
-        return properties;
+        configuration.withUseOverridePropertiesWithPropertiesComponent(properties);
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.flowstate.camel.snapshot.FlowSnapshot;
 import io.flowstate.camel.snapshot.memory.MemoryFlowSnapshotRepository;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.test.junit5.CamelContextConfiguration;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -22,10 +23,11 @@ class FlowSecretsRedactedDslTest extends CamelTestSupport {
     private final MemoryFlowSnapshotRepository repository = new MemoryFlowSnapshotRepository();
 
     @Override
-    protected Properties useOverridePropertiesWithPropertiesComponent() {
+    public void configureContext(CamelContextConfiguration configuration) {
+        super.configureContext(configuration);
         Properties properties = new Properties();
         properties.put("test.apiKey", FlowSecretsEncryptedDslTest.SECRET);
-        return properties;
+        configuration.withUseOverridePropertiesWithPropertiesComponent(properties);
     }
 
     @Override

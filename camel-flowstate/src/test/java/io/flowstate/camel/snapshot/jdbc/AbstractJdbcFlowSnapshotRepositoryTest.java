@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
 
@@ -18,6 +19,7 @@ import io.flowstate.camel.snapshot.FlowSnapshotFormatException;
 import io.flowstate.camel.snapshot.FlowSnapshotQuery;
 import io.flowstate.camel.snapshot.FlowSnapshotRepository;
 import io.flowstate.camel.snapshot.FlowSnapshotTooLargeException;
+import io.flowstate.camel.snapshot.FlowStatus;
 import io.flowstate.camel.snapshot.ValueVersions;
 import io.flowstate.camel.snapshot.VersionedValue;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -114,6 +116,61 @@ abstract class AbstractJdbcFlowSnapshotRepositoryTest extends AbstractFlowSnapsh
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
+            }
+        }
+    }
+
+    /** Two repositories on one database, as two nodes have: compare-and-set and claims stay exact across them. */
+    @Nested
+    class TwoNodesOnOneStore {
+
+        @Test
+        void twoRepositoriesOnOneStoreGiveAnExactTotal() throws Exception {
+            FlowSnapshotRepository second = createSecondRepositoryOnSameStore();
+            second.start();
+            try {
+                int increments = 50;
+                AtomicInteger next = new AtomicInteger();
+                List<FlowSnapshotRepository> both = List.of(repository, second);
+
+                race(4, () -> {
+                    FlowSnapshotRepository mine = both.get(next.getAndIncrement() % 2);
+                    for (int i = 0; i < increments; i++) {
+                        casIncrement(mine, "counters", "shared");
+                    }
+                    return null;
+                });
+
+                assertThat(repository.getValue("counters", "shared").orElseThrow().value().intValue()).isEqualTo(4 * increments);
+                assertThat(second.getValue("counters", "shared").orElseThrow().value().intValue()).isEqualTo(4 * increments);
+            } finally {
+                second.stop();
+            }
+        }
+
+        @Test
+        void twoRepositoriesOnOneStoreLetExactlyOneClaimARun() throws Exception {
+            FlowSnapshotRepository second = createSecondRepositoryOnSameStore();
+            second.start();
+            try {
+                repository.save(run("claim").status(FlowStatus.SUSPENDED).wakeAt(T0).build(), 0);
+                AtomicInteger next = new AtomicInteger();
+                List<FlowSnapshotRepository> both = List.of(repository, second);
+
+                List<Boolean> won = race(6, () -> {
+                    FlowSnapshotRepository mine = both.get(next.getAndIncrement() % 2);
+                    try {
+                        mine.saveDelta("claim", delta().status(FlowStatus.RUNNING).lease("n", T0.plusSeconds(30)).build(), 1);
+                        return true;
+                    } catch (FlowSnapshotConflictException e) {
+                        return false;
+                    }
+                });
+
+                assertThat(won).containsOnlyOnce(true);
+                assertThat(second.load("claim").orElseThrow().status()).isEqualTo(FlowStatus.RUNNING);
+            } finally {
+                second.stop();
             }
         }
     }
