@@ -35,6 +35,7 @@ class OrderApprovalApplicationTest {
     private Process app;
     private Path log;
     private String base;
+    private String management;
 
     @AfterEach
     void stop() throws Exception {
@@ -126,6 +127,19 @@ class OrderApprovalApplicationTest {
         assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/orders/01a20736-0000-7000-8000-00000000dead"))
                 .GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(404);
 
+        // Camel Main's health endpoint shows flowstate's readiness and liveness checks, both UP
+        HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(management + "/observe/health"))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        expect(health, 200);
+        JsonNode checks = JSON.readTree(health.body()).get("checks");
+        assertThat(checks).as(health.body()).anySatisfy(check -> {
+            assertThat(check.get("name").asText()).isEqualTo("flowstate-repository");
+            assertThat(check.get("status").asText()).isEqualTo("UP");
+        }).anySatisfy(check -> {
+            assertThat(check.get("name").asText()).isEqualTo("flowstate-maintenance");
+            assertThat(check.get("status").asText()).isEqualTo("UP");
+        });
+
         String output = read(workDir.resolve("app-1.log")) + read(log);
         assertThat(output).contains("Order o-2 shipped (ann)", "Order o-4 rejected (timeout)");
         assertThat(output).contains("Order approval is listening on :" + base.replaceAll(".*:", ""));
@@ -145,16 +159,16 @@ class OrderApprovalApplicationTest {
     }
 
     private void start(Path workDir, String approvalTimeout) throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = freePort();
+        int managementPort = freePort();
         base = "http://localhost:" + port;
+        management = "http://localhost:" + managementPort;
         log = workDir.resolve("app-" + ++starts + ".log");
         app = new ProcessBuilder(
                 ProcessHandle.current().info().command().orElse("java"),
                 "-cp", System.getProperty("java.class.path"),
                 "-Dcamel.server.port=" + port,
+                "-Dcamel.management.port=" + managementPort,
                 "-Dorder.approvalTimeout=" + approvalTimeout,
                 "-Dcamel.component.flowstate.recoveryInterval=PT0.5S",
                 OrderApprovalApplication.class.getName())
@@ -174,6 +188,12 @@ class OrderApprovalApplicationTest {
                         .isLessThan(deadline);
                 Thread.sleep(200);
             }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
         }
     }
 
