@@ -122,7 +122,6 @@ public class FlowStateComponent extends DefaultComponent {
                             + " through a property placeholder or a Camel vault, never in a route.")
     private String secretKey;
 
-    private WorkDirectories workDirectories;
     private boolean repositoryCreatedHere;
     /** Whether this component started the repository (so stops it): not when it was started already. */
     private boolean repositoryStartedHere;
@@ -275,9 +274,8 @@ public class FlowStateComponent extends DefaultComponent {
                         || anonymousSleeps && FlowExecution.isSleepName(name) || steps != null && steps.isKnownStep(name));
         maintenance = new FlowMaintenance(getCamelContext(), repository, executions, reentry, Clock.systemUTC(),
                 recoveryInterval, leaseDuration, retention, maxFinishedRuns);
-        workDirectories = WorkDirectories.of(workDirectory, repository.location());
-        executions.useWorkDirectories(workDirectories);
-        WorkDirectories dirs = workDirectories;
+        WorkDirectories dirs = WorkDirectories.of(workDirectory, repository.location());
+        executions.useWorkDirectories(dirs);
         FlowSnapshotRepository repo = repository;
         Duration grace = leaseDuration;
         maintenance.addTask(() -> dirs.sweep(repo::hasEnded, Instant.now().minus(grace)));
@@ -303,7 +301,6 @@ public class FlowStateComponent extends DefaultComponent {
             metrics.close();
             metrics = null;
         }
-        workDirectories = null;
         executions.useWorkDirectories(null);
         if (repositoryStartedHere) {
             ServiceHelper.stopService(repository);
@@ -383,7 +380,7 @@ public class FlowStateComponent extends DefaultComponent {
 
     /** The per-run scratch directories (null while the component is stopped). */
     public WorkDirectories getWorkDirectories() {
-        return workDirectories;
+        return executions.workDirectories();
     }
 
     public String getSecretKeys() {

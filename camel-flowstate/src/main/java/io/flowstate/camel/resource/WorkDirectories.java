@@ -47,7 +47,7 @@ public final class WorkDirectories {
 
     /**
      * @param base  the base directory
-     * @param owner the key of the store the runs belong to (see {@link #ownerKey})
+     * @param owner the key of the store the runs belong to (what a sweep compares with each directory's mark)
      */
     public WorkDirectories(Path base, String owner) {
         this.base = base.toAbsolutePath().normalize();
@@ -68,7 +68,7 @@ public final class WorkDirectories {
     }
 
     /** A short, file-name-safe key of a store's location (the first 12 hex digits of its SHA-256). */
-    public static String ownerKey(String location) {
+    private static String ownerKey(String location) {
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(location.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(hash, 0, 6);
