@@ -70,7 +70,7 @@ final class CheckpointStore implements AutoCloseable {
                 case "h2": {
                     String url = "jdbc:h2:file:" + tempDir.resolve("h2").resolve("flowstate") + ";WRITE_DELAY=0";
                     HikariDataSource pool = pool(url, "sa");
-                    return jdbc(pool, "CLOB", tempDir, null);
+                    return jdbc(pool, "CHARACTER VARYING", tempDir, null);
                 }
                 case "postgres": {
                     EmbeddedPostgres pg = EmbeddedPostgres.builder()

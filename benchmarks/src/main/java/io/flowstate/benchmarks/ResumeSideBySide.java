@@ -155,7 +155,7 @@ public final class ResumeSideBySide {
 
         /**
          * The same row UPDATE that also rewrites the row's snapshot column with a run document (ns); 0 without a
-         * database. On H2 the document is a CLOB: kept in H2's LOB store, whose maps grow with the stored runs.
+         * database.
          */
         long rawDocUpdate() {
             return rawUpdate(rawDocument);

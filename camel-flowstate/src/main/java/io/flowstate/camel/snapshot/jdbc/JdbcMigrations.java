@@ -31,7 +31,9 @@ final class JdbcMigrations {
                     JdbcMigrations::parentExecutionId),
             new Migration(4, "runs indexes by flow and status, and by what a suspended run waits for, which the run"
                              + " counts read",
-                    JdbcMigrations::countsIndexes));
+                    JdbcMigrations::countsIndexes),
+            new Migration(5, "runs.snapshot as the dialect's text type: on H2 no longer a CLOB",
+                    JdbcMigrations::snapshotText));
 
     private JdbcMigrations() {
     }
@@ -46,7 +48,7 @@ final class JdbcMigrations {
                    + " waiting_for VARCHAR(200), wake_at TIMESTAMP WITH TIME ZONE,"
                    + " lease_owner VARCHAR(200), lease_expires_at TIMESTAMP WITH TIME ZONE,"
                    + " snapshot_version BIGINT NOT NULL, snapshot_bytes BIGINT NOT NULL, delta_count INT NOT NULL,"
-                   + " delta_bytes BIGINT NOT NULL, snapshot " + db.dialect().snapshotType() + " NOT NULL)");
+                   + " delta_bytes BIGINT NOT NULL, snapshot " + text + " NOT NULL)");
         db.execute("CREATE INDEX IF NOT EXISTS " + s.runsIndex("flow") + " ON " + s.runs
                    + " (flow_id, created_at, execution_id)");
         db.execute("CREATE INDEX IF NOT EXISTS " + s.runsIndex("created") + " ON " + s.runs + " (created_at, execution_id)");
@@ -99,5 +101,14 @@ final class JdbcMigrations {
     private static void countsIndexes(SchemaEditor db) throws SQLException {
         db.runsIndex("counts", "flow_id, status, waiting_for", null);
         db.runsIndex("waiting", "waiting_for", "status = 'SUSPENDED'");
+    }
+
+    /**
+     * Earlier releases kept H2's snapshots in a CLOB, out of the row. H2 can fail to read a CLOB that a concurrent
+     * update of its row replaces ("Cannot read field streamStoreId", H2 issue 1808): a run loaded while another node
+     * or thread compacted it failed to load.
+     */
+    private static void snapshotText(SchemaEditor db) throws SQLException {
+        db.textColumn(db.schema().runs, "snapshot");
     }
 }

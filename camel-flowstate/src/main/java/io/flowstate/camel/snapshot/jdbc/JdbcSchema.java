@@ -42,8 +42,8 @@ import io.flowstate.camel.FlowStateException;
  *   version INT NOT NULL PRIMARY KEY, description VARCHAR(200) NOT NULL,
  *   applied_at TIMESTAMP WITH TIME ZONE NOT NULL);
  * </pre>
- * On H2 the snapshot column is a CLOB, the other JSON columns CHARACTER VARYING (see {@link JdbcDialect#H2}), and the
- * last three indexes are plain ones on the same columns.
+ * On H2 the JSON columns are CHARACTER VARYING (see {@link JdbcDialect#H2}), and the last three indexes are plain
+ * ones on the same columns.
  * <p>
  * No index holds {@code updated_at}: a step's checkpoint changes only {@code version}, {@code updated_at} and the delta
  * counters, so no index entry moves (on PostgreSQL the row update stays HOT, on H2 no index page is rewritten).

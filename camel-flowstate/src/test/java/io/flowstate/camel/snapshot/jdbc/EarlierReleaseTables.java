@@ -41,7 +41,7 @@ final class EarlierReleaseTables {
                 + " wake_at TIMESTAMP WITH TIME ZONE, lease_owner VARCHAR(200), lease_expires_at TIMESTAMP WITH TIME ZONE,"
                 + (release >= 2 ? " finished_at TIMESTAMP WITH TIME ZONE," : "")
                 + " snapshot_version BIGINT NOT NULL, snapshot_bytes BIGINT NOT NULL, delta_count INT NOT NULL,"
-                + " delta_bytes BIGINT NOT NULL, snapshot " + dialect.snapshotType() + " NOT NULL"
+                + " delta_bytes BIGINT NOT NULL, snapshot " + (h2 ? "CLOB" : text) + " NOT NULL"
                 + (release >= 3 ? ", parent_execution_id VARCHAR(200))" : ")"));
         ddl.add(index("flow", "(flow_id, created_at, execution_id)"));
         ddl.add(index("created", "(created_at, execution_id)"));
