@@ -112,7 +112,7 @@ final class CheckpointRuns {
 
     /** Step {@code n} of a steady loop: one state key changed, the result of one of its step names replaced. */
     static FlowSnapshotDelta steadyStep(long n, int keys) {
-        return FlowSnapshotDelta.builder()
+        return FlowSnapshotDelta.builder().updatedAt(Instant.now())
                 .setState(key((int) (n % keys)), value(n))
                 .result(stepName(n % STEP_NAMES), result(n))
                 .build();
@@ -121,7 +121,7 @@ final class CheckpointRuns {
     /** Step {@code n} of a run that keeps going: one state key changed, a new result, one more completed step. */
     static FlowSnapshotDelta newStep(long n, int keys) {
         String step = stepName(n);
-        return FlowSnapshotDelta.builder()
+        return FlowSnapshotDelta.builder().updatedAt(Instant.now())
                 .setState(key((int) (n % keys)), value(n))
                 .result(step, result(n))
                 .completedStep(step)
@@ -130,7 +130,7 @@ final class CheckpointRuns {
 
     /** Step {@code n} of a run that appends one item per step to its list {@code items}. */
     static FlowSnapshotDelta appendStep(long n) {
-        return FlowSnapshotDelta.builder()
+        return FlowSnapshotDelta.builder().updatedAt(Instant.now())
                 .appendState("items", item(n))
                 .result(stepName(n % STEP_NAMES), result(n))
                 .build();

@@ -26,6 +26,7 @@ public class FlowStateComponentConfigurer extends PropertyConfigurerSupport impl
         case "autowiredenabled":
         case "autowiredEnabled": target.setAutowiredEnabled(property(camelContext, boolean.class, value)); return true;
         case "checkpoint": target.setCheckpoint(property(camelContext, io.flowstate.camel.execution.CheckpointPolicy.class, value)); return true;
+        case "clock": target.setClock(property(camelContext, java.time.Clock.class, value)); return true;
         case "datadirectory":
         case "dataDirectory": target.setDataDirectory(property(camelContext, java.lang.String.class, value)); return true;
         case "datasource":
@@ -63,6 +64,7 @@ public class FlowStateComponentConfigurer extends PropertyConfigurerSupport impl
         case "autowiredenabled":
         case "autowiredEnabled": return boolean.class;
         case "checkpoint": return io.flowstate.camel.execution.CheckpointPolicy.class;
+        case "clock": return java.time.Clock.class;
         case "datadirectory":
         case "dataDirectory": return java.lang.String.class;
         case "datasource":
@@ -96,6 +98,7 @@ public class FlowStateComponentConfigurer extends PropertyConfigurerSupport impl
         case "autowiredenabled":
         case "autowiredEnabled": return target.isAutowiredEnabled();
         case "checkpoint": return target.getCheckpoint();
+        case "clock": return target.getClock();
         case "datadirectory":
         case "dataDirectory": return target.getDataDirectory();
         case "datasource":

@@ -34,6 +34,7 @@ import io.flowstate.camel.step.FlowStateContextPlugin;
 import io.flowstate.camel.step.FlowStepInterceptStrategy;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
+import io.flowstate.camel.support.ConfiguredClock;
 import io.flowstate.camel.support.Identifiers;
 import org.apache.camel.Endpoint;
 import org.apache.camel.EndpointAware;
@@ -122,6 +123,13 @@ public class FlowStateComponent extends DefaultComponent {
                             + " through a property placeholder or a Camel vault, never in a route.")
     private String secretKey;
 
+    @Metadata(label = "advanced", javaType = "java.time.Clock",
+              description = "The clock (a java.time.Clock bean, e.g. #testClock) every time of the runs comes from:"
+                            + " leases, suspend timeouts, sleeps, retention and the times stored with each run. When not"
+                            + " set, the system clock (UTC). A test sets a clock it moves forward, then calls"
+                            + " runMaintenance().")
+    private Clock clock;
+
     private boolean repositoryCreatedHere;
     /** Whether this component started the repository (so stops it): not when it was started already. */
     private boolean repositoryStartedHere;
@@ -135,9 +143,12 @@ public class FlowStateComponent extends DefaultComponent {
     private final Set<String> sleepNames = ConcurrentHashMap.newKeySet();
     /** Whether some route has a sleep without name: its steps are named sleep-1, sleep-2 … by the run. */
     private volatile boolean anonymousSleeps;
-    private final FlowExecutions executions = new FlowExecutions(new JsonValues(), this::getRepository, Clock.systemUTC());
+    /** The clock option, or the system clock while it is not set: what every part of the component reads. */
+    private final Clock clockInUse = new ConfiguredClock(() -> clock != null ? clock : Clock.systemUTC());
+    private final FlowExecutions executions = new FlowExecutions(new JsonValues(), this::getRepository, clockInUse);
     private final ChangeWatch changeWatch = new ChangeWatch(executions.json(), this::getRepository,
             executions.valueConflicts());
+    /** On the wall clock: it tells whether the scheduler, which ticks in real time, still makes passes. */
     private final RunActivity activity = new RunActivity(Clock.systemUTC());
     /** This component's health checks while it runs; null without camel-health (or with it disabled). */
     private FlowStateHealthChecks healthChecks;
@@ -272,12 +283,13 @@ public class FlowStateComponent extends DefaultComponent {
         reentry = new FlowReentry(getCamelContext(), executions,
                 name -> suspendNames.contains(name) || sleepNames.contains(name)
                         || anonymousSleeps && FlowExecution.isSleepName(name) || steps != null && steps.isKnownStep(name));
-        maintenance = new FlowMaintenance(getCamelContext(), repository, executions, reentry, Clock.systemUTC(),
+        maintenance = new FlowMaintenance(getCamelContext(), repository, executions, reentry, clockInUse,
                 recoveryInterval, leaseDuration, retention, maxFinishedRuns);
         WorkDirectories dirs = WorkDirectories.of(workDirectory, repository.location());
         executions.useWorkDirectories(dirs);
         FlowSnapshotRepository repo = repository;
         Duration grace = leaseDuration;
+        // the directories' modification times are the file system's (wall clock) times, not the runs' clock
         maintenance.addTask(() -> dirs.sweep(repo::hasEnded, Instant.now().minus(grace)));
         activity.restart();
         ServiceHelper.startService(maintenance);
@@ -373,6 +385,24 @@ public class FlowStateComponent extends DefaultComponent {
         return maintenance;
     }
 
+    /**
+     * Runs one maintenance pass now, on the caller's thread, and returns when it is done: continues the runs whose
+     * lease expired, whose suspend timeout passed or whose sleep is over by the component's clock, then removes the
+     * finished runs past their retention. A pass of the component's own schedule under way is waited for first (passes
+     * never overlap), so what was due when this is called has been continued when it returns. With a clock a test
+     * moves forward, a 90-day sleep ends in a call.
+     *
+     * @throws IllegalStateException when the component is not started
+     */
+    public void runMaintenance() {
+        FlowMaintenance started = maintenance;
+        if (started == null) {
+            throw new IllegalStateException("The flowstate component is not started: runMaintenance() runs a"
+                                            + " maintenance pass of a started component; start the CamelContext first");
+        }
+        started.runOnce();
+    }
+
     /** flowstate:changes: diffs against watermarks in the persistent scope. */
     public ChangeWatch getChangeWatch() {
         return changeWatch;
@@ -381,6 +411,14 @@ public class FlowStateComponent extends DefaultComponent {
     /** The per-run scratch directories (null while the component is stopped). */
     public WorkDirectories getWorkDirectories() {
         return executions.workDirectories();
+    }
+
+    public Clock getClock() {
+        return clock;
+    }
+
+    public void setClock(Clock clock) {
+        this.clock = clock;
     }
 
     public String getSecretKeys() {

@@ -1,6 +1,5 @@
 package io.flowstate.camel;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -29,8 +28,6 @@ public class FlowStateDevConsole extends AbstractDevConsole {
     /** This node's running runs listed at most (their number is always given). */
     static final int MAX_RUNNING_LISTED = 100;
 
-    private final Clock clock = Clock.systemUTC();
-
     public FlowStateDevConsole() {
         super("camel", "flowstate", "Flow State", "Durable runs of the flowstate component");
     }
@@ -49,7 +46,7 @@ public class FlowStateDevConsole extends AbstractDevConsole {
             return root;
         }
         root.put("started", true);
-        Instant now = clock.instant();
+        Instant now = component.getExecutions().clock().instant();
         FlowSnapshotRepository repository = component.getRepository();
         JsonObject repo = new JsonObject();
         repo.put("kind", repository.getClass().getSimpleName());

@@ -29,7 +29,9 @@ final class FlowStateHealthChecks {
         if (repository == null) {
             return null;
         }
-        List<HealthCheck> checks = List.of(new FlowStateRepositoryHealthCheck(component, Clock.systemUTC()),
+        List<HealthCheck> checks = List.of(new FlowStateRepositoryHealthCheck(component,
+                        component.getExecutions().clock()),
+                // liveness watches the scheduler, which ticks in real time: the wall clock, as RunActivity's
                 new FlowStateMaintenanceHealthCheck(component, activity, Clock.systemUTC()));
         checks.forEach(repository::addHealthCheck);
         return new FlowStateHealthChecks(repository, checks);

@@ -1,5 +1,6 @@
 package io.flowstate.camel.springboot;
 
+import java.time.Clock;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -14,12 +15,12 @@ import org.springframework.core.convert.converter.GenericConverter;
 /**
  * Turns a bean reference written in {@code camel.component.flowstate.*} ({@code data-source=#dataSource}, also
  * {@code #bean:dataSource}) into that Spring bean, while the options are bound: the component then uses the
- * application's own bean (its connection pool, its repository). A reference to a bean that does not exist, or a value
+ * application's own bean (its connection pool, its repository, its clock). A reference to a bean that does not exist, or a value
  * that is not a reference, fails the binding with a message naming the bean; Spring adds the property's name.
  */
 final class FlowStateBeanReferenceConverter implements GenericConverter {
 
-    private static final Set<Class<?>> BEAN_TYPES = Set.of(DataSource.class, FlowSnapshotRepository.class);
+    private static final Set<Class<?>> BEAN_TYPES = Set.of(DataSource.class, FlowSnapshotRepository.class, Clock.class);
 
     private final ListableBeanFactory beans;
 

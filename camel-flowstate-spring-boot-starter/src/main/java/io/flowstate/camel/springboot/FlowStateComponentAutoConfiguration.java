@@ -29,7 +29,7 @@ import org.springframework.context.annotation.Lazy;
 @EnableConfigurationProperties({ ComponentConfigurationProperties.class, FlowStateComponentConfiguration.class })
 public class FlowStateComponentAutoConfiguration {
 
-    /** {@code #name} in a DataSource or repository option: the Spring bean of that name. */
+    /** {@code #name} in a DataSource, repository or clock option: the Spring bean of that name. */
     @Bean
     @ConfigurationPropertiesBinding
     static FlowStateBeanReferenceConverter flowStateBeanReferenceConverter(ListableBeanFactory beans) {

@@ -1,5 +1,6 @@
 package io.flowstate.camel.springboot;
 
+import java.time.Clock;
 import java.time.Duration;
 
 import javax.sql.DataSource;
@@ -110,6 +111,12 @@ public class FlowStateComponentConfiguration extends ComponentConfigurationPrope
      * from JSON in state. Only these are registered; no type information is ever read from stored data.
      */
     private String jacksonModuleRefs;
+    /**
+     * The clock (a java.time.Clock bean, e.g. #testClock) every time of the runs comes from: leases, suspend timeouts,
+     * sleeps, retention and the times stored with each run. When not set, the system clock (UTC). A test sets a clock
+     * it moves forward, then calls runMaintenance().
+     */
+    private Clock clock;
 
     public FlowSnapshotRepository getRepository() {
         return repository;
@@ -221,5 +228,13 @@ public class FlowStateComponentConfiguration extends ComponentConfigurationPrope
 
     public void setJacksonModuleRefs(String jacksonModuleRefs) {
         this.jacksonModuleRefs = jacksonModuleRefs;
+    }
+
+    public Clock getClock() {
+        return clock;
+    }
+
+    public void setClock(Clock clock) {
+        this.clock = clock;
     }
 }

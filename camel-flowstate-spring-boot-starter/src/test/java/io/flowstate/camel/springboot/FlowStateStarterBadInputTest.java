@@ -61,6 +61,28 @@ class FlowStateStarterBadInputTest {
     }
 
     @Test
+    void clockReferenceToAMissingBeanFailsNamingItAndTheOption() {
+        runner.withPropertyValues("camel.component.flowstate.clock=#testClock").run(context -> {
+            assertThat(context).hasFailed();
+            List<String> messages = messages(context.getStartupFailure());
+            assertThat(messages).anyMatch(m -> m.contains("camel.component.flowstate.clock"));
+            assertThat(messages).anyMatch(m -> m.contains("No bean named 'testClock'")
+                                               && m.contains("beans of type java.time.Clock: none"));
+        });
+    }
+
+    @Test
+    void clockReferenceToABeanOfAnotherTypeFailsNamingIt() {
+        runner.withBean("notAClock", String.class, () -> "text")
+                .withPropertyValues("camel.component.flowstate.clock=#notAClock").run(context -> {
+                    assertThat(context).hasFailed();
+                    List<String> messages = messages(context.getStartupFailure());
+                    assertThat(messages).anyMatch(m -> m.contains("camel.component.flowstate.clock"));
+                    assertThat(messages).anyMatch(m -> m.contains("The bean named 'notAClock' is not a java.time.Clock"));
+                });
+    }
+
+    @Test
     void unknownCheckpointValueFailsNamingTheKey() {
         runner.withPropertyValues("camel.component.flowstate.checkpoint=sometimes").run(context -> {
             assertThat(context).hasFailed();

@@ -5,7 +5,10 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 
 import javax.sql.DataSource;
 
@@ -101,6 +104,17 @@ class FlowStateStarterBindingTest {
                 .withPropertyValues("camel.component.flowstate.repository=#bean:flowRepository").run(context -> {
                     assertThat(context).hasNotFailed();
                     assertThat(flowstate(context).getRepository()).isSameAs(chosen);
+                });
+    }
+
+    @Test
+    void clockReferenceIsTheApplicationsClock() {
+        Clock fixed = Clock.fixed(Instant.parse("2031-01-01T00:00:00Z"), ZoneOffset.UTC);
+        runner.withBean("testClock", Clock.class, () -> fixed)
+                .withPropertyValues("camel.component.flowstate.clock=#testClock").run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(flowstate(context).getClock()).isSameAs(fixed);
+                    assertThat(flowstate(context).getExecutions().clock().instant()).isEqualTo(fixed.instant());
                 });
     }
 

@@ -211,7 +211,8 @@ public class FlowExecutions {
         return contexts;
     }
 
-    Clock clock() {
+    /** The component's clock: every time of these runs comes from it (option clock). */
+    public Clock clock() {
         return clock;
     }
 

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 import io.flowstate.camel.snapshot.FlowSnapshotRepository;
 import org.apache.camel.CamelContext;
@@ -17,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * died (expired lease) and suspended runs whose timeout passed, and removes finished runs past their retention (and
  * beyond the cap on finished runs); runs are continued only once the CamelContext has started (their routes must be
  * running). On its own thread and schedule, every third of {@code leaseDuration}, it renews the leases of this node's
- * running runs: however long the recovery interval, a lease is renewed well before it expires.
+ * running runs: however long the recovery interval, a lease is renewed well before it expires. Both schedules tick in
+ * real time; what they compare (leases, wake-up times, retention) is read from the component's clock. A pass asked for
+ * on demand ({@link #runOnce()}) never overlaps one of the schedule's.
  */
 public final class FlowMaintenance extends ServiceSupport {
 
@@ -45,6 +48,11 @@ public final class FlowMaintenance extends ServiceSupport {
     private ScheduledExecutorService leaseRenewer;
     /** More housekeeping of the component run on every pass (e.g. sweeping scratch directories). */
     private final java.util.List<Runnable> tasks = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /**
+     * Held for a whole pass: a pass asked for on demand waits for the schedule's under way (and the reverse), so two
+     * passes never find the same due run at once, and what was due when a caller asked has been handled on return.
+     */
+    private final ReentrantLock passLock = new ReentrantLock();
 
     public FlowMaintenance(CamelContext context, FlowSnapshotRepository repository, FlowExecutions executions,
                            FlowReentry reentry, Clock clock, Duration interval, Duration leaseDuration,
@@ -61,10 +69,20 @@ public final class FlowMaintenance extends ServiceSupport {
     }
 
     /**
-     * One pass; public so that tests and operators can run it on demand. Returns the runs removed. The run observers
-     * are told how it ended, also when it failed.
+     * One pass, on the caller's thread, after any pass under way has ended; public so that tests and operators can run
+     * it on demand. Returns the runs removed. The run observers are told how it ended, also when it failed.
      */
     public int runOnce() {
+        passLock.lock();
+        try {
+            return pass();
+        } finally {
+            passLock.unlock();
+        }
+    }
+
+    private int pass() {
+        // when the pass really began (its duration is real time too): liveness compares it with the wall clock
         Instant startedAt = Instant.now();
         long began = System.nanoTime();
         int continued = 0;

@@ -163,7 +163,7 @@ final class FlowStateMetrics implements RunObserver, AutoCloseable {
             return; // the repository failed the pass; the gauge keeps the last counts rather than fail again
         }
         try {
-            counted = repository.countRuns(Instant.now());
+            counted = repository.countRuns(executions.clock().instant());
         } catch (RuntimeException e) {
             LOG.warn("Could not count the stored runs for the flowstate.runs gauge, which keeps its last values: {}",
                     e.toString());

@@ -53,7 +53,12 @@ public final class FlowSnapshotDelta {
     private final Map<RunField, Object> replaced;
 
     private FlowSnapshotDelta(Builder b) {
-        this.updatedAt = FlowSnapshot.micros(b.updatedAt != null ? b.updatedAt : Instant.now());
+        if (b.updatedAt == null) {
+            // never the system's time by default: under a component clock of a test it would be months apart
+            throw new IllegalArgumentException("A FlowSnapshotDelta needs updatedAt, the time of the change (the"
+                                               + " component takes it from its clock option)");
+        }
+        this.updatedAt = FlowSnapshot.micros(b.updatedAt);
         this.clearState = b.clearState;
         this.stateRemoved = Collections.unmodifiableSet(new LinkedHashSet<>(b.stateRemoved));
         this.stateSet = Collections.unmodifiableMap(new LinkedHashMap<>(b.stateSet));
@@ -225,7 +230,7 @@ public final class FlowSnapshotDelta {
         private Builder() {
         }
 
-        /** Defaults to the time {@link #build()} is called. */
+        /** Required: when the change was made, by the clock of the component that made it. */
         public Builder updatedAt(Instant updatedAt) {
             this.updatedAt = updatedAt;
             return this;

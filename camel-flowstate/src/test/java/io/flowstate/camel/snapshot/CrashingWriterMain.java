@@ -60,7 +60,7 @@ public final class CrashingWriterMain {
                 ObjectNode state = json.objectNode().put("counter", next).put("payload", payload(next));
                 version = repo.save(base.toBuilder().state(state).build(), version);
             } else {
-                FlowSnapshotDelta.Builder delta = FlowSnapshotDelta.builder()
+                FlowSnapshotDelta.Builder delta = FlowSnapshotDelta.builder().updatedAt(java.time.Instant.now())
                         .setState("counter", json.numberNode(next))
                         .setState("payload", json.textNode(payload(next)))
                         .result("step" + next, json.numberNode(next))

@@ -173,7 +173,7 @@ abstract class AbstractJdbcMigrationTest {
         // the finished run got its finished_at: purged by age; the waiting one is due and takes checkpoints
         assertThat(repository.findDue(T0.plus(Duration.ofDays(1)), 10)).extracting(s -> s.executionId())
                 .containsExactly("waiting");
-        assertThat(repository.saveDelta("waiting", FlowSnapshotDelta.builder().completedStep("b").build(), 2))
+        assertThat(repository.saveDelta("waiting", FlowSnapshotDelta.builder().updatedAt(T0.plusSeconds(60)).completedStep("b").build(), 2))
                 .isEqualTo(3);
         assertThat(repository.purgeFinished(T0.plus(Duration.ofDays(1)))).isEqualTo(1);
         assertThat(repository.load("done")).isEmpty();
