@@ -36,14 +36,22 @@ public class FlowStateEndpointConfigurer extends PropertyConfigurerSupport imple
         case "mode": target.getConfiguration().setMode(property(camelContext, io.flowstate.camel.trigger.ChangeWatch.Mode.class, value)); return true;
         case "nowarning":
         case "noWarning": target.getConfiguration().setNoWarning(property(camelContext, boolean.class, value)); return true;
+        case "ontimeout":
+        case "onTimeout": target.getConfiguration().setOnTimeout(property(camelContext, io.flowstate.camel.execution.OnTimeout.class, value)); return true;
+        case "payloadschema":
+        case "payloadSchema": target.getConfiguration().setPayloadSchema(property(camelContext, java.lang.String.class, value)); return true;
         case "required": target.getConfiguration().setRequired(property(camelContext, java.lang.Boolean.class, value)); return true;
         case "resources": target.getConfiguration().setResources(property(camelContext, java.util.Map.class, value)); return true;
         case "scope": target.getConfiguration().setScope(property(camelContext, io.flowstate.camel.state.StateScope.class, value)); return true;
+        case "selfapproval":
+        case "selfApproval": target.getConfiguration().setSelfApproval(property(camelContext, boolean.class, value)); return true;
         case "stateclass":
         case "stateClass": target.getConfiguration().setStateClass(property(camelContext, java.lang.Class.class, value)); return true;
         case "stopwhenempty":
         case "stopWhenEmpty": target.getConfiguration().setStopWhenEmpty(property(camelContext, boolean.class, value)); return true;
         case "timeout": target.getConfiguration().setTimeout(property(camelContext, java.time.Duration.class, value)); return true;
+        case "timeoutpayload":
+        case "timeoutPayload": target.getConfiguration().setTimeoutPayload(property(camelContext, java.lang.String.class, value)); return true;
         case "unrecordedsteps":
         case "unrecordedSteps": target.getConfiguration().setUnrecordedSteps(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
@@ -66,14 +74,22 @@ public class FlowStateEndpointConfigurer extends PropertyConfigurerSupport imple
         case "mode": return io.flowstate.camel.trigger.ChangeWatch.Mode.class;
         case "nowarning":
         case "noWarning": return boolean.class;
+        case "ontimeout":
+        case "onTimeout": return io.flowstate.camel.execution.OnTimeout.class;
+        case "payloadschema":
+        case "payloadSchema": return java.lang.String.class;
         case "required": return java.lang.Boolean.class;
         case "resources": return java.util.Map.class;
         case "scope": return io.flowstate.camel.state.StateScope.class;
+        case "selfapproval":
+        case "selfApproval": return boolean.class;
         case "stateclass":
         case "stateClass": return java.lang.Class.class;
         case "stopwhenempty":
         case "stopWhenEmpty": return boolean.class;
         case "timeout": return java.time.Duration.class;
+        case "timeoutpayload":
+        case "timeoutPayload": return java.lang.String.class;
         case "unrecordedsteps":
         case "unrecordedSteps": return java.lang.String.class;
         default: return null;
@@ -97,14 +113,22 @@ public class FlowStateEndpointConfigurer extends PropertyConfigurerSupport imple
         case "mode": return target.getConfiguration().getMode();
         case "nowarning":
         case "noWarning": return target.getConfiguration().isNoWarning();
+        case "ontimeout":
+        case "onTimeout": return target.getConfiguration().getOnTimeout();
+        case "payloadschema":
+        case "payloadSchema": return target.getConfiguration().getPayloadSchema();
         case "required": return target.getConfiguration().getRequired();
         case "resources": return target.getConfiguration().getResources();
         case "scope": return target.getConfiguration().getScope();
+        case "selfapproval":
+        case "selfApproval": return target.getConfiguration().isSelfApproval();
         case "stateclass":
         case "stateClass": return target.getConfiguration().getStateClass();
         case "stopwhenempty":
         case "stopWhenEmpty": return target.getConfiguration().isStopWhenEmpty();
         case "timeout": return target.getConfiguration().getTimeout();
+        case "timeoutpayload":
+        case "timeoutPayload": return target.getConfiguration().getTimeoutPayload();
         case "unrecordedsteps":
         case "unrecordedSteps": return target.getConfiguration().getUnrecordedSteps();
         default: return null;

@@ -23,7 +23,7 @@ public class FlowStateEndpointUriFactory extends org.apache.camel.support.compon
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(18);
+        Set<String> props = new HashSet<>(22);
         props.add("by");
         props.add("checkpoint");
         props.add("commit");
@@ -34,13 +34,17 @@ public class FlowStateEndpointUriFactory extends org.apache.camel.support.compon
         props.add("lazyStartProducer");
         props.add("mode");
         props.add("noWarning");
+        props.add("onTimeout");
         props.add("operation");
+        props.add("payloadSchema");
         props.add("required");
         props.add("resources");
         props.add("scope");
+        props.add("selfApproval");
         props.add("stateClass");
         props.add("stopWhenEmpty");
         props.add("timeout");
+        props.add("timeoutPayload");
         props.add("unrecordedSteps");
         PROPERTY_NAMES = Collections.unmodifiableSet(props);
         SECRET_PROPERTY_NAMES = Collections.emptySet();

@@ -15,6 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.Module;
+import io.flowstate.camel.execution.ApprovalOptions;
+import io.flowstate.camel.execution.ApprovalSchemas;
 import io.flowstate.camel.execution.CheckpointPolicy;
 import io.flowstate.camel.execution.FlowExecution;
 import io.flowstate.camel.execution.FlowExecutions;
@@ -150,6 +152,8 @@ public class FlowStateComponent extends DefaultComponent {
             executions.valueConflicts());
     /** On the wall clock: it tells whether the scheduler, which ticks in real time, still makes passes. */
     private final RunActivity activity = new RunActivity(Clock.systemUTC());
+    /** The JSON Schemas of approval steps (payloadSchema), loaded once each; created with the first one. */
+    private volatile ApprovalSchemas approvalSchemas;
     /** This component's health checks while it runs; null without camel-health (or with it disabled). */
     private FlowStateHealthChecks healthChecks;
 
@@ -189,8 +193,22 @@ public class FlowStateComponent extends DefaultComponent {
         }
     }
 
+    /** The JSON Schemas of approval steps, kept for this component's life (endpoints are created before it starts). */
+    private ApprovalSchemas approvalSchemas() {
+        ApprovalSchemas schemas = approvalSchemas;
+        if (schemas == null) {
+            synchronized (this) {
+                if (approvalSchemas == null) {
+                    approvalSchemas = new ApprovalSchemas(getCamelContext());
+                }
+                schemas = approvalSchemas;
+            }
+        }
+        return schemas;
+    }
+
     /** Checks what depends on the endpoint's options, once they are set. */
-    private static void checkOptions(String uri, FlowStateEndpoint endpoint) {
+    private void checkOptions(String uri, FlowStateEndpoint endpoint) {
         FlowStateConfiguration configuration = endpoint.getConfiguration();
         FlowStateOperation operation = endpoint.operation();
         if (endpoint.getKey() != null && operation.isKeyed()) {
@@ -207,6 +225,15 @@ public class FlowStateComponent extends DefaultComponent {
         }
         if (configuration.getTimeout() != null) {
             requirePositive("The option timeout of " + uri, configuration.getTimeout());
+        }
+        if (operation == FlowStateOperation.SUSPEND) {
+            endpoint.setApprovalOptions(ApprovalOptions.of(uri, configuration.getTimeout(), configuration.getOnTimeout(),
+                    configuration.getTimeoutPayload(), configuration.isSelfApproval(), configuration.getPayloadSchema(),
+                    approvalSchemas()));
+        } else if (configuration.getOnTimeout() != null || configuration.getTimeoutPayload() != null
+                   || !configuration.isSelfApproval() || configuration.getPayloadSchema() != null) {
+            throw new IllegalArgumentException("The options onTimeout, timeoutPayload, selfApproval and payloadSchema of "
+                                               + uri + " belong on flowstate:suspend, the approval step");
         }
         if (operation == FlowStateOperation.SLEEP) {
             if (configuration.getDuration() == null) {
@@ -282,7 +309,8 @@ public class FlowStateComponent extends DefaultComponent {
                 = getCamelContext().getCamelContextExtension().getContextPlugin(FlowStepInterceptStrategy.class);
         reentry = new FlowReentry(getCamelContext(), executions,
                 name -> suspendNames.contains(name) || sleepNames.contains(name)
-                        || anonymousSleeps && FlowExecution.isSleepName(name) || steps != null && steps.isKnownStep(name));
+                        || anonymousSleeps && FlowExecution.isSleepName(name) || steps != null && steps.isKnownStep(name),
+                approvalSchemas());
         maintenance = new FlowMaintenance(getCamelContext(), repository, executions, reentry, clockInUse,
                 recoveryInterval, leaseDuration, retention, maxFinishedRuns);
         WorkDirectories dirs = WorkDirectories.of(workDirectory, repository.location());

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import io.flowstate.camel.execution.CheckpointPolicy;
+import io.flowstate.camel.execution.OnTimeout;
 import io.flowstate.camel.state.StateScope;
 import io.flowstate.camel.trigger.ChangeWatch;
 import org.apache.camel.spi.UriParam;
@@ -53,9 +54,33 @@ public class FlowStateConfiguration {
 
     @UriParam(label = "suspend", javaType = "java.time.Duration",
               description = "For suspend: how long to wait for a resume (ISO-8601, e.g. PT24H); no timeout when"
-                            + " omitted. When it passes, the recovery task continues the run: the suspend step gives a"
-                            + " null body and header CamelFlowStateTimedOut=true.")
+                            + " omitted. When it passes, the recovery task continues the run as onTimeout says.")
     private Duration timeout;
+
+    @UriParam(label = "suspend", defaultValue = "continue",
+              description = "For suspend: what the step does when its timeout passes: continue (it gives a null body and"
+                            + " header CamelFlowStateTimedOut=true), fail (the run ends FAILED: approval NAME timed out"
+                            + " after ...) or resume (it gives timeoutPayload, as if someone had answered with it).")
+    private OnTimeout onTimeout;
+
+    @UriParam(label = "suspend",
+              description = "For suspend with onTimeout=resume (required there): the JSON value the step gives when"
+                            + " its timeout passes, e.g. {\"approved\":false}.")
+    private String timeoutPayload;
+
+    @UriParam(label = "suspend", defaultValue = "true",
+              description = "For suspend: whether the actor who started the run (header CamelFlowStateActor at the"
+                            + " start) may answer. With false, a resume must give another actor in header"
+                            + " CamelFlowStateActor; one from the starter is refused (ResumeException.SelfApproval)"
+                            + " and the run stays SUSPENDED.")
+    private boolean selfApproval = true;
+
+    @UriParam(label = "suspend",
+              description = "For suspend: the JSON Schema a resume payload must match, as a resource URI (e.g."
+                            + " classpath:approval.json or file:schemas/approval.json), loaded when the route starts. A"
+                            + " payload that does not match is refused with the failing paths"
+                            + " (ResumeException.InvalidPayload) and the run stays SUSPENDED.")
+    private String payloadSchema;
 
     @UriParam(label = "sleep", javaType = "java.time.Duration",
               description = "For sleep (required, positive): how long the run sleeps, an ISO-8601 duration such as"
@@ -149,6 +174,39 @@ public class FlowStateConfiguration {
 
     public void setDuration(Duration duration) {
         this.duration = duration;
+    }
+
+    /** Null when not set: continue. */
+    public OnTimeout getOnTimeout() {
+        return onTimeout;
+    }
+
+    public void setOnTimeout(OnTimeout onTimeout) {
+        this.onTimeout = onTimeout;
+    }
+
+    public String getTimeoutPayload() {
+        return timeoutPayload;
+    }
+
+    public void setTimeoutPayload(String timeoutPayload) {
+        this.timeoutPayload = timeoutPayload;
+    }
+
+    public boolean isSelfApproval() {
+        return selfApproval;
+    }
+
+    public void setSelfApproval(boolean selfApproval) {
+        this.selfApproval = selfApproval;
+    }
+
+    public String getPayloadSchema() {
+        return payloadSchema;
+    }
+
+    public void setPayloadSchema(String payloadSchema) {
+        this.payloadSchema = payloadSchema;
     }
 
     public Duration getTimeout() {

@@ -100,6 +100,14 @@ public final class FlowStateConstants {
               javaType = "boolean")
     public static final String TIMED_OUT = "CamelFlowStateTimedOut";
 
+    @Metadata(description = "Who acts (a user name, an e-mail address, a service id; at most 200 printable"
+                            + " characters). On the exchange that starts a run, recorded as the run's starter; on"
+                            + " flowstate:resume, recorded as who answered the approval step (readable as"
+                            + " .approvals.NAME.actor in the flowstate language), and refused when the step has"
+                            + " selfApproval=false and the actor started the run.",
+              javaType = "String")
+    public static final String ACTOR = "CamelFlowStateActor";
+
     @Metadata(description = "The run's own live resources, a Map of name to object (a DataSource, a client, a"
                             + " callback), read when the run starts (and by flowstate:resume and restore, to give them"
                             + " again) and taken off the message there. Looked up before the flow's resources and the"

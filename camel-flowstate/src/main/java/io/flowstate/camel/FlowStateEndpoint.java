@@ -1,5 +1,6 @@
 package io.flowstate.camel;
 
+import io.flowstate.camel.execution.ApprovalOptions;
 import io.flowstate.camel.trigger.ChangeWatch;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
@@ -34,6 +35,9 @@ public class FlowStateEndpoint extends DefaultEndpoint {
 
     @UriParam
     private FlowStateConfiguration configuration;
+
+    /** For suspend: the timeout and approval options, checked when the endpoint is created. */
+    private ApprovalOptions approvalOptions = ApprovalOptions.DEFAULTS;
 
     /** For changes: the options, checked when the endpoint is created. */
     private ChangeWatch.Options changeOptions;
@@ -73,6 +77,14 @@ public class FlowStateEndpoint extends DefaultEndpoint {
 
     public String getKey() {
         return key;
+    }
+
+    ApprovalOptions getApprovalOptions() {
+        return approvalOptions;
+    }
+
+    void setApprovalOptions(ApprovalOptions approvalOptions) {
+        this.approvalOptions = approvalOptions;
     }
 
     ChangeWatch.Options getChangeOptions() {

@@ -124,7 +124,7 @@ public class FlowStateProducer extends HeaderSelectorProducer {
     @InvokeOnHeader(FlowStateConstants.OPERATION_SUSPEND)
     public Object onSuspend(Exchange exchange) {
         FlowExecution run = run(exchange);
-        reply(exchange, suspendStep.enter(exchange, run, endpoint.getKey(), configuration.getTimeout()));
+        reply(exchange, suspendStep.enter(exchange, run, endpoint.getKey(), endpoint.getApprovalOptions()));
         return DONE;
     }
 

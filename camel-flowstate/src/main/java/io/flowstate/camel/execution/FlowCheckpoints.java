@@ -26,18 +26,24 @@ public final class FlowCheckpoints {
      * Where a save leaves the run: its status and what goes with it. A change of status also replaces the suspend
      * fields (what it waits for, until when, the resume token's hash) and the failure.
      */
-    record Transition(FlowStatus status, String failure, String waitingFor, Instant wakeAt, String resumeTokenHash) {
+    record Transition(FlowStatus status, String failure, String waitingFor, Instant wakeAt, String resumeTokenHash,
+                      ObjectNode approvalRules) {
 
         static Transition running() {
-            return new Transition(FlowStatus.RUNNING, null, null, null, null);
+            return new Transition(FlowStatus.RUNNING, null, null, null, null, null);
         }
 
         static Transition finished(FlowStatus status, String failure) {
-            return new Transition(status, failure, null, null, null);
+            return new Transition(status, failure, null, null, null, null);
         }
 
         static Transition suspended(String waitingFor, Instant wakeAt, String resumeTokenHash) {
-            return new Transition(FlowStatus.SUSPENDED, null, waitingFor, wakeAt, resumeTokenHash);
+            return suspended(waitingFor, wakeAt, resumeTokenHash, null);
+        }
+
+        /** @param approvalRules what a resume must meet beyond the token (see ApprovalOptions#rules), or null */
+        static Transition suspended(String waitingFor, Instant wakeAt, String resumeTokenHash, ObjectNode approvalRules) {
+            return new Transition(FlowStatus.SUSPENDED, null, waitingFor, wakeAt, resumeTokenHash, approvalRules);
         }
     }
 
@@ -165,12 +171,27 @@ public final class FlowCheckpoints {
      * @return the new version
      */
     long claim(FlowSnapshot stored) {
+        return claim(stored, null);
+    }
+
+    /**
+     * As {@link #claim(FlowSnapshot)}, recording in the same write who answered the approval step the run waits at.
+     *
+     * @param approvals the run's approvals with that answer added, or null to leave them as they are
+     */
+    long claim(FlowSnapshot stored, ObjectNode approvals) {
         Instant now = clock.instant();
         FlowSnapshotDelta.Builder delta = FlowSnapshotDelta.builder().updatedAt(now)
                 .lease(nodeId, now.plus(leaseDuration));
         if (stored.status() != FlowStatus.RUNNING) {
             // the token's hash stays: a later resume with it is told the run was resumed already
             delta.status(FlowStatus.RUNNING).waitingFor(null).wakeAt(null);
+            if (stored.approvalRules() != null) {
+                delta.approvalRules(null);
+            }
+        }
+        if (approvals != null) {
+            delta.approvals(approvals);
         }
         return repository.get().saveDelta(stored.executionId(), delta.build(), stored.version());
     }
@@ -197,6 +218,9 @@ public final class FlowCheckpoints {
                 .parentExecutionId(run.getParentExecutionId())
                 .contextId(run.getContextId())
                 .failure(transition.failure())
+                .startedBy(run.getStartedBy())
+                .approvals(run.approvals().tree())
+                .approvalRules(transition.approvalRules())
                 .build();
         return repository.get().save(snapshot, 0);
     }
@@ -260,6 +284,9 @@ public final class FlowCheckpoints {
                     .waitingFor(transition.waitingFor())
                     .wakeAt(transition.wakeAt())
                     .failure(transition.failure());
+            if (transition.approvalRules() != null || current == FlowStatus.SUSPENDED) {
+                delta.approvalRules(transition.approvalRules());
+            }
             if (transition.resumeTokenHash() != null) {
                 // a suspend gives out a new token; other moves (a sleep, waiting for an inner run, the end) keep the
                 // last one's hash, so its holder is told where the run is now (see FlowReentry.resume)

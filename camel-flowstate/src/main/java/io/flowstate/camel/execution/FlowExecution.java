@@ -58,6 +58,9 @@ public final class FlowExecution {
     private final String parentExecutionId;
     /** The context the run belongs to (header CamelFlowStateContextId at its start), or null. */
     private volatile String contextId;
+    /** Who started the run (header CamelFlowStateActor at its start), or null. */
+    private volatile String startedBy;
+    private final RunApprovals approvals;
     /** The run's live resources; created on first use (most runs have none). */
     private volatile RunResources resources;
     /** Private, so that no code outside can hold it; guards the fields below and the first use of the lazy ones. */
@@ -68,7 +71,7 @@ public final class FlowExecution {
 
     FlowExecution(String executionId, String flowId, String routeId, Instant startedAt, LocalStateStore state,
                   FlowExecutions executions, RunInput input, StepResults results, FlowStatus status, long version,
-                  String parentExecutionId) {
+                  String parentExecutionId, ObjectNode approvals) {
         this.executionId = executionId;
         this.flowId = flowId;
         this.routeId = routeId;
@@ -80,6 +83,7 @@ public final class FlowExecution {
         this.saveState = new SaveState(status, version);
         this.family = new RunFamily(executionId);
         this.parentExecutionId = parentExecutionId;
+        this.approvals = new RunApprovals(approvals);
     }
 
     /**
@@ -181,7 +185,8 @@ public final class FlowExecution {
 
     /**
      * The document expressions over the run see (the flowstate language): {@code {"state": …, "results": {stepKey: …},
-     * "input": {"body": …, "headers": …}, "executionId": "…", "flowId": "…"}}. A fresh copy: changing it changes nothing.
+     * "input": {"body": …, "headers": …}, "executionId": "…", "flowId": "…", "approvals": {NAME: {"actor": …,
+     * "at": …, "timedOut": …}}}}. A fresh copy: changing it changes nothing.
      */
     public ObjectNode document() {
         ObjectNode doc = JsonNodeFactory.instance.objectNode();
@@ -190,6 +195,7 @@ public final class FlowExecution {
         doc.set("input", input.toJson(executions.json()).deepCopy());
         doc.put("executionId", executionId);
         doc.put("flowId", flowId);
+        doc.set("approvals", approvals.tree());
         return doc;
     }
 
@@ -213,6 +219,20 @@ public final class FlowExecution {
 
     void setContextId(String contextId) {
         this.contextId = contextId;
+    }
+
+    /** Who started the run (header CamelFlowStateActor at its start), or null. */
+    public String getStartedBy() {
+        return startedBy;
+    }
+
+    void setStartedBy(String startedBy) {
+        this.startedBy = startedBy;
+    }
+
+    /** Who answered the run's approval steps. */
+    public RunApprovals approvals() {
+        return approvals;
     }
 
     /** The run that called this one as an inner flow, or null. */

@@ -11,6 +11,7 @@ import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowstate.camel.FlowStateConstants;
 import io.flowstate.camel.resource.FlowResourceCatalog;
 import io.flowstate.camel.resource.WorkDirectories;
@@ -295,11 +296,13 @@ public class FlowExecutions {
      * Suspends the run at the suspend step {@code name}: saves it SUSPENDED with the hash of a new resume token, and
      * forgets it on this node. The caller stops the exchange.
      *
-     * @param  timeout how long to wait for a resume before the recovery task continues the run timed out, or null
-     * @return         the reply: execution id, resume token (given out only here) and what the run waits for
+     * @param  timeout       how long to wait for a resume before the recovery task continues the run timed out, or
+     *                       null
+     * @param  approvalRules what a resume must meet beyond the token (stored with the run), or null
+     * @return               the reply: execution id, resume token (given out only here) and what the run waits for
      */
-    public Map<String, Object> suspend(FlowExecution run, String name, Duration timeout) {
-        return transitions.suspend(run, name, timeout);
+    public Map<String, Object> suspend(FlowExecution run, String name, Duration timeout, ObjectNode approvalRules) {
+        return transitions.suspend(run, name, timeout, approvalRules);
     }
 
     /**

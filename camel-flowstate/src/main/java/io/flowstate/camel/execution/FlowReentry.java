@@ -9,6 +9,7 @@ import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowstate.camel.FlowStateConstants;
 import io.flowstate.camel.FlowStateException;
 import io.flowstate.camel.execution.RunObserver.Continuation;
@@ -38,14 +39,18 @@ public final class FlowReentry {
     private final CamelContext context;
     private final FlowExecutions executions;
     private final Predicate<String> stepExists;
+    private final ApprovalChecks approvalChecks;
 
     /**
      * @param stepExists whether a step id (or suspend name) still exists in this context's routes
+     * @param schemas    the JSON Schemas of approval steps (option payloadSchema)
      */
-    public FlowReentry(CamelContext context, FlowExecutions executions, Predicate<String> stepExists) {
+    public FlowReentry(CamelContext context, FlowExecutions executions, Predicate<String> stepExists,
+                       ApprovalSchemas schemas) {
         this.context = context;
         this.executions = executions;
         this.stepExists = stepExists;
+        this.approvalChecks = new ApprovalChecks(schemas);
     }
 
     /**
@@ -56,6 +61,7 @@ public final class FlowReentry {
     public void resume(Exchange caller) {
         String id = requireHeader(caller, FlowStateConstants.EXECUTION_ID);
         String token = requireHeader(caller, FlowStateConstants.RESUME_TOKEN);
+        String actor = Actors.of(caller, "flowstate:resume");
         JsonNode payload;
         try {
             payload = executions.json().toJson("resume payload", caller.getMessage().getBody());
@@ -88,10 +94,13 @@ public final class FlowReentry {
                                                    + stored.status() + ", not SUSPENDED: only a suspended run can be"
                                                    + " resumed, once (it may have been resumed already).");
         }
+        approvalChecks.check(stored, actor, payload);
         Map<String, Object> own = RunResources.fromHeader(caller.getMessage().getHeader(FlowStateConstants.RESOURCES));
         caller.getMessage().removeHeader(FlowStateConstants.RESOURCES);
         long began = System.nanoTime();
-        proceed(stored, new ResumeSignal(stored.waitingFor(), payload, false), caller, own, Continuation.RESUMED);
+        ObjectNode answer = RunApprovals.record(actor, executions.clock().instant(), false);
+        proceed(stored, new ResumeSignal(stored.waitingFor(), payload, false, answer), caller, own,
+                Continuation.RESUMED);
         executions.observers().resumed(stored.flowId(), Duration.ofNanos(System.nanoTime() - began));
     }
 
@@ -132,7 +141,9 @@ public final class FlowReentry {
             Map<String, ResumeSignal> innerSignals = signal == null ? Map.of() : Map.of(stored.executionId(), signal);
             prepared = prepare(rootRoute, child, stored, null, innerSignals, own, caller);
         }
-        long version = claim(stored);
+        // who answered is recorded with the claim that continues the run: one write
+        long version = claim(stored, signal == null || signal.approval() == null ? null
+                : RunApprovals.with(stored.approvals(), stored.waitingFor(), (ObjectNode) signal.approval()));
         for (FlowSnapshot parent : ancestors) {
             version = claim(parent);
         }
@@ -170,15 +181,16 @@ public final class FlowReentry {
                 // run someone else holds now; the claim's version check only guards what happens after the load
                 return 0;
             }
-            ResumeSignal signal = timedOut ? new ResumeSignal(stored.waitingFor(), NullNode.getInstance(), true) : null;
+            boolean sleep = stored.waitingFor() != null && stored.waitingFor().startsWith(FlowExecutions.SLEEP_PREFIX);
+            ResumeSignal signal = !timedOut ? null
+                    : new ResumeSignal(stored.waitingFor(), NullNode.getInstance(), true,
+                            sleep ? null : RunApprovals.record(null, now, true));
             LOG.info("Continuing run {} of flow '{}' ({})", executionId, stored.flowId(),
                     !timedOut ? "its node's lease expired"
-                            : stored.waitingFor() != null && stored.waitingFor().startsWith(FlowExecutions.SLEEP_PREFIX)
-                                    ? "its " + stored.waitingFor() + " is over"
+                            : sleep ? "its " + stored.waitingFor() + " is over"
                                     : "its suspend '" + stored.waitingFor() + "' timed out");
             proceed(stored, signal, null, Map.of(), !timedOut ? Continuation.RECOVERED
-                    : stored.waitingFor() != null && stored.waitingFor().startsWith(FlowExecutions.SLEEP_PREFIX)
-                            ? Continuation.WOKE : Continuation.TIMED_OUT);
+                    : sleep ? Continuation.WOKE : Continuation.TIMED_OUT);
             return 1;
         } catch (ResumeException.NotSuspended e) {
             return 0; // another node or a resume got there first
@@ -235,8 +247,13 @@ public final class FlowReentry {
     }
 
     private long claim(FlowSnapshot stored) {
+        return claim(stored, null);
+    }
+
+    /** @param approvals the run's approvals with this answer added, or null */
+    private long claim(FlowSnapshot stored, ObjectNode approvals) {
         try {
-            return executions.checkpoints().claim(stored);
+            return executions.checkpoints().claim(stored, approvals);
         } catch (FlowSnapshotConflictException e) {
             throw new ResumeException.NotSuspended("Run " + stored.executionId() + " was resumed or taken over by"
                                                    + " someone else at the same time; it continues there.");

@@ -60,7 +60,9 @@ final class InnerRuns {
             child = new FlowExecution(childId, options.flowId(), ExchangeHelper.getAtRouteId(exchange), now,
                     new LocalStateStore(json, starts.schema(options.stateClass())), executions,
                     RunInput.of(exchange.getMessage(), json), new StepResults(), FlowStatus.RUNNING, 0,
-                    parent.getExecutionId());
+                    parent.getExecutionId(), null);
+            // an inner run is part of its parent's work: the same starter (an approval in it compares against them)
+            child.setStartedBy(parent.getStartedBy());
             executions.observers().started(child);
         } else if (stored.status().isFinished()) {
             // the parent is re-entered after its inner run finished: every step of it is completed and replays

@@ -4,8 +4,9 @@ import io.flowstate.camel.FlowStateException;
 
 /**
  * A resume was refused; the stored run is unchanged. Subclasses tell why, so routes can react to each case (e.g.
- * reply 403 or 409 over HTTP with {@code onException}). The expected refusals ({@link InvalidToken}, {@link NotSuspended})
- * carry no stack trace: where a route does not handle them, Camel's error handler logs one line, not a trace.
+ * reply 403 or 409 over HTTP with {@code onException}). The expected refusals ({@link InvalidToken}, {@link NotSuspended},
+ * {@link SelfApproval}, {@link InvalidPayload}) carry no stack trace: where a route does not handle them, Camel's error
+ * handler logs one line, not a trace.
  */
 public class ResumeException extends FlowStateException {
 
@@ -33,6 +34,38 @@ public class ResumeException extends FlowStateException {
     /** The run is not SUSPENDED: running, finished, or resumed already (also by a concurrent resume). */
     public static class NotSuspended extends ResumeException {
         public NotSuspended(String message) {
+            super(message);
+        }
+
+        /** An expected refusal, answered to the caller: a stack trace would only fill the log. */
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
+    }
+
+    /**
+     * The approval step has {@code selfApproval=false} and the resume's actor (header CamelFlowStateActor) started the
+     * run: someone else must answer. The run stays SUSPENDED and its token valid.
+     */
+    public static class SelfApproval extends ResumeException {
+        public SelfApproval(String message) {
+            super(message);
+        }
+
+        /** An expected refusal, answered to the caller: a stack trace would only fill the log. */
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
+    }
+
+    /**
+     * The resume payload does not match the approval step's {@code payloadSchema}; the message names the failing
+     * paths. The run stays SUSPENDED and its token valid.
+     */
+    public static class InvalidPayload extends ResumeException {
+        public InvalidPayload(String message) {
             super(message);
         }
 

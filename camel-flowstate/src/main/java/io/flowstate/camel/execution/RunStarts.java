@@ -110,6 +110,7 @@ final class RunStarts {
             Identifiers.requireContextId(contextId);
         }
         StateSchema schema = schema(options.stateClass());
+        String startedBy = Actors.of(exchange, "the start of a run");
         Map<String, Object> own = takeResources(exchange);
         if (contextId != null) {
             exchange.getMessage().removeHeader(FlowStateConstants.CONTEXT_ID);
@@ -131,7 +132,8 @@ final class RunStarts {
         }
         FlowExecution execution = new FlowExecution(
                 executionId, id, routeId, now, state, executions,
-                RunInput.of(exchange.getMessage(), json), null, FlowStatus.RUNNING, 0, null);
+                RunInput.of(exchange.getMessage(), json), null, FlowStatus.RUNNING, 0, null, null);
+        execution.setStartedBy(startedBy);
         if (!own.isEmpty()) {
             execution.resources().addOwn(own);
         }
@@ -213,7 +215,8 @@ final class RunStarts {
                 stored.executionId(), stored.flowId(), stored.routeId(), stored.createdAt(),
                 LocalStateStore.restored(json, schema(stateClass), json.secrets().openAll(stored.state(), json)),
                 executions, RunInput.of(stored.input()), StepResults.restored(stored.results(), stored.completedSteps()),
-                status, version, stored.parentExecutionId());
+                status, version, stored.parentExecutionId(), stored.approvals());
+        execution.setStartedBy(stored.startedBy());
         execution.setCheckpointPolicy(defaultCheckpoint);
         execution.setContextId(stored.contextId());
         execution.markFromRepository();

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowstate.camel.FlowStateConstants;
 import io.flowstate.camel.snapshot.FlowStatus;
 import io.flowstate.camel.support.ResumeTokens;
@@ -80,10 +81,10 @@ final class RunTransitions {
     }
 
     /** See {@link FlowExecutions#suspend}. */
-    Map<String, Object> suspend(FlowExecution run, String name, Duration timeout) {
+    Map<String, Object> suspend(FlowExecution run, String name, Duration timeout, ObjectNode approvalRules) {
         String token = ResumeTokens.newToken();
         Instant wakeAt = timeout == null ? null : clock.instant().plus(timeout);
-        checkpoints.save(run, FlowCheckpoints.Transition.suspended(name, wakeAt, ResumeTokens.hash(token)));
+        checkpoints.save(run, FlowCheckpoints.Transition.suspended(name, wakeAt, ResumeTokens.hash(token), approvalRules));
         leftHere(run);
         Map<String, Object> reply = new LinkedHashMap<>();
         reply.put("executionId", run.getExecutionId());

@@ -1,15 +1,15 @@
 package io.flowstate.camel.execution;
 
-import java.time.Duration;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.flowstate.camel.FlowStateException;
 import org.apache.camel.Exchange;
 
 /**
- * flowstate:suspend:NAME, an approval step: a run resumed into it goes on with the resume's payload (null on timeout),
- * a run re-entered after a later suspend passes it with the payload it got then, and any other run is saved SUSPENDED
- * until a resume or the timeout.
+ * flowstate:suspend:NAME, an approval step: a run resumed into it goes on with the resume's payload (on timeout, as
+ * option onTimeout says: null, a failure, or timeoutPayload), a run re-entered after a later suspend passes it with the
+ * payload it got then, and any other run is saved SUSPENDED until a resume or the timeout.
  */
 public final class SuspendStep {
 
@@ -19,13 +19,24 @@ public final class SuspendStep {
         this.executions = executions;
     }
 
-    /** @param timeout how long to wait for a resume; null for no timeout */
-    public WaitOutcome enter(Exchange exchange, FlowExecution run, String name, Duration timeout) {
+    /** @param options the step's timeout and approval options */
+    public WaitOutcome enter(Exchange exchange, FlowExecution run, String name, ApprovalOptions options) {
         ResumeSignal signal = run.takeResumeSignal(name);
         if (signal != null) {
-            // the run was resumed into this step: it yields the payload (null on timeout) and completes
-            run.results().complete(name, signal.payload());
-            WaitOutcome passed = new WaitOutcome.Passed(executions.json().toJava(signal.payload()), signal.timedOut());
+            // the run was resumed into this step (or its timeout passed): it yields the payload and completes
+            if (signal.approval() != null) {
+                run.approvals().put(name, signal.approval());
+            }
+            JsonNode payload = signal.payload();
+            if (signal.timedOut() && options.onTimeout() == OnTimeout.FAIL) {
+                throw new ApprovalTimeoutException("approval " + name + " timed out after " + options.timeout()
+                                                   + " (onTimeout=fail of flowstate:suspend:" + name + ")");
+            }
+            if (signal.timedOut() && options.onTimeout() == OnTimeout.RESUME) {
+                payload = options.timeoutPayload();
+            }
+            run.results().complete(name, payload);
+            WaitOutcome passed = new WaitOutcome.Passed(executions.json().toJava(payload), signal.timedOut());
             if (run.getCheckpointPolicy() == CheckpointPolicy.AFTER_EACH_STEP) {
                 executions.snapshot(run);
             }
@@ -39,7 +50,7 @@ public final class SuspendStep {
             throw new FlowStateException("flowstate:suspend:" + name + " is inside a split, multicast or similar EIP:"
                                          + " a suspend there would stop only that copy. Suspend before or after it.");
         }
-        Map<String, Object> reply = executions.suspend(run, name, timeout);
+        Map<String, Object> reply = executions.suspend(run, name, options.timeout(), options.rules());
         return new WaitOutcome.Waiting(reply, run.getExecutionId(), name, (String) reply.get("resumeToken"));
     }
 }

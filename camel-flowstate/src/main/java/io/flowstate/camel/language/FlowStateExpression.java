@@ -200,7 +200,7 @@ final class FlowStateExpression extends ExpressionSupport implements Predicate {
         return executions != null ? executions.json() : Fallback.JSON;
     }
 
-    /** The document of an exchange without a run: empty state and results, the current message as input. */
+    /** The document of an exchange without a run: empty state, results and approvals, the current message as input. */
     static ObjectNode messageDocument(Message message, JsonValues json) {
         ObjectNode doc = JsonNodeFactory.instance.objectNode();
         doc.putObject("state");
@@ -215,6 +215,7 @@ final class FlowStateExpression extends ExpressionSupport implements Predicate {
         input.set("headers", headersJson(message, json));
         doc.putNull("executionId");
         doc.putNull("flowId");
+        doc.putObject("approvals");
         return doc;
     }
 

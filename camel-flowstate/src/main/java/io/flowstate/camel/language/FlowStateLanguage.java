@@ -15,17 +15,19 @@ import org.apache.camel.support.builder.ValueBuilder;
  *
  * <pre>
  * {"state": {…}, "results": {"stepKey": …}, "input": {"body": …, "headers": {…}},
- *  "executionId": "…", "flowId": "…"}
+ *  "executionId": "…", "flowId": "…", "approvals": {"NAME": {"actor": …, "at": "…", "timedOut": …}}}
  * </pre>
  *
  * <ul>
  * <li>{@code state}: the run's own state (the {@code execution} scope); {@code results}: the results of its completed
  * steps, by step key; {@code input}: the body and headers the run started with; {@code executionId} and
- * {@code flowId}: its identity.</li>
- * <li>When the exchange carries no run, the expression does not start one: it sees empty {@code state} and
- * {@code results}, null {@code executionId} and {@code flowId}, and the current message as {@code input} (its body,
- * and those of its headers that are JSON values; Camel's and the component's own headers included only when they are
- * JSON values too).</li>
+ * {@code flowId}: its identity; {@code approvals}: who answered each approval step (flowstate:suspend:NAME) and
+ * when, by NAME ({@code actor} is header CamelFlowStateActor of the resume, null when none was given or the timeout
+ * answered; {@code timedOut} whether it did).</li>
+ * <li>When the exchange carries no run, the expression does not start one: it sees empty {@code state},
+ * {@code results} and {@code approvals}, null {@code executionId} and {@code flowId}, and the current message as
+ * {@code input} (its body, and those of its headers that are JSON values; Camel's and the component's own headers
+ * included only when they are JSON values too).</li>
  * <li>In both cases the variables {@code $body} and {@code $headers} hold the current message (inside a split, the
  * item), computed only when the expression uses them.</li>
  * </ul>

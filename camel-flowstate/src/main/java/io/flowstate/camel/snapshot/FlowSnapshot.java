@@ -63,7 +63,7 @@ public final class FlowSnapshot {
             return checked.get(RunField.CREATED_AT);
         }
         return switch (field.type()) {
-            case JSON -> defaultInput();
+            case JSON -> field == RunField.INPUT ? defaultInput() : null;
             case OBJECT -> JsonNodeFactory.instance.objectNode();
             case TEXT_LIST -> List.of();
             default -> null;
@@ -189,6 +189,21 @@ public final class FlowSnapshot {
     /** The failure message of a FAILED run, null otherwise. */
     public String failure() {
         return (String) values.get(RunField.FAILURE);
+    }
+
+    /** Who started the run (header CamelFlowStateActor at its start), null when not given. */
+    public String startedBy() {
+        return (String) values.get(RunField.STARTED_BY);
+    }
+
+    /** The approval steps answered, suspend NAME to {@code {"actor", "at", "timedOut"}}; null while none was. */
+    public ObjectNode approvals() {
+        return (ObjectNode) values.get(RunField.APPROVALS);
+    }
+
+    /** What a resume of the suspend the run waits at must meet beyond the token, or null. */
+    public ObjectNode approvalRules() {
+        return (ObjectNode) values.get(RunField.APPROVAL_RULES);
     }
 
     @Override
@@ -343,6 +358,19 @@ public final class FlowSnapshot {
         /** Cut to {@link #MAX_FAILURE_LENGTH} characters. */
         public Builder failure(String failure) {
             return set(RunField.FAILURE, failure);
+        }
+
+        public Builder startedBy(String startedBy) {
+            return set(RunField.STARTED_BY, startedBy);
+        }
+
+        /** Null (or empty) for none. */
+        public Builder approvals(ObjectNode approvals) {
+            return set(RunField.APPROVALS, approvals == null || approvals.isEmpty() ? null : approvals);
+        }
+
+        public Builder approvalRules(ObjectNode approvalRules) {
+            return set(RunField.APPROVAL_RULES, approvalRules);
         }
 
         /**

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowstate.camel.support.Identifiers;
 
 /**
@@ -25,7 +26,8 @@ import io.flowstate.camel.support.Identifiers;
  * <p>
  * Applied in this order: {@linkplain Builder#clearState() clear the state}, remove state keys, set state keys,
  * {@linkplain Builder#appendState(String, JsonNode) append items to state lists}, put results, append completed steps,
- * then replace the changed fields (status, waiting-for, wake-at, resume-token hash, resource names, lease, failure). A
+ * then replace the changed fields (status, waiting-for, wake-at, resume-token hash, resource names, lease, failure,
+ * approvals, approval rules). A
  * field not mentioned stays as it was; a field set to null is cleared.
  * <p>
  * Appends: a state key holding a list that grows by a few items per step is checkpointed by its new items only, so a
@@ -336,6 +338,16 @@ public final class FlowSnapshotDelta {
 
         public Builder failure(String failure) {
             return replace(RunField.FAILURE, failure);
+        }
+
+        /** Replaces the run's approvals record whole. */
+        public Builder approvals(ObjectNode approvals) {
+            return replace(RunField.APPROVALS, approvals == null ? null : approvals.deepCopy());
+        }
+
+        /** Null clears them. */
+        public Builder approvalRules(ObjectNode approvalRules) {
+            return replace(RunField.APPROVAL_RULES, approvalRules == null ? null : approvalRules.deepCopy());
         }
 
         /** Replaces a field the way a delta can (null clears it); the value is checked as the run's field is. */

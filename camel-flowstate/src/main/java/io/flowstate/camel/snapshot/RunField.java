@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.flowstate.camel.support.Identifiers;
 
 /**
@@ -49,7 +50,19 @@ public enum RunField {
     /** The context the run belongs to (header CamelFlowStateContextId), null when none. */
     CONTEXT_ID("contextId", null, Type.TEXT, Use.FIXED, id -> id == null ? null : Identifiers.requireKey((String) id)),
     /** Cut to {@link FlowSnapshot#MAX_FAILURE_LENGTH} characters. */
-    FAILURE("failure", null, Type.TEXT, Use.REPLACED, failure -> FlowSnapshot.cutFailure((String) failure));
+    FAILURE("failure", null, Type.TEXT, Use.REPLACED, failure -> FlowSnapshot.cutFailure((String) failure)),
+    /** Who started the run (header CamelFlowStateActor at its start), null when not given. */
+    STARTED_BY("startedBy", null, Type.TEXT, Use.FIXED, name("start actor")),
+    /**
+     * The approval steps answered: suspend NAME to {@code {"actor", "at", "timedOut"}}; null while none was. Replaced
+     * whole by the claim that continues a suspended run.
+     */
+    APPROVALS("approvals", null, Type.JSON, Use.REPLACED, objectOrNull("approvals")),
+    /**
+     * What a resume of the suspend the run waits at must meet, when more than a token: {@code {"selfApproval": false,
+     * "payloadSchema": "classpath:…"}}; null otherwise. Set by the suspend, cleared when the run continues.
+     */
+    APPROVAL_RULES("approvalRules", null, Type.JSON, Use.REPLACED, objectOrNull("approval rules"));
 
     /** The Java type of a field's values; the codec and the JDBC statements read and write by type. */
     public enum Type {
@@ -61,7 +74,7 @@ public enum RunField {
         LONG,
         /** An Instant, to the microsecond, stored as ISO-8601 text or a TIMESTAMP WITH TIME ZONE. */
         INSTANT,
-        /** Any JSON node. */
+        /** Any JSON node (the input; absent optional objects are null). */
         JSON,
         /** A JSON object. */
         OBJECT,
@@ -137,6 +150,20 @@ public enum RunField {
 
     private static UnaryOperator<String> name(String what) {
         return value -> FlowSnapshot.checkName(what, value);
+    }
+
+    /** A JSON object, or null for none (a JSON null too, as a delta clears it). */
+    private static UnaryOperator<JsonNode> objectOrNull(String what) {
+        return node -> {
+            if (node == null || node.isNull()) {
+                return null;
+            }
+            if (!node.isObject()) {
+                throw new IllegalArgumentException(
+                        "The " + what + " of a run must be a JSON object, not " + node.getNodeType());
+            }
+            return node;
+        };
     }
 
     private static UnaryOperator<Collection<String>> names(String what) {

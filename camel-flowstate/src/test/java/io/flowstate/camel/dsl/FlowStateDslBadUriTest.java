@@ -17,7 +17,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * Guards that a wrong flowstate URI stops the route from starting, with a message naming what is wrong, whichever DSL
  * the route is written in: unknown operation, a key on an operation that takes none, invalid key characters, an
- * invalid flow id, an unknown option, an unknown scope, an increment that is not a number.
+ * invalid flow id, an unknown option, an unknown scope, an increment that is not a number, and the approval options
+ * of flowstate:suspend (onTimeout=resume without timeoutPayload, a timeoutPayload that is not JSON, a payload schema
+ * not found, not JSON or not a JSON Schema, approval options on another operation).
  */
 class FlowStateDslBadUriTest extends CamelTestSupport {
 
@@ -32,7 +34,28 @@ class FlowStateDslBadUriTest extends CamelTestSupport {
                 new String[] { "flowstate:get:x?scope=global-ish", "global-ish" },
                 new String[] { "flowstate:increment:x?by=lots",
                         "The flowstate endpoint option by (of flowstate:increment) must be a number such as 1, -2 or 0.05,"
-                                                              + " not 'lots'" });
+                                                              + " not 'lots'" },
+                // approval options of flowstate:suspend
+                new String[] { "flowstate:suspend:a?timeout=PT1H&onTimeout=resume",
+                        "The option onTimeout=resume of flowstate://suspend:a?onTimeout=resume&timeout=PT1H needs"
+                                                                                     + " timeoutPayload" },
+                new String[] { "flowstate:suspend:a?timeout=PT1H&onTimeout=resume&timeoutPayload=yes",
+                        "The option timeoutPayload of flowstate://suspend:a?onTimeout=resume&timeout=PT1H"
+                                                                                                  + "&timeoutPayload=yes is not"
+                                                                                                  + " JSON: 'yes'" },
+                new String[] { "flowstate:suspend:a?timeoutPayload=false", "is used only with onTimeout=resume" },
+                new String[] { "flowstate:suspend:a?onTimeout=fail", "The option onTimeout=fail of" },
+                new String[] { "flowstate:suspend:a?onTimeout=later",
+                        "option onTimeout must be continue, fail or resume, was 'later'" },
+                new String[] { "flowstate:suspend:a?payloadSchema=classpath:durable/no-such-schema.json",
+                        "the JSON Schema 'classpath:durable/no-such-schema.json' was not found" },
+                new String[] { "flowstate:suspend:a?payloadSchema=classpath:durable/broken-schema.json",
+                        "the JSON Schema 'classpath:durable/broken-schema.json' is not JSON" },
+                new String[] { "flowstate:suspend:a?payloadSchema=classpath:durable/invalid-schema.json",
+                        "the JSON Schema 'classpath:durable/invalid-schema.json' is not a valid JSON Schema: /type:" },
+                new String[] { "flowstate:resume?selfApproval=false",
+                        "The options onTimeout, timeoutPayload, selfApproval and payloadSchema of flowstate://resume"
+                                                                      + "?selfApproval=false belong on flowstate:suspend" });
         return cases.flatMap(c -> Stream.of(Dsl.values()).map(dsl -> Arguments.of(dsl, c[0], c[1])));
     }
 

@@ -104,7 +104,7 @@ class FlowStateLanguageTest extends CamelTestSupport {
 
         assertThat(document).isEqualTo(json("""
                 {"state": {}, "results": {}, "input": {"body": {"x": 1}, "headers": {"h": "v"}},
-                 "executionId": null, "flowId": null}"""));
+                 "executionId": null, "flowId": null, "approvals": {}}"""));
         assertThat(FlowExecution.find(exchange)).as("an expression never starts a run").isEmpty();
         assertThat(context.hasComponent("flowstate")).as("nor creates the component").isNull();
     }

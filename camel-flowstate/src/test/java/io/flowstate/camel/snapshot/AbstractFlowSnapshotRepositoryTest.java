@@ -202,11 +202,55 @@ public abstract class AbstractFlowSnapshotRepositoryTest {
                     .parentExecutionId("parent-1")
                     .contextId("customer-7")
                     .failure("Boom: \"quoted\" and\nnew line")
+                    .startedBy("alice@example.com")
+                    .approvals(approvals("review", "bob"))
+                    .approvalRules(rules())
                     .build();
 
             repository.save(s, 0);
 
             assertThat(loaded("r-all")).isEqualTo(s.withVersion(1));
+        }
+
+        @Test
+        void aClaimDeltaRecordsTheApprovalAndClearsTheRulesWhileTheStarterStays() throws Exception {
+            repository.save(run("d-approval").status(FlowStatus.SUSPENDED).waitingFor("approval")
+                    .startedBy("alice").approvals(approvals("review", "bob")).approvalRules(rules()).build(), 0);
+
+            ObjectNode answered = approvals("review", "bob");
+            answered.set("approval", approvals("approval", "carol").get("approval"));
+            repository.saveDelta("d-approval", delta().status(FlowStatus.RUNNING).waitingFor(null).approvalRules(null)
+                    .approvals(answered).build(), 1);
+
+            FlowSnapshot s = loaded("d-approval");
+            assertThat(s.approvals()).isEqualTo(answered);
+            assertThat(s.approvalRules()).isNull();
+            assertThat(s.startedBy()).isEqualTo("alice");
+            repository.stop();
+            repository.start();
+            assertThat(loaded("d-approval")).isEqualTo(s);
+        }
+
+        @Test
+        void aRunWithoutApproverFieldsStoresNone() {
+            repository.save(run("d-plain").build(), 0);
+
+            FlowSnapshot s = loaded("d-plain");
+            assertThat(s.startedBy()).isNull();
+            assertThat(s.approvals()).isNull();
+            assertThat(s.approvalRules()).isNull();
+        }
+
+        private ObjectNode approvals(String name, String actor) {
+            ObjectNode approvals = JSON.objectNode();
+            approvals.putObject(name).put("actor", actor).put("at", T0.plusSeconds(9).toString()).put("timedOut", false);
+            return approvals;
+        }
+
+        private ObjectNode rules() {
+            ObjectNode rules = JSON.objectNode();
+            rules.put("selfApproval", false).put("payloadSchema", "classpath:approval.json");
+            return rules;
         }
 
         @Test
