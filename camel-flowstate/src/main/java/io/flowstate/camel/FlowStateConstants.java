@@ -42,6 +42,7 @@ public final class FlowStateConstants {
     public static final String OPERATION_WORKDIR = "workdir";
     public static final String OPERATION_CHANGES = "changes";
     public static final String OPERATION_SLEEP = "sleep";
+    public static final String OPERATION_RESTART = "restart";
 
     // ------------------------------------------------------------------ Headers
 
@@ -111,6 +112,17 @@ public final class FlowStateConstants {
                             + " all steps and branches of the run; removed when the run completes or fails.",
               javaType = "String")
     public static final String WORK_DIR = "CamelFlowStateWorkDir";
+
+    @Metadata(description = "The attempt of the run the exchange carries: 1 for its first attempt, 2 after its first"
+                            + " restart (flowstate:restart), and so on. Set while the run executes, so side effects can"
+                            + " be keyed by run, step and attempt.",
+              javaType = "int")
+    public static final String ATTEMPT = "CamelFlowStateAttempt";
+
+    @Metadata(description = "Who acts on a run (start, resume, cancel, restart): a user or system name, recorded with"
+                            + " what it did.",
+              javaType = "String")
+    public static final String ACTOR = "CamelFlowStateActor";
 
     private FlowStateConstants() {
     }

@@ -58,6 +58,8 @@ public final class FlowExecution {
     private final String parentExecutionId;
     /** The context the run belongs to (header CamelFlowStateContextId at its start), or null. */
     private volatile String contextId;
+    /** 1 for the first attempt, +1 per restart. */
+    private volatile int attempt = 1;
     /** The run's live resources; created on first use (most runs have none). */
     private volatile RunResources resources;
     /** Private, so that no code outside can hold it; guards the fields below and the first use of the lazy ones. */
@@ -213,6 +215,15 @@ public final class FlowExecution {
 
     void setContextId(String contextId) {
         this.contextId = contextId;
+    }
+
+    /** 1 for the run's first attempt, 2 after its first restart, and so on (header CamelFlowStateAttempt). */
+    public int getAttempt() {
+        return attempt;
+    }
+
+    void setAttempt(int attempt) {
+        this.attempt = attempt;
     }
 
     /** The run that called this one as an inner flow, or null. */

@@ -191,6 +191,12 @@ public final class FlowSnapshot {
         return (String) values.get(RunField.FAILURE);
     }
 
+    /** 1 for the run's first attempt, 2 after its first restart, and so on. */
+    public int attempt() {
+        Integer attempt = (Integer) values.get(RunField.ATTEMPT);
+        return attempt == null ? 1 : attempt;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -237,6 +243,14 @@ public final class FlowSnapshot {
                                                + "...");
         }
         return value;
+    }
+
+    /** An attempt as stored: null for the first (the default, never written), at least 1. */
+    static Integer checkAttempt(Integer attempt) {
+        if (attempt != null && attempt < 1) {
+            throw new IllegalArgumentException("The attempt of a run starts at 1, not " + attempt);
+        }
+        return attempt == null || attempt == 1 ? null : attempt;
     }
 
     static String cutFailure(String failure) {
@@ -343,6 +357,11 @@ public final class FlowSnapshot {
         /** Cut to {@link #MAX_FAILURE_LENGTH} characters. */
         public Builder failure(String failure) {
             return set(RunField.FAILURE, failure);
+        }
+
+        /** 1 (the default) for a run's first attempt, +1 per restart. */
+        public Builder attempt(int attempt) {
+            return set(RunField.ATTEMPT, attempt);
         }
 
         /**

@@ -49,7 +49,9 @@ public enum RunField {
     /** The context the run belongs to (header CamelFlowStateContextId), null when none. */
     CONTEXT_ID("contextId", null, Type.TEXT, Use.FIXED, id -> id == null ? null : Identifiers.requireKey((String) id)),
     /** Cut to {@link FlowSnapshot#MAX_FAILURE_LENGTH} characters. */
-    FAILURE("failure", null, Type.TEXT, Use.REPLACED, failure -> FlowSnapshot.cutFailure((String) failure));
+    FAILURE("failure", null, Type.TEXT, Use.REPLACED, failure -> FlowSnapshot.cutFailure((String) failure)),
+    /** 1 for the run's first attempt, +1 per restart; stored only from 2 on (absent means 1). */
+    ATTEMPT("attempt", null, Type.INT, Use.REPLACED, FlowSnapshot::checkAttempt);
 
     /** The Java type of a field's values; the codec and the JDBC statements read and write by type. */
     public enum Type {
@@ -59,6 +61,8 @@ public enum RunField {
         STATUS,
         /** A Long. */
         LONG,
+        /** An Integer. */
+        INT,
         /** An Instant, to the microsecond, stored as ISO-8601 text or a TIMESTAMP WITH TIME ZONE. */
         INSTANT,
         /** Any JSON node. */
