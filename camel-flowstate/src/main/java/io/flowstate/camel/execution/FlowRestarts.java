@@ -102,6 +102,16 @@ public final class FlowRestarts {
                 }
             }
         }
+        return nextAttempt(stored, from);
+    }
+
+    /**
+     * The stored run as its next attempt starts it, with the steps it completed from index {@code from} on (in
+     * completion order) taken out of its completed steps and results. {@code from} = the number of completed steps
+     * takes none out: the run goes on from the step that failed (an inner run of a restarted run does so).
+     */
+    static FlowSnapshot nextAttempt(FlowSnapshot stored, int from) {
+        List<String> done = stored.completedSteps();
         ObjectNode results = stored.results().deepCopy();
         done.subList(from, done.size()).forEach(results::remove);
         return stored.toBuilder()

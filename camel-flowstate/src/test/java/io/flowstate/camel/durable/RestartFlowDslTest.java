@@ -4,6 +4,7 @@ import java.util.List;
 
 import io.flowstate.camel.FlowStateConstants;
 import io.flowstate.camel.snapshot.FlowSnapshot;
+import io.flowstate.camel.snapshot.FlowSnapshotQuery;
 import io.flowstate.camel.snapshot.FlowStatus;
 import io.flowstate.camel.snapshot.memory.MemoryFlowSnapshotRepository;
 import org.apache.camel.Exchange;
@@ -139,6 +140,38 @@ class RestartFlowDslTest extends CamelTestSupport {
         assertThat(stored(id).status()).isEqualTo(FlowStatus.COMPLETED);
         assertThat(stored(id).attempt()).isEqualTo(3);
         assertThat(stored(id).state().get("payTries").intValue()).isEqualTo(3);
+    }
+
+    @ParameterizedTest
+    @EnumSource(DurableDsl.class)
+    void theFailedInnerRunOfARestartedRunGoesOnWithItFromItsFailedStep(DurableDsl dsl) throws Exception {
+        load(dsl);
+        probe.breakStep("pickup");
+        String id = template.request("direct:shipment", e -> e.getMessage().setBody("s-1")).getMessage()
+                .getHeader(FlowStateConstants.EXECUTION_ID, String.class);
+        FlowSnapshot inner = innerRunOf(id);
+        assertThat(stored(id).status()).isEqualTo(FlowStatus.FAILED);
+        assertThat(inner.status()).isEqualTo(FlowStatus.FAILED);
+        probe.fix("pickup");
+
+        Exchange restarted = restart("direct:restart", id);
+
+        assertThat(restarted.getException()).isNull();
+        assertThat(restarted.getMessage().getBody()).isEqualTo("booked s-1, labelled, picked up");
+        assertThat(probe.attempts("book")).containsExactly(1);
+        assertThat(probe.attempts("label")).containsExactly(1);
+        assertThat(probe.attempts("pickup")).containsExactly(1, 2);
+        assertThat(stored(id).status()).isEqualTo(FlowStatus.COMPLETED);
+        FlowSnapshot innerAfter = stored(inner.executionId());
+        assertThat(innerAfter.status()).isEqualTo(FlowStatus.COMPLETED);
+        assertThat(innerAfter.attempt()).isEqualTo(2);
+        assertThat(innerAfter.completedSteps()).containsExactly("label", "pickup");
+    }
+
+    private FlowSnapshot innerRunOf(String parentId) {
+        return repository.find(FlowSnapshotQuery.builder().flowId("carrier").build()).items().stream()
+                .map(s -> stored(s.executionId())).filter(s -> parentId.equals(s.parentExecutionId()))
+                .findFirst().orElseThrow();
     }
 
     private Exchange restart(String endpoint, String executionId) {

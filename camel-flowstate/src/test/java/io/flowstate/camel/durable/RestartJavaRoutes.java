@@ -5,8 +5,8 @@ import org.apache.camel.builder.RouteBuilder;
 /**
  * The flows of {@code durable/restart-flows.yaml} and {@code durable/restart-flows.xml} in Java DSL: an order of five
  * steps (step {@code pay} fails while the probe has it broken, after counting its tries in the run's state), an
- * order whose items are charged in a split (step {@code confirm} after it fails while broken), and the endpoints that
- * restart them.
+ * order whose items are charged in a split (step {@code confirm} after it fails while broken), a shipment whose
+ * inner flow {@code carrier} fails at step {@code pickup} while broken, and the endpoints that restart them.
  */
 class RestartJavaRoutes extends RouteBuilder {
 
@@ -57,6 +57,28 @@ class RestartJavaRoutes extends RouteBuilder {
                     .bean("probe", "hit('confirm', ${header.CamelFlowStateAttempt})")
                     .bean("probe", "failIfBroken('confirm')")
                     .setBody(simple("confirmed ${body.size()} items"))
+                .end();
+
+        from("direct:shipment").routeId("shipment")
+                .to("flowstate:start")
+                .step("book")
+                    .bean("probe", "hit('book', ${header.CamelFlowStateAttempt})")
+                    .setBody(simple("booked ${body}"))
+                .end()
+                .step("dispatch")
+                    .to("direct:carrier")
+                .end();
+
+        from("direct:carrier").routeId("carrier")
+                .to("flowstate:start:carrier")
+                .step("label")
+                    .bean("probe", "hit('label', ${header.CamelFlowStateAttempt})")
+                    .setBody(simple("${body}, labelled"))
+                .end()
+                .step("pickup")
+                    .bean("probe", "hit('pickup', ${header.CamelFlowStateAttempt})")
+                    .bean("probe", "failIfBroken('pickup')")
+                    .setBody(simple("${body}, picked up"))
                 .end();
     }
 }
