@@ -29,6 +29,8 @@ public class FlowStateEndpointConfigurer extends PropertyConfigurerSupport imple
         case "defaultvalue":
         case "defaultValue": target.getConfiguration().setDefaultValue(property(camelContext, java.lang.String.class, value)); return true;
         case "duration": target.getConfiguration().setDuration(property(camelContext, java.time.Duration.class, value)); return true;
+        case "fromstep":
+        case "fromStep": target.getConfiguration().setFromStep(property(camelContext, java.lang.String.class, value)); return true;
         case "idpath":
         case "idPath": target.getConfiguration().setIdPath(property(camelContext, java.lang.String.class, value)); return true;
         case "lazystartproducer":
@@ -67,6 +69,8 @@ public class FlowStateEndpointConfigurer extends PropertyConfigurerSupport imple
         case "defaultvalue":
         case "defaultValue": return java.lang.String.class;
         case "duration": return java.time.Duration.class;
+        case "fromstep":
+        case "fromStep": return java.lang.String.class;
         case "idpath":
         case "idPath": return java.lang.String.class;
         case "lazystartproducer":
@@ -106,6 +110,8 @@ public class FlowStateEndpointConfigurer extends PropertyConfigurerSupport imple
         case "defaultvalue":
         case "defaultValue": return target.getConfiguration().getDefaultValue();
         case "duration": return target.getConfiguration().getDuration();
+        case "fromstep":
+        case "fromStep": return target.getConfiguration().getFromStep();
         case "idpath":
         case "idPath": return target.getConfiguration().getIdPath();
         case "lazystartproducer":

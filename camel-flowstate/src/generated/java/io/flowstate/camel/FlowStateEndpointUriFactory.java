@@ -23,12 +23,13 @@ public class FlowStateEndpointUriFactory extends org.apache.camel.support.compon
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(22);
+        Set<String> props = new HashSet<>(23);
         props.add("by");
         props.add("checkpoint");
         props.add("commit");
         props.add("defaultValue");
         props.add("duration");
+        props.add("fromStep");
         props.add("idPath");
         props.add("key");
         props.add("lazyStartProducer");

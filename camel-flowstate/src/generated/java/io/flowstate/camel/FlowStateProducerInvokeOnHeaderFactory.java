@@ -29,6 +29,7 @@ public class FlowStateProducerInvokeOnHeaderFactory implements InvokeOnHeaderStr
         case "getAll": return target.onGetAll(exchange);
         case "increment": return target.onIncrement(exchange);
         case "resource": return target.onResource(exchange);
+        case "restart": return target.onRestart(exchange);
         case "restore": return target.onRestore(exchange);
         case "resume": return target.onResume(exchange);
         case "set": return target.onSet(exchange);

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 import javax.sql.DataSource;
 
@@ -21,6 +22,7 @@ import io.flowstate.camel.execution.CheckpointPolicy;
 import io.flowstate.camel.execution.FlowExecution;
 import io.flowstate.camel.execution.FlowExecutions;
 import io.flowstate.camel.execution.FlowReentry;
+import io.flowstate.camel.execution.FlowRestarts;
 import io.flowstate.camel.execution.FlowMaintenance;
 import io.flowstate.camel.metrics.MetricsBinding;
 import io.flowstate.camel.resource.FlowResourceCatalog;
@@ -137,6 +139,7 @@ public class FlowStateComponent extends DefaultComponent {
     private boolean repositoryStartedHere;
     private FlowMaintenance maintenance;
     private FlowReentry reentry;
+    private FlowRestarts restarts;
     /** Stops the run metrics; null when Micrometer or a MeterRegistry is absent. */
     private AutoCloseable metrics;
     /** Names of the suspend steps of this context's routes: steps a resumed run may have completed. */
@@ -307,10 +310,12 @@ public class FlowStateComponent extends DefaultComponent {
         executions.useContext(getCamelContext(), this::declaredResources);
         FlowStepInterceptStrategy steps
                 = getCamelContext().getCamelContextExtension().getContextPlugin(FlowStepInterceptStrategy.class);
-        reentry = new FlowReentry(getCamelContext(), executions,
-                name -> suspendNames.contains(name) || sleepNames.contains(name)
-                        || anonymousSleeps && FlowExecution.isSleepName(name) || steps != null && steps.isKnownStep(name),
-                approvalSchemas());
+        Predicate<String> stepExists = name -> suspendNames.contains(name) || sleepNames.contains(name)
+                                               || anonymousSleeps && FlowExecution.isSleepName(name)
+                                               || steps != null && steps.isKnownStep(name);
+        reentry = new FlowReentry(getCamelContext(), executions, stepExists, approvalSchemas());
+        restarts = new FlowRestarts(executions, reentry,
+                routeId -> steps == null ? List.of() : steps.stepsOf(getCamelContext(), routeId), stepExists);
         maintenance = new FlowMaintenance(getCamelContext(), repository, executions, reentry, clockInUse,
                 recoveryInterval, leaseDuration, retention, maxFinishedRuns);
         WorkDirectories dirs = WorkDirectories.of(workDirectory, repository.location());
@@ -406,6 +411,11 @@ public class FlowStateComponent extends DefaultComponent {
     /** Continues stored runs: resume, suspend timeouts, recovery. */
     public FlowReentry getReentry() {
         return reentry;
+    }
+
+    /** {@code flowstate:restart}: runs FAILED runs again; set while the component is started. */
+    public FlowRestarts getRestarts() {
+        return restarts;
     }
 
     /** The repository's housekeeping while the component runs (null when stopped), to run a pass on demand. */

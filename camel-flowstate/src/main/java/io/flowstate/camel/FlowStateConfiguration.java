@@ -107,6 +107,13 @@ public class FlowStateConfiguration {
                             + " names.")
     private Map<String, Object> resources = Map.of();
 
+    @UriParam(label = "restart",
+              description = "For restart: the step to run again from, with every step completed after it: a step id,"
+                            + " or id[i] for one iteration of a step inside a split or loop (charge[3]). The steps"
+                            + " completed before it are skipped with their recorded results. Omitted: the run goes on"
+                            + " from the step that failed.")
+    private String fromStep;
+
     @UriParam(label = "changes",
               description = "For changes: the path to an item's id, e.g. id or customer.id (a leading dot, as in jq, is"
                             + " allowed); the item itself when omitted.")
@@ -166,6 +173,14 @@ public class FlowStateConfiguration {
 
     public void setStopWhenEmpty(boolean stopWhenEmpty) {
         this.stopWhenEmpty = stopWhenEmpty;
+    }
+
+    public String getFromStep() {
+        return fromStep;
+    }
+
+    public void setFromStep(String fromStep) {
+        this.fromStep = fromStep;
     }
 
     public Duration getDuration() {

@@ -42,6 +42,7 @@ public final class FlowStateConstants {
     public static final String OPERATION_WORKDIR = "workdir";
     public static final String OPERATION_CHANGES = "changes";
     public static final String OPERATION_SLEEP = "sleep";
+    public static final String OPERATION_RESTART = "restart";
 
     // ------------------------------------------------------------------ Headers
 
@@ -100,8 +101,9 @@ public final class FlowStateConstants {
               javaType = "boolean")
     public static final String TIMED_OUT = "CamelFlowStateTimedOut";
 
-    @Metadata(description = "Who acts (a user name, an e-mail address, a service id; at most 200 printable"
-                            + " characters). On the exchange that starts a run, recorded as the run's starter; on"
+    @Metadata(description = "Who acts on a run (a user name, an e-mail address, a service id; at most 200 printable"
+                            + " characters): start, resume, cancel, restart; recorded with what it did. On the exchange"
+                            + " that starts a run, recorded as the run's starter; on"
                             + " flowstate:resume, recorded as who answered the approval step (readable as"
                             + " .approvals.NAME.actor in the flowstate language), and refused when the step has"
                             + " selfApproval=false and the actor started the run.",
@@ -119,6 +121,12 @@ public final class FlowStateConstants {
                             + " all steps and branches of the run; removed when the run completes or fails.",
               javaType = "String")
     public static final String WORK_DIR = "CamelFlowStateWorkDir";
+
+    @Metadata(description = "The attempt of the run the exchange carries: 1 for its first attempt, 2 after its first"
+                            + " restart (flowstate:restart), and so on. Set while the run executes, so side effects can"
+                            + " be keyed by run, step and attempt.",
+              javaType = "int")
+    public static final String ATTEMPT = "CamelFlowStateAttempt";
 
     private FlowStateConstants() {
     }

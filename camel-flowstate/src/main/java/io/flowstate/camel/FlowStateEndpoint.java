@@ -21,7 +21,7 @@ import org.apache.camel.support.DefaultEndpoint;
 public class FlowStateEndpoint extends DefaultEndpoint {
 
     @UriPath(description = "The operation to perform: on state (read, write, append, increment, delete, read all,"
-                           + " clear), on the run (start, save, attach, complete, suspend, resume, sleep) or on what the"
+                           + " clear), on the run (start, save, attach, complete, suspend, resume, sleep, restart) or on what the"
                            + " run uses (a resource, its scratch directory, the changes of a source).")
     @Metadata(required = true)
     private FlowStateOperation operation;

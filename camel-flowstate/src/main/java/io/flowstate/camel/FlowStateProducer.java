@@ -142,6 +142,12 @@ public class FlowStateProducer extends HeaderSelectorProducer {
         return DONE;
     }
 
+    @InvokeOnHeader(FlowStateConstants.OPERATION_RESTART)
+    public Object onRestart(Exchange exchange) {
+        endpoint.getComponent().getRestarts().restart(exchange, configuration.getFromStep());
+        return DONE;
+    }
+
     @InvokeOnHeader(FlowStateConstants.OPERATION_SNAPSHOT)
     public Object onSnapshot(Exchange exchange) {
         FlowExecution run = run(exchange);

@@ -196,6 +196,21 @@ public final class FlowCheckpoints {
         return repository.get().saveDelta(stored.executionId(), delta.build(), stored.version());
     }
 
+    /**
+     * Takes a finished run over for this node to run it again ({@code flowstate:restart}): {@code rewound}, the stored
+     * run as its next attempt starts, is saved whole (a delta cannot take completed steps out) as RUNNING with a lease
+     * to this node and no failure; compare-and-set on its version, so of several callers exactly one succeeds.
+     *
+     * @return                               the new version
+     * @throws FlowSnapshotConflictException when the stored run moved on since {@code rewound} was read
+     */
+    long claimRestart(FlowSnapshot rewound) {
+        Instant now = clock.instant();
+        FlowSnapshot claimed = rewound.toBuilder().status(FlowStatus.RUNNING).updatedAt(now).failure(null)
+                .waitingFor(null).wakeAt(null).leaseOwner(nodeId).leaseExpiresAt(now.plus(leaseDuration)).build();
+        return repository.get().save(claimed, rewound.version());
+    }
+
     private long saveWhole(
             FlowExecution run, Transition transition, Instant now, String leaseOwner, Instant leaseUntil) {
         FlowSnapshot snapshot = FlowSnapshot.builder()

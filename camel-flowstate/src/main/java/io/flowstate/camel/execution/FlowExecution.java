@@ -61,6 +61,8 @@ public final class FlowExecution {
     /** Who started the run (header CamelFlowStateActor at its start), or null. */
     private volatile String startedBy;
     private final RunApprovals approvals;
+    /** 1 for the first attempt, +1 per restart. */
+    private volatile int attempt = 1;
     /** The run's live resources; created on first use (most runs have none). */
     private volatile RunResources resources;
     /** Private, so that no code outside can hold it; guards the fields below and the first use of the lazy ones. */
@@ -233,6 +235,15 @@ public final class FlowExecution {
     /** Who answered the run's approval steps. */
     public RunApprovals approvals() {
         return approvals;
+    }
+
+    /** 1 for the run's first attempt, 2 after its first restart, and so on (header CamelFlowStateAttempt). */
+    public int getAttempt() {
+        return attempt;
+    }
+
+    void setAttempt(int attempt) {
+        this.attempt = attempt;
     }
 
     /** The run that called this one as an inner flow, or null. */

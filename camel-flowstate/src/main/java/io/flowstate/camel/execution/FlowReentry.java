@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -150,6 +151,30 @@ public final class FlowReentry {
         // the run as built, at the version its claim gave it
         prepared.run().saveState().saved(version, FlowStatus.RUNNING, null, null);
         executions.observers().continued(prepared.run(), how);
+        reenter(prepared, caller);
+    }
+
+    /**
+     * {@code flowstate:restart} (see {@link FlowRestarts}): claims {@code rewound} — the stored run as its next attempt
+     * starts — and re-enters its route on the caller's thread. Route, steps, resources and stored values are checked
+     * before the claim, so a refusal leaves the run as stored.
+     *
+     * @param claimed told the run once it is claimed, before its route runs
+     */
+    void restart(FlowSnapshot rewound, Exchange caller, Map<String, Object> own, Consumer<FlowExecution> claimed) {
+        Route route = checkRoute(rewound);
+        checkResources(rewound, own);
+        Prepared prepared = prepare(route, rewound, rewound, null, Map.of(), own, caller);
+        long version;
+        try {
+            version = executions.checkpoints().claimRestart(rewound);
+        } catch (FlowSnapshotConflictException e) {
+            throw new RestartException("Run " + rewound.executionId() + " of flow '" + rewound.flowId() + "' was"
+                                       + " restarted or changed by someone else at the same time; this restart did"
+                                       + " nothing.");
+        }
+        prepared.run().saveState().saved(version, FlowStatus.RUNNING, null, null);
+        claimed.accept(prepared.run());
         reenter(prepared, caller);
     }
 

@@ -55,6 +55,8 @@ final class InnerRuns {
         FlowSnapshot stored = repository.get().load(childId).orElse(null);
         FlowExecution child;
         Map<String, Object> own = RunStarts.takeResources(exchange);
+        boolean restarted = stored != null && stored.status() == FlowStatus.FAILED
+                            && parent.getAttempt() > stored.attempt();
         if (stored == null) {
             Instant now = clock.instant();
             child = new FlowExecution(childId, options.flowId(), ExchangeHelper.getAtRouteId(exchange), now,
@@ -64,6 +66,11 @@ final class InnerRuns {
             // an inner run is part of its parent's work: the same starter (an approval in it compares against them)
             child.setStartedBy(parent.getStartedBy());
             executions.observers().started(child);
+        } else if (restarted) {
+            // its parent was restarted: the failed inner run goes on with it, from its failed step, as its next attempt
+            FlowSnapshot rewound = FlowRestarts.nextAttempt(stored, stored.completedSteps().size());
+            child = starts.fromSnapshot(rewound, FlowStatus.RUNNING, checkpoints.claimRestart(rewound),
+                    options.stateClass());
         } else if (stored.status().isFinished()) {
             // the parent is re-entered after its inner run finished: every step of it is completed and replays
             child = starts.fromSnapshot(stored, stored.status(), stored.version(), options.stateClass());
@@ -89,7 +96,7 @@ final class InnerRuns {
         if (child.getVersion() > 0 && child.getStatus() == FlowStatus.RUNNING) {
             transitions.carryOn(child);
         }
-        if (stored != null && !stored.status().isFinished()) {
+        if (stored != null && (restarted || !stored.status().isFinished())) {
             executions.continuedHere(child);
         }
         return child;

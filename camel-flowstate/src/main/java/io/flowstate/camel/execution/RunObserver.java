@@ -44,6 +44,16 @@ public interface RunObserver {
     default void continued(FlowExecution run, Continuation how) {
     }
 
+    /**
+     * A FAILED run was claimed to run again as attempt {@code attempt} ({@code flowstate:restart}), before its route is
+     * re-entered.
+     *
+     * @param fromStep the step (or {@code id[i]}) it runs again from as given, null for the step that failed
+     * @param actor    header CamelFlowStateActor of the restart, or null
+     */
+    default void restarted(FlowExecution run, String fromStep, int attempt, String actor) {
+    }
+
     /** A {@code flowstate:resume} call returned (the run went on to its end or next wait), taking {@code took}. */
     default void resumed(String flowId, Duration took) {
     }

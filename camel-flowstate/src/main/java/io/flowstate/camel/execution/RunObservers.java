@@ -61,6 +61,11 @@ final class RunObservers implements RunObserver {
     }
 
     @Override
+    public void restarted(FlowExecution run, String fromStep, int attempt, String actor) {
+        tell(o -> o.restarted(run, fromStep, attempt, actor));
+    }
+
+    @Override
     public void resumed(String flowId, Duration took) {
         tell(o -> o.resumed(flowId, took));
     }

@@ -219,6 +219,7 @@ final class RunStarts {
         execution.setStartedBy(stored.startedBy());
         execution.setCheckpointPolicy(defaultCheckpoint);
         execution.setContextId(stored.contextId());
+        execution.setAttempt(stored.attempt());
         execution.markFromRepository();
         if (!stored.resourceNames().isEmpty()) {
             execution.resources().restoreNames(stored.resourceNames());
@@ -226,12 +227,13 @@ final class RunStarts {
         return execution;
     }
 
-    /** The exchange carries the run from now on: exchange property, carrier, and the id headers. */
+    /** The exchange carries the run from now on: exchange property, carrier, and the id and attempt headers. */
     static void attachTo(Exchange exchange, FlowExecution execution) {
         exchange.setProperty(FlowStateConstants.EXECUTION, execution);
         execution.hooks().carriedBy(exchange);
         exchange.getMessage().setHeader(FlowStateConstants.EXECUTION_ID, execution.getExecutionId());
         exchange.getMessage().setHeader(FlowStateConstants.FLOW_ID, execution.getFlowId());
+        exchange.getMessage().setHeader(FlowStateConstants.ATTEMPT, execution.getAttempt());
     }
 
     /** What the flow's flowstate:start declares, given to a run of it. */

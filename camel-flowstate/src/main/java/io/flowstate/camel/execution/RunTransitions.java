@@ -59,6 +59,7 @@ final class RunTransitions {
         exchange.removeProperty(FlowStateConstants.EXECUTION);
         exchange.getMessage().removeHeader(FlowStateConstants.EXECUTION_ID);
         exchange.getMessage().removeHeader(FlowStateConstants.FLOW_ID);
+        exchange.getMessage().removeHeader(FlowStateConstants.ATTEMPT);
         run.hooks().ended();
         return true;
     }

@@ -206,6 +206,12 @@ public final class FlowSnapshot {
         return (ObjectNode) values.get(RunField.APPROVAL_RULES);
     }
 
+    /** 1 for the run's first attempt, 2 after its first restart, and so on. */
+    public int attempt() {
+        Integer attempt = (Integer) values.get(RunField.ATTEMPT);
+        return attempt == null ? 1 : attempt;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -252,6 +258,14 @@ public final class FlowSnapshot {
                                                + "...");
         }
         return value;
+    }
+
+    /** An attempt as stored: null for the first (the default, never written), at least 1. */
+    static Integer checkAttempt(Integer attempt) {
+        if (attempt != null && attempt < 1) {
+            throw new IllegalArgumentException("The attempt of a run starts at 1, not " + attempt);
+        }
+        return attempt == null || attempt == 1 ? null : attempt;
     }
 
     static String cutFailure(String failure) {
@@ -371,6 +385,11 @@ public final class FlowSnapshot {
 
         public Builder approvalRules(ObjectNode approvalRules) {
             return set(RunField.APPROVAL_RULES, approvalRules);
+        }
+
+        /** 1 (the default) for a run's first attempt, +1 per restart. */
+        public Builder attempt(int attempt) {
+            return set(RunField.ATTEMPT, attempt);
         }
 
         /**

@@ -62,7 +62,9 @@ public enum RunField {
      * What a resume of the suspend the run waits at must meet, when more than a token: {@code {"selfApproval": false,
      * "payloadSchema": "classpath:…"}}; null otherwise. Set by the suspend, cleared when the run continues.
      */
-    APPROVAL_RULES("approvalRules", null, Type.JSON, Use.REPLACED, objectOrNull("approval rules"));
+    APPROVAL_RULES("approvalRules", null, Type.JSON, Use.REPLACED, objectOrNull("approval rules")),
+    /** 1 for the run's first attempt, +1 per restart; stored only from 2 on (absent means 1). */
+    ATTEMPT("attempt", null, Type.INT, Use.REPLACED, FlowSnapshot::checkAttempt);
 
     /** The Java type of a field's values; the codec and the JDBC statements read and write by type. */
     public enum Type {
@@ -72,6 +74,8 @@ public enum RunField {
         STATUS,
         /** A Long. */
         LONG,
+        /** An Integer. */
+        INT,
         /** An Instant, to the microsecond, stored as ISO-8601 text or a TIMESTAMP WITH TIME ZONE. */
         INSTANT,
         /** Any JSON node (the input; absent optional objects are null). */

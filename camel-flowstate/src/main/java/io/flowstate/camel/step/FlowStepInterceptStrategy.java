@@ -1,11 +1,16 @@
 package io.flowstate.camel.step;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.NamedNode;
 import org.apache.camel.Processor;
+import org.apache.camel.model.Model;
+import org.apache.camel.model.ProcessorDefinition;
+import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.model.StepDefinition;
 import org.apache.camel.spi.InterceptStrategy;
 
@@ -40,5 +45,25 @@ public final class FlowStepInterceptStrategy implements InterceptStrategy {
     /** Whether the step id is (still) a flow step of this context. */
     public boolean isKnownStep(String stepId) {
         return stepIds.contains(stepId);
+    }
+
+    /** The ids of the flow steps written in route {@code routeId}, in the order they are written; empty if none. */
+    public List<String> stepsOf(CamelContext context, String routeId) {
+        Model model = context.getCamelContextExtension().getContextPlugin(Model.class);
+        RouteDefinition route = model == null ? null : model.getRouteDefinition(routeId);
+        List<String> steps = new ArrayList<>();
+        if (route != null) {
+            collectSteps(route, steps);
+        }
+        return steps;
+    }
+
+    private void collectSteps(ProcessorDefinition<?> node, List<String> steps) {
+        if (node instanceof StepDefinition step && step.hasCustomIdAssigned() && isKnownStep(step.getId())) {
+            steps.add(step.getId());
+        }
+        for (ProcessorDefinition<?> output : node.getOutputs()) {
+            collectSteps(output, steps);
+        }
     }
 }

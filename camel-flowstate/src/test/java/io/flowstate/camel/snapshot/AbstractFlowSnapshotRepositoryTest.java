@@ -205,11 +205,27 @@ public abstract class AbstractFlowSnapshotRepositoryTest {
                     .startedBy("alice@example.com")
                     .approvals(approvals("review", "bob"))
                     .approvalRules(rules())
+                    .attempt(3)
                     .build();
 
             repository.save(s, 0);
 
             assertThat(loaded("r-all")).isEqualTo(s.withVersion(1));
+            assertThat(loaded("r-all").attempt()).isEqualTo(3);
+        }
+
+        @Test
+        void aRunIsOnItsFirstAttemptUntilARestartSavesItWithTheNext() {
+            repository.save(run("r-attempt").status(FlowStatus.FAILED).completedSteps(List.of("a", "b")).build(), 0);
+            assertThat(loaded("r-attempt").attempt()).isEqualTo(1);
+
+            // what flowstate:restart saves: the whole run, steps to run again taken out, on the version it read
+            repository.save(loaded("r-attempt").toBuilder().status(FlowStatus.RUNNING).attempt(2)
+                    .completedSteps(List.of("a")).build(), 1);
+
+            assertThat(loaded("r-attempt").attempt()).isEqualTo(2);
+            assertThat(loaded("r-attempt").completedSteps()).containsExactly("a");
+            assertThat(loaded("r-attempt").status()).isEqualTo(FlowStatus.RUNNING);
         }
 
         @Test

@@ -40,6 +40,18 @@ class FlowSnapshotCodecTest {
     }
 
     @Test
+    void theAttemptIsWrittenOnlyFromTheSecondOn() {
+        FlowSnapshot first = snapshot(JSON.objectNode());
+        FlowSnapshot restarted = first.toBuilder().attempt(2).build();
+
+        assertThat(new String(codec.encode(first, 1), StandardCharsets.UTF_8)).doesNotContain("attempt");
+        assertThat(new String(codec.encode(restarted, 2), StandardCharsets.UTF_8)).contains("\"attempt\":2");
+        assertThat(codec.decode(codec.encode(restarted, 2), "run-1", "test.json").attempt()).isEqualTo(2);
+        assertThatThrownBy(() -> first.toBuilder().attempt(0).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("starts at 1, not 0");
+    }
+
+    @Test
     void aDeltaRoundTripsWithItsVersion() {
         FlowSnapshotDelta d = FlowSnapshotDelta.builder().updatedAt(Instant.parse("2026-01-01T00:00:01Z"))
                 .clearState().setState("a", JSON.numberNode(1)).removeState("b").result("s1", JSON.textNode("x"))
