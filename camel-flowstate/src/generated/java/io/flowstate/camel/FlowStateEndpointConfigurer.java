@@ -36,6 +36,8 @@ public class FlowStateEndpointConfigurer extends PropertyConfigurerSupport imple
         case "mode": target.getConfiguration().setMode(property(camelContext, io.flowstate.camel.trigger.ChangeWatch.Mode.class, value)); return true;
         case "nowarning":
         case "noWarning": target.getConfiguration().setNoWarning(property(camelContext, boolean.class, value)); return true;
+        case "oncancel":
+        case "onCancel": target.getConfiguration().setOnCancel(property(camelContext, java.lang.String.class, value)); return true;
         case "required": target.getConfiguration().setRequired(property(camelContext, java.lang.Boolean.class, value)); return true;
         case "resources": target.getConfiguration().setResources(property(camelContext, java.util.Map.class, value)); return true;
         case "scope": target.getConfiguration().setScope(property(camelContext, io.flowstate.camel.state.StateScope.class, value)); return true;
@@ -66,6 +68,8 @@ public class FlowStateEndpointConfigurer extends PropertyConfigurerSupport imple
         case "mode": return io.flowstate.camel.trigger.ChangeWatch.Mode.class;
         case "nowarning":
         case "noWarning": return boolean.class;
+        case "oncancel":
+        case "onCancel": return java.lang.String.class;
         case "required": return java.lang.Boolean.class;
         case "resources": return java.util.Map.class;
         case "scope": return io.flowstate.camel.state.StateScope.class;
@@ -97,6 +101,8 @@ public class FlowStateEndpointConfigurer extends PropertyConfigurerSupport imple
         case "mode": return target.getConfiguration().getMode();
         case "nowarning":
         case "noWarning": return target.getConfiguration().isNoWarning();
+        case "oncancel":
+        case "onCancel": return target.getConfiguration().getOnCancel();
         case "required": return target.getConfiguration().getRequired();
         case "resources": return target.getConfiguration().getResources();
         case "scope": return target.getConfiguration().getScope();

@@ -23,7 +23,7 @@ public class FlowStateEndpointUriFactory extends org.apache.camel.support.compon
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(18);
+        Set<String> props = new HashSet<>(19);
         props.add("by");
         props.add("checkpoint");
         props.add("commit");
@@ -34,6 +34,7 @@ public class FlowStateEndpointUriFactory extends org.apache.camel.support.compon
         props.add("lazyStartProducer");
         props.add("mode");
         props.add("noWarning");
+        props.add("onCancel");
         props.add("operation");
         props.add("required");
         props.add("resources");

@@ -26,7 +26,9 @@ public enum FlowStateOperation {
     RESOURCE(FlowStateConstants.OPERATION_RESOURCE, UriKey.RESOURCE_NAME),
     WORKDIR(FlowStateConstants.OPERATION_WORKDIR, UriKey.NONE),
     CHANGES(FlowStateConstants.OPERATION_CHANGES, UriKey.WATERMARK_KEY),
-    SLEEP(FlowStateConstants.OPERATION_SLEEP, UriKey.SLEEP_NAME);
+    SLEEP(FlowStateConstants.OPERATION_SLEEP, UriKey.SLEEP_NAME),
+    HISTORY(FlowStateConstants.OPERATION_HISTORY, UriKey.NONE),
+    CANCEL(FlowStateConstants.OPERATION_CANCEL, UriKey.NONE);
 
     /** What the KEY of {@code flowstate:OPERATION:KEY} names. */
     public enum UriKey {

@@ -16,6 +16,7 @@ import io.flowstate.camel.snapshot.FlowSnapshot;
 import io.flowstate.camel.snapshot.FlowSnapshotConflictException;
 import io.flowstate.camel.snapshot.FlowSnapshotSummary;
 import io.flowstate.camel.snapshot.FlowStatus;
+import io.flowstate.camel.snapshot.HistoryEvent;
 import io.flowstate.camel.state.UnsupportedValueException;
 import io.flowstate.camel.support.Identifiers;
 import io.flowstate.camel.support.ResumeTokens;
@@ -132,9 +133,9 @@ public final class FlowReentry {
             Map<String, ResumeSignal> innerSignals = signal == null ? Map.of() : Map.of(stored.executionId(), signal);
             prepared = prepare(rootRoute, child, stored, null, innerSignals, own, caller);
         }
-        long version = claim(stored);
+        long version = claim(stored, continuedEvents(stored, how, caller));
         for (FlowSnapshot parent : ancestors) {
-            version = claim(parent);
+            version = claim(parent, List.of());
         }
         // the run as built, at the version its claim gave it
         prepared.run().saveState().saved(version, FlowStatus.RUNNING, null, null);
@@ -169,6 +170,11 @@ public final class FlowReentry {
                 // changed since the find (another node's recovery, a resume): claiming this version would take a
                 // run someone else holds now; the claim's version check only guards what happens after the load
                 return 0;
+            }
+            if (!timedOut && stored.cancelRequestedAt() != null) {
+                // asked to stop while its node held it, and that node is gone: cancelled instead of continued
+                executions.cancel(executionId, stored.cancelActor(), stored.cancelReason());
+                return 1;
             }
             ResumeSignal signal = timedOut ? new ResumeSignal(stored.waitingFor(), NullNode.getInstance(), true) : null;
             LOG.info("Continuing run {} of flow '{}' ({})", executionId, stored.flowId(),
@@ -234,9 +240,30 @@ public final class FlowReentry {
         }
     }
 
-    private long claim(FlowSnapshot stored) {
+    /**
+     * What the continued run's history records of its claim: RESUMED (by the caller's actor), TIMED_OUT, WOKE, or for
+     * a recovery LEASE_LOST (by the node that held it) then RECOVERED (by this node).
+     */
+    private List<HistoryEvent> continuedEvents(
+            FlowSnapshot stored, Continuation how, Exchange caller) {
+        Instant now = executions.clock().instant();
+        String name = stored.waitingFor();
+        if (name != null && name.startsWith(FlowExecutions.SLEEP_PREFIX)) {
+            name = name.substring(FlowExecutions.SLEEP_PREFIX.length());
+        }
+        return switch (how) {
+            case RESUMED -> List.of(HistoryEvent.of(HistoryEvent.Type.RESUMED, now).name(name)
+                    .actor(caller.getMessage().getHeader(FlowStateConstants.ACTOR, String.class)).build());
+            case TIMED_OUT -> List.of(HistoryEvent.of(HistoryEvent.Type.TIMED_OUT, now).name(name).build());
+            case WOKE -> List.of(HistoryEvent.of(HistoryEvent.Type.WOKE, now).name(name).build());
+            case RECOVERED -> List.of(HistoryEvent.of(HistoryEvent.Type.LEASE_LOST, now).node(stored.leaseOwner()).build(),
+                    HistoryEvent.of(HistoryEvent.Type.RECOVERED, now).node(executions.checkpoints().nodeId()).build());
+        };
+    }
+
+    private long claim(FlowSnapshot stored, List<HistoryEvent> events) {
         try {
-            return executions.checkpoints().claim(stored);
+            return executions.checkpoints().claim(stored, events);
         } catch (FlowSnapshotConflictException e) {
             throw new ResumeException.NotSuspended("Run " + stored.executionId() + " was resumed or taken over by"
                                                    + " someone else at the same time; it continues there.");
