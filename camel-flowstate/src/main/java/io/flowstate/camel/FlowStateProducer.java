@@ -14,6 +14,7 @@ import io.flowstate.camel.execution.FlowExecution;
 import io.flowstate.camel.execution.FlowExecutions;
 import io.flowstate.camel.execution.FlowExecutions.CancelOutcome;
 import io.flowstate.camel.execution.FlowExecutions.StartOptions;
+import io.flowstate.camel.execution.RunCancelledException;
 import io.flowstate.camel.execution.SleepStep;
 import io.flowstate.camel.execution.SuspendStep;
 import io.flowstate.camel.execution.WaitOutcome;
@@ -23,6 +24,7 @@ import io.flowstate.camel.snapshot.HistoryEvent;
 import io.flowstate.camel.state.MissingStateException;
 import io.flowstate.camel.state.StateStore;
 import io.flowstate.camel.trigger.ChangesStep;
+import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.spi.InvokeOnHeader;
@@ -54,6 +56,22 @@ public class FlowStateProducer extends HeaderSelectorProducer {
         this.suspendStep = new SuspendStep(executions);
         this.sleepStep = new SleepStep(executions);
         this.changesStep = new ChangesStep(executions, endpoint.getComponent().getChangeWatch());
+    }
+
+    /**
+     * A save that meets a cancel of the run (a snapshot, suspend or sleep of a run flowstate:cancel asked to stop)
+     * stops the route as a step's checkpoint does: the run is CANCELLED and nothing after it runs.
+     */
+    @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        return super.process(exchange, doneSync -> {
+            if (exchange.getException() instanceof RunCancelledException) {
+                exchange.setException(null);
+                exchange.getMessage().setHeader(FlowStateConstants.STATUS, FlowStatus.CANCELLED);
+                exchange.setRouteStop(true);
+            }
+            callback.done(doneSync);
+        });
     }
 
     /**

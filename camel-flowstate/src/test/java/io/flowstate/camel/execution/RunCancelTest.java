@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.flowstate.camel.FlowStateComponent;
 import io.flowstate.camel.FlowStateConstants;
 import io.flowstate.camel.snapshot.FlowSnapshot;
 import io.flowstate.camel.snapshot.FlowStatus;
@@ -85,6 +86,46 @@ class RunCancelTest extends CamelTestSupport {
         assertThat(onCancel.getReceivedExchanges().get(0).getMessage().getHeader(FlowStateConstants.EXECUTION_ID))
                 .isEqualTo(id);
         assertThat(onCancel.getReceivedExchanges().get(0).getMessage().getBody(String.class)).isEqualTo("order-1");
+    }
+
+    @Test
+    void aRunWithManualCheckpointsStopsAtItsNextSnapshot() throws Exception {
+        Future<Exchange> running = template.asyncSend("direct:manual", e -> e.getMessage().setBody("order-8"));
+        assertThat(slowStarted.await(30, TimeUnit.SECONDS)).isTrue();
+        String id = heldRun.get();
+
+        assertThat(cancel(id, "ops", null).getMessage().getHeader(FlowStateConstants.STATUS))
+                .isEqualTo(FlowStatus.RUNNING);
+        releaseSlow.countDown();
+        Exchange ended = running.get(30, TimeUnit.SECONDS);
+
+        assertThat(ended.getException()).isNull();
+        assertThat(ended.getMessage().getHeader(FlowStateConstants.STATUS)).isEqualTo(FlowStatus.CANCELLED);
+        assertThat(laterSteps).hasValue(0);
+        assertThat(repository.load(id).orElseThrow().status()).isEqualTo(FlowStatus.CANCELLED);
+    }
+
+    @Test
+    void aRunAskedToStopWhoseNodeDiedIsCancelledByRecoveryNotContinued() throws Exception {
+        MockEndpoint onCancel = getMockEndpoint("mock:onCancel");
+        onCancel.expectedMessageCount(1);
+        String id = "01a20736-0000-7000-8000-0000000000c2";
+        repository.save(FlowSnapshot.builder().executionId(id).flowId("long").routeId("long").status(FlowStatus.RUNNING)
+                .createdAt(Instant.now().minusSeconds(120)).leaseOwner("dead-node")
+                .leaseExpiresAt(Instant.now().minusSeconds(60)).cancelRequest(Instant.now().minusSeconds(70), "ops",
+                        "stop it")
+                .state(JsonNodeFactory.instance.objectNode().put("order", "order-9")).build(), 0);
+
+        context.getComponent("flowstate", FlowStateComponent.class).getMaintenance().runOnce();
+
+        FlowSnapshot stored = repository.load(id).orElseThrow();
+        assertThat(stored.status()).isEqualTo(FlowStatus.CANCELLED);
+        assertThat(stored.historyEvents()).extracting(HistoryEvent::type).containsExactly(HistoryEvent.Type.LEASE_LOST,
+                HistoryEvent.Type.CANCELLED);
+        assertThat(stored.historyEvents().get(1).json().get("actor").asText()).isEqualTo("ops");
+        assertThat(stored.historyEvents().get(1).json().get("reason").asText()).isEqualTo("stop it");
+        onCancel.assertIsSatisfied();
+        assertThat(laterSteps).hasValue(0);
     }
 
     @Test
@@ -239,6 +280,17 @@ class RunCancelTest extends CamelTestSupport {
                             assertThat(releaseSlow.await(30, TimeUnit.SECONDS)).isTrue();
                         }).end()
                         .step("after").process(e -> laterSteps.incrementAndGet()).end();
+
+                from("direct:manual").routeId("manual")
+                        .to("flowstate:start?checkpoint=manual")
+                        .to("flowstate:snapshot")
+                        .step("slowManual").process(e -> {
+                            heldRun.set(e.getMessage().getHeader(FlowStateConstants.EXECUTION_ID, String.class));
+                            slowStarted.countDown();
+                            assertThat(releaseSlow.await(30, TimeUnit.SECONDS)).isTrue();
+                        }).end()
+                        .to("flowstate:snapshot")
+                        .step("afterManual").process(e -> laterSteps.incrementAndGet()).end();
 
                 from("direct:approval").routeId("approval")
                         .to("flowstate:start?onCancel=direct:onCancel")
