@@ -345,8 +345,8 @@ public class FlowExecutions {
      * @param  actor                   who cancels (recorded in the history), or null
      * @param  reason                  why (recorded in the history), or null
      * @throws FlowRunNotFoundException when no such run is stored
-     * @throws FlowStateException       when the run is finished already, or the actor or reason is too long; nothing
-     *                                  is changed then
+     * @throws RunNotCancellableException when the run is finished already; nothing is changed then
+     * @throws FlowStateException          when the actor or reason is too long; nothing is changed then
      */
     public CancelOutcome cancel(String executionId, String actor, String reason) {
         return cancels.cancel(executionId, actor, reason);

@@ -69,7 +69,7 @@ final class RunCancels {
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             FlowSnapshot stored = executions.starts().load(executionId);
             if (stored.status().isFinished()) {
-                throw new FlowStateException("Run " + executionId + " of flow '" + stored.flowId() + "' is "
+                throw new RunNotCancellableException("Run " + executionId + " of flow '" + stored.flowId() + "' is "
                                              + stored.status() + ": only a RUNNING or SUSPENDED run can be cancelled."
                                              + " Nothing was changed.");
             }

@@ -202,7 +202,8 @@ class RunCancelTest extends CamelTestSupport {
 
         Exchange cancel = cancel(id, "ops", null);
 
-        assertThat(cancel.getException()).hasMessage("Run " + id + " of flow 'quick' is COMPLETED: only a RUNNING or"
+        assertThat(cancel.getException()).isInstanceOf(RunNotCancellableException.class)
+                .hasMessage("Run " + id + " of flow 'quick' is COMPLETED: only a RUNNING or"
                                                      + " SUSPENDED run can be cancelled. Nothing was changed.");
         assertThat(repository.load(id).orElseThrow()).isEqualTo(before);
     }
