@@ -39,6 +39,8 @@ public class FlowStateComponentConfigurer extends PropertyConfigurerSupport impl
         case "leaseDuration": target.setLeaseDuration(property(camelContext, java.time.Duration.class, value)); return true;
         case "maxfinishedruns":
         case "maxFinishedRuns": target.setMaxFinishedRuns(property(camelContext, int.class, value)); return true;
+        case "maxhistory":
+        case "maxHistory": target.setMaxHistory(property(camelContext, int.class, value)); return true;
         case "recoveryinterval":
         case "recoveryInterval": target.setRecoveryInterval(property(camelContext, java.time.Duration.class, value)); return true;
         case "repository": target.setRepository(property(camelContext, io.flowstate.camel.snapshot.FlowSnapshotRepository.class, value)); return true;
@@ -77,6 +79,8 @@ public class FlowStateComponentConfigurer extends PropertyConfigurerSupport impl
         case "leaseDuration": return java.time.Duration.class;
         case "maxfinishedruns":
         case "maxFinishedRuns": return int.class;
+        case "maxhistory":
+        case "maxHistory": return int.class;
         case "recoveryinterval":
         case "recoveryInterval": return java.time.Duration.class;
         case "repository": return io.flowstate.camel.snapshot.FlowSnapshotRepository.class;
@@ -111,6 +115,8 @@ public class FlowStateComponentConfigurer extends PropertyConfigurerSupport impl
         case "leaseDuration": return target.getLeaseDuration();
         case "maxfinishedruns":
         case "maxFinishedRuns": return target.getMaxFinishedRuns();
+        case "maxhistory":
+        case "maxHistory": return target.getMaxHistory();
         case "recoveryinterval":
         case "recoveryInterval": return target.getRecoveryInterval();
         case "repository": return target.getRepository();

@@ -38,6 +38,8 @@ public class FlowStateEndpointConfigurer extends PropertyConfigurerSupport imple
         case "mode": target.getConfiguration().setMode(property(camelContext, io.flowstate.camel.trigger.ChangeWatch.Mode.class, value)); return true;
         case "nowarning":
         case "noWarning": target.getConfiguration().setNoWarning(property(camelContext, boolean.class, value)); return true;
+        case "oncancel":
+        case "onCancel": target.getConfiguration().setOnCancel(property(camelContext, java.lang.String.class, value)); return true;
         case "ontimeout":
         case "onTimeout": target.getConfiguration().setOnTimeout(property(camelContext, io.flowstate.camel.execution.OnTimeout.class, value)); return true;
         case "payloadschema":
@@ -78,6 +80,8 @@ public class FlowStateEndpointConfigurer extends PropertyConfigurerSupport imple
         case "mode": return io.flowstate.camel.trigger.ChangeWatch.Mode.class;
         case "nowarning":
         case "noWarning": return boolean.class;
+        case "oncancel":
+        case "onCancel": return java.lang.String.class;
         case "ontimeout":
         case "onTimeout": return io.flowstate.camel.execution.OnTimeout.class;
         case "payloadschema":
@@ -119,6 +123,8 @@ public class FlowStateEndpointConfigurer extends PropertyConfigurerSupport imple
         case "mode": return target.getConfiguration().getMode();
         case "nowarning":
         case "noWarning": return target.getConfiguration().isNoWarning();
+        case "oncancel":
+        case "onCancel": return target.getConfiguration().getOnCancel();
         case "ontimeout":
         case "onTimeout": return target.getConfiguration().getOnTimeout();
         case "payloadschema":

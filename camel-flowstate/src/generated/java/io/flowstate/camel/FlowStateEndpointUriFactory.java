@@ -23,7 +23,7 @@ public class FlowStateEndpointUriFactory extends org.apache.camel.support.compon
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(23);
+        Set<String> props = new HashSet<>(24);
         props.add("by");
         props.add("checkpoint");
         props.add("commit");
@@ -35,6 +35,7 @@ public class FlowStateEndpointUriFactory extends org.apache.camel.support.compon
         props.add("lazyStartProducer");
         props.add("mode");
         props.add("noWarning");
+        props.add("onCancel");
         props.add("onTimeout");
         props.add("operation");
         props.add("payloadSchema");

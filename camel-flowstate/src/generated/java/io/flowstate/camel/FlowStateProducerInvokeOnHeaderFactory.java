@@ -20,6 +20,7 @@ public class FlowStateProducerInvokeOnHeaderFactory implements InvokeOnHeaderStr
         io.flowstate.camel.FlowStateProducer target = (io.flowstate.camel.FlowStateProducer) obj;
         switch (key) {
         case "append": return target.onAppend(exchange);
+        case "cancel": return target.onCancel(exchange);
         case "changes": return target.onChanges(exchange);
         case "clear": return target.onClear(exchange);
         case "complete": return target.onComplete(exchange);
@@ -27,6 +28,7 @@ public class FlowStateProducerInvokeOnHeaderFactory implements InvokeOnHeaderStr
         case "get": return target.onGet(exchange);
         case "getall":
         case "getAll": return target.onGetAll(exchange);
+        case "history": return target.onHistory(exchange);
         case "increment": return target.onIncrement(exchange);
         case "resource": return target.onResource(exchange);
         case "restart": return target.onRestart(exchange);

@@ -28,6 +28,7 @@ import io.flowstate.camel.metrics.MetricsBinding;
 import io.flowstate.camel.resource.FlowResourceCatalog;
 import io.flowstate.camel.resource.WorkDirectories;
 import io.flowstate.camel.trigger.ChangeWatch;
+import io.flowstate.camel.snapshot.FlowSnapshot;
 import io.flowstate.camel.snapshot.FlowSnapshotRepository;
 import io.flowstate.camel.snapshot.file.FileFlowSnapshotRepository;
 import io.flowstate.camel.snapshot.jdbc.JdbcFlowSnapshotRepository;
@@ -93,16 +94,21 @@ public class FlowStateComponent extends DefaultComponent {
     private Duration recoveryInterval = Duration.ofSeconds(10);
 
     @Metadata(defaultValue = "P7D", javaType = "java.time.Duration",
-              description = "COMPLETED and FAILED runs last updated longer ago than this are removed from the"
-                            + " repository, except an inner run whose parent run is still stored and not finished."
-                            + " ISO-8601 duration.")
+              description = "Finished (COMPLETED, FAILED, CANCELLED) runs last updated longer ago than this are"
+                            + " removed from the repository, except an inner run whose parent run is still stored and"
+                            + " not finished. ISO-8601 duration.")
     private Duration retention = Duration.ofDays(7);
 
     @Metadata(defaultValue = "0",
-              description = "At most this many COMPLETED and FAILED runs are kept (the most recent), plus older inner"
-                            + " runs whose parent run is still stored and not finished; 0 keeps all those within the"
-                            + " retention.")
+              description = "At most this many finished (COMPLETED, FAILED, CANCELLED) runs are kept (the most"
+                            + " recent), plus older inner runs whose parent run is still stored and not finished; 0"
+                            + " keeps all those within the retention.")
     private int maxFinishedRuns;
+
+    @Metadata(defaultValue = "1000",
+              description = "How many history events (flowstate:history) a run keeps: older ones are dropped and only"
+                            + " counted by type, so a run of any length stores a bounded history.")
+    private int maxHistory = FlowSnapshot.DEFAULT_MAX_HISTORY;
 
     @Metadata(label = "advanced",
               description = "Jackson modules (comma-separated bean references such as #moneyModule) that convert your"
@@ -287,6 +293,10 @@ public class FlowStateComponent extends DefaultComponent {
             throw new IllegalArgumentException("The flowstate component option checkpoint is not set: set it to one of "
                                                + Arrays.toString(CheckpointPolicy.values()));
         }
+        if (maxHistory < 1) {
+            throw new IllegalArgumentException("The flowstate component option maxHistory must be at least 1 (the"
+                                               + " history events a run keeps), was " + maxHistory);
+        }
         if (maxFinishedRuns < 0) {
             throw new IllegalArgumentException("The flowstate component option maxFinishedRuns must be 0 (no cap) or a"
                                                + " positive number of finished runs to keep, was " + maxFinishedRuns);
@@ -305,9 +315,10 @@ public class FlowStateComponent extends DefaultComponent {
         if (repositoryStartedHere) {
             ServiceHelper.startService(repository);
         }
-        executions.configure(nodeId(), leaseDuration, checkpoint);
+        executions.configure(nodeId(), leaseDuration, checkpoint, maxHistory);
         metrics = MetricsBinding.bind(getCamelContext(), executions, repository);
         executions.useContext(getCamelContext(), this::declaredResources);
+        executions.useOnCancelRoutes(this::onCancelRoute);
         FlowStepInterceptStrategy steps
                 = getCamelContext().getCamelContextExtension().getContextPlugin(FlowStepInterceptStrategy.class);
         Predicate<String> stepExists = name -> suspendNames.contains(name) || sleepNames.contains(name)
@@ -360,21 +371,40 @@ public class FlowStateComponent extends DefaultComponent {
 
     /** The resource.NAME options of the flowstate:start endpoints of flow {@code flowId} in route {@code routeId}. */
     private Map<String, Object> declaredResources(String routeId, String flowId) {
-        Route route = getCamelContext().getRoute(routeId);
-        if (route == null) {
-            return Map.of();
-        }
         Map<String, Object> resources = new LinkedHashMap<>();
+        for (FlowStateConfiguration start : startsOf(routeId, flowId)) {
+            resources.putAll(start.getResources());
+        }
+        return resources;
+    }
+
+    /** The onCancel option of the flowstate:start of flow {@code flowId} in route {@code routeId}, or null. */
+    private String onCancelRoute(String routeId, String flowId) {
+        for (FlowStateConfiguration start : startsOf(routeId, flowId)) {
+            if (start.getOnCancel() != null) {
+                return start.getOnCancel();
+            }
+        }
+        return null;
+    }
+
+    /** The options of the flowstate:start endpoints of flow {@code flowId} in route {@code routeId}. */
+    private List<FlowStateConfiguration> startsOf(String routeId, String flowId) {
+        Route route = routeId == null ? null : getCamelContext().getRoute(routeId);
+        if (route == null) {
+            return List.of();
+        }
+        List<FlowStateConfiguration> starts = new ArrayList<>();
         for (Processor processor : route.filter("*")) {
             if (processor instanceof EndpointAware aware && aware.getEndpoint() instanceof FlowStateEndpoint endpoint
                     && endpoint.getComponent() == this && endpoint.operation() == FlowStateOperation.START) {
                 String startsFlow = endpoint.getKey() != null ? endpoint.getKey() : routeId;
                 if (startsFlow.equals(flowId)) {
-                    resources.putAll(endpoint.getConfiguration().getResources());
+                    starts.add(endpoint.getConfiguration());
                 }
             }
         }
-        return resources;
+        return starts;
     }
 
     private List<Module> resolveModules() {
@@ -413,7 +443,7 @@ public class FlowStateComponent extends DefaultComponent {
         return reentry;
     }
 
-    /** {@code flowstate:restart}: runs FAILED runs again; set while the component is started. */
+    /** {@code flowstate:restart}: runs FAILED and CANCELLED runs again; set while the component is started. */
     public FlowRestarts getRestarts() {
         return restarts;
     }
@@ -545,6 +575,14 @@ public class FlowStateComponent extends DefaultComponent {
 
     public void setJacksonModuleRefs(String jacksonModuleRefs) {
         this.jacksonModuleRefs = jacksonModuleRefs;
+    }
+
+    public int getMaxHistory() {
+        return maxHistory;
+    }
+
+    public void setMaxHistory(int maxHistory) {
+        this.maxHistory = maxHistory;
     }
 
     public int getMaxFinishedRuns() {

@@ -99,6 +99,13 @@ public class FlowStateConfiguration {
                             + " a step ending with a stream); they still count as completed, with a null result.")
     private String unrecordedSteps;
 
+    @UriParam(label = "start",
+              description = "For start: the endpoint of a route (e.g. direct:orderCancelled) run once when a run of"
+                            + " this flow is cancelled, with the cancelled run attached (its state can be read) and"
+                            + " its close snapshot as body, for clean-up. Its failure is logged; the run stays"
+                            + " CANCELLED.")
+    private String onCancel;
+
     @UriParam(label = "start", prefix = "resource.", multiValue = true,
               javaType = "java.util.Map<java.lang.String, java.lang.Object>",
               description = "For start: the flow's live resources, one option per resource: resource.NAME=#bean"
@@ -324,5 +331,13 @@ public class FlowStateConfiguration {
             return value.bitLength() < Long.SIZE ? (Number) value.longValue() : value;
         }
         return increment;
+    }
+
+    public String getOnCancel() {
+        return onCancel;
+    }
+
+    public void setOnCancel(String onCancel) {
+        this.onCancel = onCancel;
     }
 }

@@ -43,6 +43,8 @@ public final class FlowStateConstants {
     public static final String OPERATION_CHANGES = "changes";
     public static final String OPERATION_SLEEP = "sleep";
     public static final String OPERATION_RESTART = "restart";
+    public static final String OPERATION_HISTORY = "history";
+    public static final String OPERATION_CANCEL = "cancel";
 
     // ------------------------------------------------------------------ Headers
 
@@ -81,10 +83,10 @@ public final class FlowStateConstants {
               javaType = "long")
     public static final String VERSION = "CamelFlowStateVersion";
 
-    @Metadata(description = "The status of the run after restore, snapshot or complete: RUNNING, SUSPENDED, COMPLETED or"
-                            + " FAILED.",
+    @Metadata(description = "The status of the run after restore, snapshot, complete or cancel: RUNNING, SUSPENDED,"
+                            + " COMPLETED, FAILED or CANCELLED.",
               javaType = "io.flowstate.camel.snapshot.FlowStatus",
-              enums = "RUNNING,SUSPENDED,COMPLETED,FAILED")
+              enums = "RUNNING,SUSPENDED,COMPLETED,FAILED,CANCELLED")
     public static final String STATUS = "CamelFlowStateStatus";
 
     @Metadata(description = "The resume token of a suspended run: in the reply of flowstate:suspend, and required by"
@@ -127,6 +129,16 @@ public final class FlowStateConstants {
                             + " be keyed by run, step and attempt.",
               javaType = "int")
     public static final String ATTEMPT = "CamelFlowStateAttempt";
+
+    @Metadata(description = "For flowstate:cancel: why the run is cancelled, recorded in its history (at most 1000"
+                            + " characters). Also on the exchange of the flow's onCancel route.",
+              javaType = "String")
+    public static final String REASON = "CamelFlowStateReason";
+
+    @Metadata(description = "Set by flowstate:history: how many events of each type the run had, including those"
+                            + " older than the maxHistory it keeps (a Map of type to count).",
+              javaType = "java.util.Map<String, Long>")
+    public static final String HISTORY_COUNTS = "CamelFlowStateHistoryCounts";
 
     private FlowStateConstants() {
     }

@@ -27,7 +27,9 @@ public enum FlowStateOperation {
     WORKDIR(FlowStateConstants.OPERATION_WORKDIR, UriKey.NONE),
     CHANGES(FlowStateConstants.OPERATION_CHANGES, UriKey.WATERMARK_KEY),
     SLEEP(FlowStateConstants.OPERATION_SLEEP, UriKey.SLEEP_NAME),
-    RESTART(FlowStateConstants.OPERATION_RESTART, UriKey.NONE);
+    RESTART(FlowStateConstants.OPERATION_RESTART, UriKey.NONE),
+    HISTORY(FlowStateConstants.OPERATION_HISTORY, UriKey.NONE),
+    CANCEL(FlowStateConstants.OPERATION_CANCEL, UriKey.NONE);
 
     /** What the KEY of {@code flowstate:OPERATION:KEY} names. */
     public enum UriKey {

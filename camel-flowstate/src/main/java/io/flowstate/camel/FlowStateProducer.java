@@ -1,21 +1,30 @@
 package io.flowstate.camel;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import io.flowstate.camel.execution.FlowExecution;
 import io.flowstate.camel.execution.FlowExecutions;
+import io.flowstate.camel.execution.FlowExecutions.CancelOutcome;
 import io.flowstate.camel.execution.FlowExecutions.StartOptions;
+import io.flowstate.camel.execution.RunCancelledException;
 import io.flowstate.camel.execution.SleepStep;
 import io.flowstate.camel.execution.SuspendStep;
 import io.flowstate.camel.execution.WaitOutcome;
+import io.flowstate.camel.snapshot.FlowSnapshot;
 import io.flowstate.camel.snapshot.FlowStatus;
+import io.flowstate.camel.snapshot.HistoryEvent;
 import io.flowstate.camel.state.MissingStateException;
 import io.flowstate.camel.state.StateStore;
 import io.flowstate.camel.trigger.ChangesStep;
+import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.spi.InvokeOnHeader;
@@ -47,6 +56,22 @@ public class FlowStateProducer extends HeaderSelectorProducer {
         this.suspendStep = new SuspendStep(executions);
         this.sleepStep = new SleepStep(executions);
         this.changesStep = new ChangesStep(executions, endpoint.getComponent().getChangeWatch());
+    }
+
+    /**
+     * A save that meets a cancel of the run (a snapshot, suspend or sleep of a run flowstate:cancel asked to stop)
+     * stops the route as a step's checkpoint does: the run is CANCELLED and nothing after it runs.
+     */
+    @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        return super.process(exchange, doneSync -> {
+            if (exchange.getException() instanceof RunCancelledException) {
+                exchange.setException(null);
+                exchange.getMessage().setHeader(FlowStateConstants.STATUS, FlowStatus.CANCELLED);
+                exchange.setRouteStop(true);
+            }
+            callback.done(doneSync);
+        });
     }
 
     /**
@@ -203,7 +228,50 @@ public class FlowStateProducer extends HeaderSelectorProducer {
         return DONE;
     }
 
+    @InvokeOnHeader(FlowStateConstants.OPERATION_HISTORY)
+    public Object onHistory(Exchange exchange) {
+        FlowSnapshot stored = executions.stored(requireExecutionId(exchange, FlowStateOperation.HISTORY));
+        List<Map<String, Object>> events = new ArrayList<>();
+        for (HistoryEvent event : stored.historyEvents()) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> fields = (Map<String, Object>) executions.json().toJava(event.json());
+            events.add(fields);
+        }
+        Map<String, Long> counts = new LinkedHashMap<>();
+        stored.historyCounts().forEach((type, n) -> counts.put(type.name(), n));
+        exchange.getMessage().setHeader(FlowStateConstants.STATUS, stored.status());
+        exchange.getMessage().setHeader(FlowStateConstants.HISTORY_COUNTS, counts);
+        exchange.getMessage().setBody(events);
+        return DONE;
+    }
+
+    @InvokeOnHeader(FlowStateConstants.OPERATION_CANCEL)
+    public Object onCancel(Exchange exchange) {
+        Message message = exchange.getMessage();
+        CancelOutcome outcome = executions.cancel(requireExecutionId(exchange, FlowStateOperation.CANCEL),
+                message.getHeader(FlowStateConstants.ACTOR, String.class),
+                message.getHeader(FlowStateConstants.REASON, String.class));
+        message.setHeader(FlowStateConstants.FLOW_ID, outcome.flowId());
+        message.setHeader(FlowStateConstants.STATUS, outcome.status());
+        Map<String, Object> reply = new LinkedHashMap<>();
+        reply.put("executionId", outcome.executionId());
+        reply.put("flowId", outcome.flowId());
+        reply.put("status", outcome.status().name());
+        reply.put("cancelled", outcome.status() == FlowStatus.CANCELLED);
+        message.setBody(reply);
+        return DONE;
+    }
+
     // ------------------------------------------------------------------ Helpers
+
+    private static String requireExecutionId(Exchange exchange, FlowStateOperation operation) {
+        String id = exchange.getMessage().getHeader(FlowStateConstants.EXECUTION_ID, String.class);
+        if (id == null || id.isBlank()) {
+            throw new FlowStateException("flowstate:" + operation + " needs the id of the run in header "
+                                         + FlowStateConstants.EXECUTION_ID);
+        }
+        return id;
+    }
 
     private StateStore store(Exchange exchange) {
         return run(exchange).scope(configuration.getScope(), configuration.isNoWarning());

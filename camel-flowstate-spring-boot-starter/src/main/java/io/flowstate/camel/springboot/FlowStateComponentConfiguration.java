@@ -63,15 +63,20 @@ public class FlowStateComponentConfiguration extends ComponentConfigurationPrope
      */
     private Duration recoveryInterval = Duration.ofSeconds(10);
     /**
-     * COMPLETED and FAILED runs last updated longer ago than this are removed from the repository, except an inner run
-     * whose parent run is still stored and not finished. ISO-8601 duration.
+     * Finished (COMPLETED, FAILED, CANCELLED) runs last updated longer ago than this are removed from the repository,
+     * except an inner run whose parent run is still stored and not finished. ISO-8601 duration.
      */
     private Duration retention = Duration.ofDays(7);
     /**
-     * At most this many COMPLETED and FAILED runs are kept (the most recent), plus older inner runs whose parent run is
-     * still stored and not finished; 0 keeps all those within the retention.
+     * At most this many finished (COMPLETED, FAILED, CANCELLED) runs are kept (the most recent), plus older inner runs
+     * whose parent run is still stored and not finished; 0 keeps all those within the retention.
      */
     private Integer maxFinishedRuns = 0;
+    /**
+     * How many history events (flowstate:history) a run keeps: older ones are dropped and only counted by type, so a
+     * run of any length stores a bounded history.
+     */
+    private Integer maxHistory = 1000;
     /**
      * The base of the per-run scratch directories (flowstate:workdir), each named after its run's execution id. When
      * not set, flowstate-work/KEY in the system temp directory, where KEY derives from the repository's location, so
@@ -180,6 +185,14 @@ public class FlowStateComponentConfiguration extends ComponentConfigurationPrope
 
     public void setMaxFinishedRuns(Integer maxFinishedRuns) {
         this.maxFinishedRuns = maxFinishedRuns;
+    }
+
+    public Integer getMaxHistory() {
+        return maxHistory;
+    }
+
+    public void setMaxHistory(Integer maxHistory) {
+        this.maxHistory = maxHistory;
     }
 
     public String getWorkDirectory() {

@@ -3,6 +3,7 @@ package io.flowstate.camel.execution;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,6 +14,7 @@ import io.flowstate.camel.snapshot.FlowSnapshotConflictException;
 import io.flowstate.camel.snapshot.FlowSnapshotDelta;
 import io.flowstate.camel.snapshot.FlowSnapshotRepository;
 import io.flowstate.camel.snapshot.FlowStatus;
+import io.flowstate.camel.snapshot.HistoryEvent;
 import io.flowstate.camel.state.JsonValues;
 import io.flowstate.camel.state.StateChanges;
 
@@ -52,6 +54,7 @@ public final class FlowCheckpoints {
     private final Clock clock;
     private volatile String nodeId = "flowstate";
     private volatile Duration leaseDuration = Duration.ofSeconds(30);
+    private volatile int maxHistory = FlowSnapshot.DEFAULT_MAX_HISTORY;
 
     private final RunObserver observer;
 
@@ -62,9 +65,20 @@ public final class FlowCheckpoints {
         this.observer = observer;
     }
 
-    void configure(String nodeId, Duration leaseDuration) {
+    void configure(String nodeId, Duration leaseDuration, int maxHistory) {
         this.nodeId = nodeId;
         this.leaseDuration = leaseDuration;
+        this.maxHistory = maxHistory;
+    }
+
+    /** Who holds the leases of the runs this node saves while RUNNING. */
+    String nodeId() {
+        return nodeId;
+    }
+
+    /** How many history events a run keeps. */
+    int maxHistory() {
+        return maxHistory;
     }
 
     Duration leaseDuration() {
@@ -119,7 +133,7 @@ public final class FlowCheckpoints {
                         : saveChanges(run, current, transition, now, keepLease, leaseOwner, leaseUntil, version);
             } catch (FlowSnapshotConflictException e) {
                 observer.conflicted(run);
-                throw e;
+                throw cancelledInstead(run, e);
             }
             saveState.saved(saved, transition.status(), transition.failure(), keepLease ? heldUntil : leaseUntil);
             tell(run, transition, Duration.ofNanos(System.nanoTime() - began));
@@ -127,6 +141,38 @@ public final class FlowCheckpoints {
         } finally {
             saveState.endTurn();
         }
+    }
+
+    /**
+     * A save of a RUNNING run conflicted: when flowstate:cancel asked this node to stop the run (the request moved the
+     * stored version on), the run ends CANCELLED now, with the changes of this save and a CANCELLED event, instead of
+     * being saved as asked; when another node cancelled it already (its lease had expired), this node only learns it.
+     * Either way a {@link RunCancelledException} stops the exchange. Otherwise the conflict stands. Called with the
+     * run's save turn held.
+     */
+    private RuntimeException cancelledInstead(FlowExecution run, FlowSnapshotConflictException conflict) {
+        FlowSnapshot stored = repository.get().load(run.getExecutionId()).orElse(null);
+        if (stored == null) {
+            return conflict;
+        }
+        SaveState saveState = run.saveState();
+        if (stored.status() == FlowStatus.CANCELLED) {
+            saveState.saved(stored.version(), FlowStatus.CANCELLED, null, null);
+            return new RunCancelledException(run, false, null, null);
+        }
+        if (stored.status() != FlowStatus.RUNNING || stored.cancelRequestedAt() == null
+                || !nodeId.equals(stored.leaseOwner())) {
+            return conflict;
+        }
+        run.recordEvent(run.newEvent(HistoryEvent.Type.CANCELLED).actor(stored.cancelActor())
+                .reason(stored.cancelReason()).node(nodeId).build());
+        Instant now = clock.instant();
+        long began = System.nanoTime();
+        long saved = saveChanges(run, FlowStatus.RUNNING, Transition.finished(FlowStatus.CANCELLED, null), now, false,
+                null, null, stored.version());
+        saveState.saved(saved, FlowStatus.CANCELLED, null, null);
+        tell(run, Transition.finished(FlowStatus.CANCELLED, null), Duration.ofNanos(System.nanoTime() - began));
+        return new RunCancelledException(run, true, stored.cancelActor(), stored.cancelReason());
     }
 
     private void tell(FlowExecution run, Transition transition, Duration took) {
@@ -167,22 +213,17 @@ public final class FlowCheckpoints {
     /**
      * Takes a stored run over for this node, e.g. to resume it or recover it: status RUNNING, suspend fields cleared,
      * lease to this node; compare-and-set on {@code stored}'s version, so of several callers exactly one succeeds.
+     * {@code events} go to the run's history in the same write.
      *
-     * @return the new version
+     * @param  approvals the run's approvals with the answer to the approval step it waits at added, or null to leave
+     *                   them as they are
+     * @return           the new version
      */
-    long claim(FlowSnapshot stored) {
-        return claim(stored, null);
-    }
-
-    /**
-     * As {@link #claim(FlowSnapshot)}, recording in the same write who answered the approval step the run waits at.
-     *
-     * @param approvals the run's approvals with that answer added, or null to leave them as they are
-     */
-    long claim(FlowSnapshot stored, ObjectNode approvals) {
+    long claim(FlowSnapshot stored, ObjectNode approvals, List<HistoryEvent> events) {
         Instant now = clock.instant();
         FlowSnapshotDelta.Builder delta = FlowSnapshotDelta.builder().updatedAt(now)
-                .lease(nodeId, now.plus(leaseDuration));
+                .lease(nodeId, now.plus(leaseDuration)).maxHistory(maxHistory);
+        events.forEach(delta::event);
         if (stored.status() != FlowStatus.RUNNING) {
             // the token's hash stays: a later resume with it is told the run was resumed already
             delta.status(FlowStatus.RUNNING).waitingFor(null).wakeAt(null);
@@ -206,13 +247,16 @@ public final class FlowCheckpoints {
      */
     long claimRestart(FlowSnapshot rewound) {
         Instant now = clock.instant();
+        // a cancel request the run met before it was cancelled must not cancel the new attempt
         FlowSnapshot claimed = rewound.toBuilder().status(FlowStatus.RUNNING).updatedAt(now).failure(null)
+                .cancelRequest(null, null, null)
                 .waitingFor(null).wakeAt(null).leaseOwner(nodeId).leaseExpiresAt(now.plus(leaseDuration)).build();
         return repository.get().save(claimed, rewound.version());
     }
 
     private long saveWhole(
             FlowExecution run, Transition transition, Instant now, String leaseOwner, Instant leaseUntil) {
+        List<HistoryEvent> events = run.drainEvents();
         FlowSnapshot snapshot = FlowSnapshot.builder()
                 .executionId(run.getExecutionId())
                 .flowId(run.getFlowId())
@@ -236,12 +280,18 @@ public final class FlowCheckpoints {
                 .startedBy(run.getStartedBy())
                 .approvals(run.approvals().tree())
                 .approvalRules(transition.approvalRules())
+                .history(events, maxHistory)
                 .build();
-        return repository.get().save(snapshot, 0);
+        try {
+            return repository.get().save(snapshot, 0);
+        } catch (RuntimeException e) {
+            run.requeueEvents(events);
+            throw e;
+        }
     }
 
-    private static java.util.List<String> resourceNamesForFirstSave(FlowExecution run) {
-        java.util.List<String> names = run.resourceNames();
+    private static List<String> resourceNamesForFirstSave(FlowExecution run) {
+        List<String> names = run.resourceNames();
         if (!names.isEmpty()) {
             run.resources().namesIfChanged(); // written now: later saves write them only when they change
         }
@@ -290,7 +340,7 @@ public final class FlowCheckpoints {
             pending.results().forEach(key -> delta.result(key, values.get(key))); // the builder copies
             pending.completed().forEach(delta::completedStep);
         });
-        java.util.List<String> resourceNames = run.resourceNames().isEmpty() ? null : run.resources().namesIfChanged();
+        List<String> resourceNames = run.resourceNames().isEmpty() ? null : run.resources().namesIfChanged();
         if (resourceNames != null) {
             delta.resourceNames(resourceNames);
         }
@@ -311,9 +361,16 @@ public final class FlowCheckpoints {
         if (!keepLease) {
             delta.lease(leaseOwner, leaseUntil);
         }
+        if (transition.status() == FlowStatus.CANCELLED) {
+            delta.cancelRequest(null, null, null);
+        }
+        List<HistoryEvent> events = run.drainEvents();
+        events.forEach(delta::event);
+        delta.maxHistory(maxHistory);
         try {
             return repository.get().saveDelta(run.getExecutionId(), delta.build(), version);
         } catch (RuntimeException e) {
+            run.requeueEvents(events);
             run.state().requeue(drained);
             run.results().requeue(steps);
             if (resourceNames != null) {

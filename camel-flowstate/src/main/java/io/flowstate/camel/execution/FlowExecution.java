@@ -1,6 +1,7 @@
 package io.flowstate.camel.execution;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowstate.camel.FlowStateConstants;
 import io.flowstate.camel.FlowStateException;
 import io.flowstate.camel.snapshot.FlowStatus;
+import io.flowstate.camel.snapshot.HistoryEvent;
 import io.flowstate.camel.state.LocalStateStore;
 import io.flowstate.camel.state.StateSchema;
 import io.flowstate.camel.state.StateScope;
@@ -70,6 +72,8 @@ public final class FlowExecution {
     // guarded by lock
     private CheckpointPolicy checkpointPolicy = CheckpointPolicy.AFTER_EACH_STEP;
     private Set<String> unrecordedSteps = Set.of();
+    /** History events not saved yet: written with the run's next save. */
+    private List<HistoryEvent> pendingEvents = new ArrayList<>();
 
     FlowExecution(String executionId, String flowId, String routeId, Instant startedAt, LocalStateStore state,
                   FlowExecutions executions, RunInput input, StepResults results, FlowStatus status, long version,
@@ -371,6 +375,44 @@ public final class FlowExecution {
     void setUnrecordedSteps(Set<String> stepIds) {
         synchronized (lock) {
             this.unrecordedSteps = Set.copyOf(stepIds);
+        }
+    }
+
+    // ------------------------------------------------------------------ history
+
+    /**
+     * Starts a history event of {@code type} at the component clock's current time; give it to
+     * {@link #recordEvent(HistoryEvent)} once its fields are set.
+     */
+    public HistoryEvent.Builder newEvent(HistoryEvent.Type type) {
+        HistoryEvent.Builder event = HistoryEvent.of(type, executions.clock().instant());
+        return attempt > 1 ? event.attempt(attempt) : event;
+    }
+
+    /**
+     * Adds an event to the run's history ({@code flowstate:history}). It is written with the run's next save, in the
+     * same delta as that save's other changes (a run never saved keeps no history). Thread-safe.
+     */
+    public void recordEvent(HistoryEvent event) {
+        synchronized (lock) {
+            pendingEvents.add(event);
+        }
+    }
+
+    /** Takes the events not saved yet, oldest first. */
+    List<HistoryEvent> drainEvents() {
+        synchronized (lock) {
+            List<HistoryEvent> drained = pendingEvents;
+            pendingEvents = new ArrayList<>();
+            return drained;
+        }
+    }
+
+    /** Puts back events a failed save took: they go with the next save, before the ones recorded since. */
+    void requeueEvents(List<HistoryEvent> events) {
+        synchronized (lock) {
+            events.addAll(pendingEvents);
+            pendingEvents = new ArrayList<>(events);
         }
     }
 

@@ -15,7 +15,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowstate.camel.FlowStateConstants;
 import io.flowstate.camel.resource.FlowResourceCatalog;
 import io.flowstate.camel.resource.WorkDirectories;
+import io.flowstate.camel.snapshot.FlowSnapshot;
 import io.flowstate.camel.snapshot.FlowSnapshotRepository;
+import io.flowstate.camel.snapshot.FlowStatus;
 import io.flowstate.camel.state.JsonValues;
 import io.flowstate.camel.state.LocalStateStore;
 import io.flowstate.camel.state.RepositoryStateStore;
@@ -68,6 +70,7 @@ public class FlowExecutions {
     private final RunTransitions transitions;
     private final RunStarts starts;
     private final InnerRuns inner;
+    private final RunCancels cancels;
     private volatile CamelContext context;
     private volatile WorkDirectories workDirectories;
     private volatile FlowResourceCatalog resourceCatalog;
@@ -83,15 +86,27 @@ public class FlowExecutions {
         this.transitions = new RunTransitions(checkpoints, contexts, leases, clock);
         this.starts = new RunStarts(this, repository, clock, contexts, transitions);
         this.inner = new InnerRuns(this, repository, clock, checkpoints, starts, transitions);
+        this.cancels = new RunCancels(this, repository, checkpoints, contexts, clock);
+        transitions.useCancels(cancels);
+    }
+
+    /**
+     * What {@link #cancel} did.
+     *
+     * @param status CANCELLED when the run was cancelled at once; RUNNING when a live node holds it and stops it at
+     *               its next step boundary
+     */
+    public record CancelOutcome(String executionId, String flowId, FlowStatus status) {
     }
 
     /**
      * @param nodeId        who holds the leases of the runs this node saves while RUNNING
      * @param leaseDuration how long such a lease lasts without a new save
      * @param checkpoint    the checkpoint policy of flows that do not set their own
+     * @param maxHistory    how many history events a run keeps (older ones are only counted)
      */
-    public void configure(String nodeId, Duration leaseDuration, CheckpointPolicy checkpoint) {
-        checkpoints.configure(nodeId, leaseDuration);
+    public void configure(String nodeId, Duration leaseDuration, CheckpointPolicy checkpoint, int maxHistory) {
+        checkpoints.configure(nodeId, leaseDuration, maxHistory);
         starts.useDefaultCheckpoint(checkpoint);
     }
 
@@ -99,6 +114,14 @@ public class FlowExecutions {
     public void useContext(CamelContext context, BiFunction<String, String, Map<String, Object>> declaredResources) {
         this.context = context;
         this.resourceCatalog = new FlowResourceCatalog(context, declaredResources);
+    }
+
+    /**
+     * Where a cancelled run's onCancel route is found: the {@code onCancel} option of the flowstate:start of flow
+     * (second argument) in route (first argument), or null when it has none.
+     */
+    public void useOnCancelRoutes(BiFunction<String, String, String> onCancelRoutes) {
+        cancels.useOnCancelRoutes(onCancelRoutes);
     }
 
     /** The runs' scratch directories; set when the component starts. */
@@ -315,6 +338,31 @@ public class FlowExecutions {
      */
     public Map<String, Object> sleep(FlowExecution run, String name, JsonNode body, Duration duration) {
         return transitions.sleep(run, name, body, duration);
+    }
+
+    /**
+     * Cancels a stored run ({@code flowstate:cancel}). A SUSPENDED or sleeping run, or a RUNNING run whose lease
+     * expired, is saved CANCELLED at once (compare-and-set on its version): its scratch directory here is removed and
+     * the flow's onCancel route runs once. A RUNNING run a live node holds gets a cancel request: that node ends it
+     * CANCELLED at its next step boundary (its next save), runs no further step, and runs onCancel there.
+     *
+     * @param  actor                   who cancels (recorded in the history), or null
+     * @param  reason                  why (recorded in the history), or null
+     * @throws FlowRunNotFoundException when no such run is stored
+     * @throws RunNotCancellableException when the run is finished already; nothing is changed then
+     * @throws FlowStateException          when the actor or reason is too long; nothing is changed then
+     */
+    public CancelOutcome cancel(String executionId, String actor, String reason) {
+        return cancels.cancel(executionId, actor, reason);
+    }
+
+    /**
+     * The stored run whose history {@code flowstate:history} shows.
+     *
+     * @throws FlowRunNotFoundException when no such run is stored
+     */
+    public FlowSnapshot stored(String executionId) {
+        return starts.load(executionId);
     }
 
     /** The RUNNING runs this node carries now and when their leases end: for the dev console. */

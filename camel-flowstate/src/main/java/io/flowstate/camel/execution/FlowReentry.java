@@ -18,6 +18,7 @@ import io.flowstate.camel.snapshot.FlowSnapshot;
 import io.flowstate.camel.snapshot.FlowSnapshotConflictException;
 import io.flowstate.camel.snapshot.FlowSnapshotSummary;
 import io.flowstate.camel.snapshot.FlowStatus;
+import io.flowstate.camel.snapshot.HistoryEvent;
 import io.flowstate.camel.state.UnsupportedValueException;
 import io.flowstate.camel.support.Identifiers;
 import io.flowstate.camel.support.ResumeTokens;
@@ -142,11 +143,12 @@ public final class FlowReentry {
             Map<String, ResumeSignal> innerSignals = signal == null ? Map.of() : Map.of(stored.executionId(), signal);
             prepared = prepare(rootRoute, child, stored, null, innerSignals, own, caller);
         }
-        // who answered is recorded with the claim that continues the run: one write
+        // who answered and what happened are recorded with the claim that continues the run: one write
         long version = claim(stored, signal == null || signal.approval() == null ? null
-                : RunApprovals.with(stored.approvals(), stored.waitingFor(), (ObjectNode) signal.approval()));
+                : RunApprovals.with(stored.approvals(), stored.waitingFor(), (ObjectNode) signal.approval()),
+                continuedEvents(stored, how, caller));
         for (FlowSnapshot parent : ancestors) {
-            version = claim(parent);
+            version = claim(parent, null, List.of());
         }
         // the run as built, at the version its claim gave it
         prepared.run().saveState().saved(version, FlowStatus.RUNNING, null, null);
@@ -205,6 +207,11 @@ public final class FlowReentry {
                 // changed since the find (another node's recovery, a resume): claiming this version would take a
                 // run someone else holds now; the claim's version check only guards what happens after the load
                 return 0;
+            }
+            if (!timedOut && stored.cancelRequestedAt() != null) {
+                // asked to stop while its node held it, and that node is gone: cancelled instead of continued
+                executions.cancel(executionId, stored.cancelActor(), stored.cancelReason());
+                return 1;
             }
             boolean sleep = stored.waitingFor() != null && stored.waitingFor().startsWith(FlowExecutions.SLEEP_PREFIX);
             ResumeSignal signal = !timedOut ? null
@@ -271,14 +278,31 @@ public final class FlowReentry {
         }
     }
 
-    private long claim(FlowSnapshot stored) {
-        return claim(stored, null);
+    /**
+     * What the continued run's history records of its claim: RESUMED (by the caller's actor), TIMED_OUT, WOKE, or for
+     * a recovery LEASE_LOST (by the node that held it) then RECOVERED (by this node).
+     */
+    private List<HistoryEvent> continuedEvents(
+            FlowSnapshot stored, Continuation how, Exchange caller) {
+        Instant now = executions.clock().instant();
+        String name = stored.waitingFor();
+        if (name != null && name.startsWith(FlowExecutions.SLEEP_PREFIX)) {
+            name = name.substring(FlowExecutions.SLEEP_PREFIX.length());
+        }
+        return switch (how) {
+            case RESUMED -> List.of(HistoryEvent.of(HistoryEvent.Type.RESUMED, now).name(name)
+                    .actor(caller.getMessage().getHeader(FlowStateConstants.ACTOR, String.class)).build());
+            case TIMED_OUT -> List.of(HistoryEvent.of(HistoryEvent.Type.TIMED_OUT, now).name(name).build());
+            case WOKE -> List.of(HistoryEvent.of(HistoryEvent.Type.WOKE, now).name(name).build());
+            case RECOVERED -> List.of(HistoryEvent.of(HistoryEvent.Type.LEASE_LOST, now).node(stored.leaseOwner()).build(),
+                    HistoryEvent.of(HistoryEvent.Type.RECOVERED, now).node(executions.checkpoints().nodeId()).build());
+        };
     }
 
     /** @param approvals the run's approvals with this answer added, or null */
-    private long claim(FlowSnapshot stored, ObjectNode approvals) {
+    private long claim(FlowSnapshot stored, ObjectNode approvals, List<HistoryEvent> events) {
         try {
-            return executions.checkpoints().claim(stored, approvals);
+            return executions.checkpoints().claim(stored, approvals, events);
         } catch (FlowSnapshotConflictException e) {
             throw new ResumeException.NotSuspended("Run " + stored.executionId() + " was resumed or taken over by"
                                                    + " someone else at the same time; it continues there.");

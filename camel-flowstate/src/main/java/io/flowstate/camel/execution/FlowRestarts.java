@@ -15,6 +15,7 @@ import io.flowstate.camel.FlowStateConstants;
 import io.flowstate.camel.FlowStateException;
 import io.flowstate.camel.snapshot.FlowSnapshot;
 import io.flowstate.camel.snapshot.FlowStatus;
+import io.flowstate.camel.snapshot.HistoryEvent;
 import org.apache.camel.Exchange;
 
 /**
@@ -28,7 +29,7 @@ import org.apache.camel.Exchange;
 public final class FlowRestarts {
 
     /** The statuses a run can be restarted from. */
-    static final Set<FlowStatus> RESTARTABLE = EnumSet.of(FlowStatus.FAILED);
+    static final Set<FlowStatus> RESTARTABLE = EnumSet.of(FlowStatus.FAILED, FlowStatus.CANCELLED);
 
     /** A step id, or a step id with the index of each split, loop or multicast around it: {@code charge[3]}. */
     private static final Pattern STEP_KEY = Pattern.compile("[^\\[\\]]+(\\[\\d+])*");
@@ -67,8 +68,10 @@ public final class FlowRestarts {
         checkRestartable(stored);
         FlowSnapshot rewound = rewind(stored, fromStep);
         Map<String, Object> own = RunStarts.takeResources(caller);
-        reentry.restart(rewound, caller, own,
-                run -> executions.observers().restarted(run, fromStep, run.getAttempt(), actor));
+        reentry.restart(rewound, caller, own, run -> {
+            run.recordEvent(run.newEvent(HistoryEvent.Type.RESTARTED).step(fromStep).actor(actor).build());
+            executions.observers().restarted(run, fromStep, run.getAttempt(), actor);
+        });
     }
 
     private static void checkRestartable(FlowSnapshot stored) {

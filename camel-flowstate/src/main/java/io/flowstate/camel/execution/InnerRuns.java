@@ -2,6 +2,7 @@ package io.flowstate.camel.execution;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -81,7 +82,7 @@ final class InnerRuns {
                                              + "' is suspended at '" + stored.waitingFor()
                                              + "': resume that run with its own token");
             }
-            child = starts.fromSnapshot(stored, FlowStatus.RUNNING, checkpoints.claim(stored), options.stateClass());
+            child = starts.fromSnapshot(stored, FlowStatus.RUNNING, checkpoints.claim(stored, null, List.of()), options.stateClass());
             child.waits().setResumeSignal(signal);
         }
         child.family().setParentRun(parent);

@@ -71,9 +71,10 @@ final class LeaseRenewals {
                     }
                 } catch (FlowSnapshotConflictException e) {
                     active.remove(run);
-                    LOG.warn("Run {} of flow '{}' was taken over by another node while this node ran it (its lease had"
-                             + " expired): this node stops renewing its lease. {}", run.getExecutionId(),
-                            run.getFlowId(), e.getMessage());
+                    LOG.warn("Run {} of flow '{}' changed in the repository while this node ran it: another node took it"
+                             + " over (its lease had expired), or flowstate:cancel asked to stop it (then its next save"
+                             + " here, or the recovery of its expired lease, cancels it). This node stops renewing its"
+                             + " lease. {}", run.getExecutionId(), run.getFlowId(), e.getMessage());
                 } catch (RuntimeException e) {
                     LOG.warn("Could not renew the lease of run {}, will try again: {}", run.getExecutionId(),
                             e.getMessage(), e);

@@ -39,6 +39,8 @@ final class RunCompletion extends SynchronizationAdapter {
         }
         try {
             transitions.finish(run, status, failure);
+        } catch (RunCancelledException e) {
+            LOG.debug("Run {} was cancelled before it could end {}", run.getExecutionId(), status);
         } catch (RuntimeException e) {
             // the exchange is over: nobody to fail; the run keeps its lease and recovery will take it over
             LOG.warn("Could not mark run {} of flow '{}' {}: {}", run.getExecutionId(), run.getFlowId(), status,

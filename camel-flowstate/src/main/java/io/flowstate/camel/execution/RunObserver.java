@@ -36,7 +36,7 @@ public interface RunObserver {
     default void suspended(FlowExecution run, String waitingFor) {
     }
 
-    /** The run was saved COMPLETED or FAILED. */
+    /** The run was saved COMPLETED, FAILED or CANCELLED. */
     default void finished(FlowExecution run, FlowStatus status) {
     }
 

@@ -12,6 +12,7 @@ import io.flowstate.camel.FlowStateException;
 import io.flowstate.camel.snapshot.FlowSnapshot;
 import io.flowstate.camel.snapshot.FlowSnapshotRepository;
 import io.flowstate.camel.snapshot.FlowStatus;
+import io.flowstate.camel.snapshot.HistoryEvent;
 import io.flowstate.camel.state.JsonValues;
 import io.flowstate.camel.state.LocalStateStore;
 import io.flowstate.camel.state.StateSchema;
@@ -138,6 +139,8 @@ final class RunStarts {
             execution.resources().addOwn(own);
         }
         applyFlowOptions(execution, options);
+        execution.recordEvent(HistoryEvent.of(HistoryEvent.Type.STARTED, now)
+                .actor(exchange.getMessage().getHeader(FlowStateConstants.ACTOR, String.class)).build());
         attachTo(exchange, execution);
         executions.observers().started(execution);
         if (contextId != null) {

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowstate.camel.FlowStateConstants;
 import io.flowstate.camel.snapshot.FlowStatus;
+import io.flowstate.camel.snapshot.HistoryEvent;
 import io.flowstate.camel.support.ResumeTokens;
 import org.apache.camel.Exchange;
 
@@ -24,6 +25,7 @@ final class RunTransitions {
     private final FlowContexts contexts;
     private final LeaseRenewals leases;
     private final Clock clock;
+    private RunCancels cancels;
 
     RunTransitions(FlowCheckpoints checkpoints, FlowContexts contexts, LeaseRenewals leases, Clock clock) {
         this.checkpoints = checkpoints;
@@ -32,16 +34,38 @@ final class RunTransitions {
         this.clock = clock;
     }
 
+    void useCancels(RunCancels cancels) {
+        this.cancels = cancels;
+    }
+
+    /**
+     * Saves the run; when the save meets a cancel ({@link RunCancelledException}) the run stops on this node: its lease
+     * is no longer renewed, what it holds here is released, and, when this node cancelled it, its onCancel route runs.
+     */
+    private long save(FlowExecution run, FlowCheckpoints.Transition transition) {
+        try {
+            return checkpoints.save(run, transition);
+        } catch (RunCancelledException e) {
+            leases.drop(run);
+            run.hooks().ended();
+            if (e.isCancelledHere()) {
+                cancels.cancelledHere(run, e.getActor(), e.getReason());
+            }
+            throw e;
+        }
+    }
+
     /** See {@link FlowExecutions#snapshot}. */
     long snapshot(FlowExecution run) {
-        long version = checkpoints.save(run, FlowCheckpoints.Transition.running());
+        long version = save(run, FlowCheckpoints.Transition.running());
         carryOn(run);
         return version;
     }
 
     /** See {@link FlowExecutions#complete}. */
     long complete(FlowExecution run) {
-        long version = checkpoints.save(run, FlowCheckpoints.Transition.finished(FlowStatus.COMPLETED, null));
+        run.recordEvent(run.newEvent(HistoryEvent.Type.COMPLETED).build());
+        long version = save(run, FlowCheckpoints.Transition.finished(FlowStatus.COMPLETED, null));
         leases.drop(run);
         if (run.getContextId() != null) {
             contexts.completed(run);
@@ -66,8 +90,11 @@ final class RunTransitions {
 
     /** Saves the run as finished when its carrier ends; see {@link RunCompletion}. */
     void finish(FlowExecution run, FlowStatus status, String failure) {
+        HistoryEvent.Builder event = run.newEvent(status == FlowStatus.COMPLETED
+                ? HistoryEvent.Type.COMPLETED : HistoryEvent.Type.FAILED);
+        run.recordEvent(status == FlowStatus.COMPLETED ? event.build() : event.error(failure).build());
         try {
-            checkpoints.save(run, FlowCheckpoints.Transition.finished(status, failure));
+            save(run, FlowCheckpoints.Transition.finished(status, failure));
             if (run.getContextId() != null) {
                 if (status == FlowStatus.COMPLETED) {
                     contexts.completed(run);
@@ -85,7 +112,8 @@ final class RunTransitions {
     Map<String, Object> suspend(FlowExecution run, String name, Duration timeout, ObjectNode approvalRules) {
         String token = ResumeTokens.newToken();
         Instant wakeAt = timeout == null ? null : clock.instant().plus(timeout);
-        checkpoints.save(run, FlowCheckpoints.Transition.suspended(name, wakeAt, ResumeTokens.hash(token), approvalRules));
+        run.recordEvent(run.newEvent(HistoryEvent.Type.SUSPENDED).name(name).timeout(timeout).build());
+        save(run, FlowCheckpoints.Transition.suspended(name, wakeAt, ResumeTokens.hash(token), approvalRules));
         leftHere(run);
         Map<String, Object> reply = new LinkedHashMap<>();
         reply.put("executionId", run.getExecutionId());
@@ -98,7 +126,8 @@ final class RunTransitions {
     Map<String, Object> sleep(FlowExecution run, String name, JsonNode body, Duration duration) {
         Instant wakeAt = clock.instant().plus(duration);
         run.results().complete(name, body);
-        checkpoints.save(run, FlowCheckpoints.Transition.suspended(FlowExecutions.SLEEP_PREFIX + name, wakeAt, null));
+        run.recordEvent(run.newEvent(HistoryEvent.Type.SLEPT).name(name).wakeAt(wakeAt).build());
+        save(run, FlowCheckpoints.Transition.suspended(FlowExecutions.SLEEP_PREFIX + name, wakeAt, null));
         leftHere(run);
         Map<String, Object> reply = new LinkedHashMap<>();
         reply.put("executionId", run.getExecutionId());
@@ -109,7 +138,7 @@ final class RunTransitions {
 
     /** The inner run {@code child} suspended: its parent is saved SUSPENDED waiting for it. */
     void waitForInner(FlowExecution parent, FlowExecution child) {
-        checkpoints.save(parent, FlowCheckpoints.Transition.suspended(
+        save(parent, FlowCheckpoints.Transition.suspended(
                 FlowExecutions.INNER_PREFIX + child.getExecutionId(), null, null));
         leftHere(parent);
     }

@@ -7,7 +7,7 @@ import io.micrometer.core.instrument.Timer;
 
 /**
  * The meters of one flow, all registered with its first run here, so a flow's dashboard shows zeros rather than
- * gaps ({@code flowstate.runs.cancelled} stays 0: runs cannot be cancelled yet).
+ * gaps.
  */
 final class FlowMeters {
 
@@ -34,7 +34,7 @@ final class FlowMeters {
         slept = counter(registry, tags, "slept", "Runs saved SUSPENDED at a flowstate:sleep");
         woke = counter(registry, tags, "woke", "Sleeping runs continued because their time came");
         recovered = counter(registry, tags, "recovered", "Runs taken over after their node's lease expired");
-        cancelled = counter(registry, tags, "cancelled", "Runs cancelled (no cancel operation yet: stays 0)");
+        cancelled = counter(registry, tags, "cancelled", "Runs saved CANCELLED (flowstate:cancel)");
         checkpoint = Timer.builder("flowstate.checkpoint").description("Saves of a run in the repository")
                 .tags(tags).register(registry);
         resume = Timer.builder("flowstate.resume")

@@ -137,7 +137,12 @@ final class FlowStateMetrics implements RunObserver, AutoCloseable {
     @Override
     public void finished(FlowExecution run, FlowStatus status) {
         FlowMeters meters = flow(run.getFlowId());
-        (status == FlowStatus.COMPLETED ? meters.completed : meters.failed).increment();
+        switch (status) {
+            case COMPLETED -> meters.completed.increment();
+            case FAILED -> meters.failed.increment();
+            case CANCELLED -> meters.cancelled.increment();
+            default -> throw new IllegalArgumentException("Not a finished status: " + status);
+        }
     }
 
     @Override

@@ -37,6 +37,9 @@ public final class FlowSnapshot {
     /** Longest failure message kept; longer ones are cut and end with "...". */
     public static final int MAX_FAILURE_LENGTH = 4000;
 
+    /** Default of the component option maxHistory: the events a run keeps (older ones only counted). */
+    public static final int DEFAULT_MAX_HISTORY = 1000;
+
     private final EnumMap<RunField, Object> values;
 
     private FlowSnapshot(Builder b, boolean copyJson) {
@@ -210,6 +213,39 @@ public final class FlowSnapshot {
     public int attempt() {
         Integer attempt = (Integer) values.get(RunField.ATTEMPT);
         return attempt == null ? 1 : attempt;
+    }
+
+    /**
+     * The run's history as stored: {@code {"counts": {TYPE: n}, "events": [...]}} (an empty object for a run with
+     * none). Read it through {@link #historyEvents()} and {@link #historyCounts()}.
+     */
+    public ObjectNode history() {
+        return (ObjectNode) values.get(RunField.HISTORY);
+    }
+
+    /** The events the run keeps, oldest first (at most maxHistory). */
+    public List<HistoryEvent> historyEvents() {
+        return HistoryFold.events(history(), "The history of run " + executionId());
+    }
+
+    /** How many events of each type the run had, kept or not (types it never had are left out). */
+    public Map<HistoryEvent.Type, Long> historyCounts() {
+        return HistoryFold.counts(history());
+    }
+
+    /** When flowstate:cancel asked the node holding the run to stop it; null when nobody asked. */
+    public Instant cancelRequestedAt() {
+        return (Instant) values.get(RunField.CANCEL_REQUESTED_AT);
+    }
+
+    /** Who asked to cancel the run, or null. */
+    public String cancelActor() {
+        return (String) values.get(RunField.CANCEL_ACTOR);
+    }
+
+    /** Why the run is to be cancelled, or null. */
+    public String cancelReason() {
+        return (String) values.get(RunField.CANCEL_REASON);
     }
 
     @Override
@@ -390,6 +426,24 @@ public final class FlowSnapshot {
         /** 1 (the default) for a run's first attempt, +1 per restart. */
         public Builder attempt(int attempt) {
             return set(RunField.ATTEMPT, attempt);
+        }
+
+        /** The history document (see {@link FlowSnapshot#history()}); build one with {@link #history(List, int)}. */
+        public Builder history(ObjectNode history) {
+            return set(RunField.HISTORY, history);
+        }
+
+        /** A history holding {@code events} (the last {@code maxHistory} of them) and their counts. */
+        public Builder history(List<HistoryEvent> events, int maxHistory) {
+            HistoryFold fold = new HistoryFold(null);
+            fold.add(events, maxHistory);
+            return set(RunField.HISTORY, fold.result());
+        }
+
+        /** Records a cancel request (see {@link FlowSnapshot#cancelRequestedAt()}). */
+        public Builder cancelRequest(Instant at, String actor, String reason) {
+            return set(RunField.CANCEL_REQUESTED_AT, at).set(RunField.CANCEL_ACTOR, actor).set(RunField.CANCEL_REASON,
+                    reason);
         }
 
         /**

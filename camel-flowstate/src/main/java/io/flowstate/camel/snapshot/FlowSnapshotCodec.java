@@ -36,10 +36,11 @@ import io.flowstate.camel.FlowStateException;
  * {@code stateAppended} (key to the array of items appended), {@code results}, {@code completedSteps}, and each
  * replaced field under its JSON name, null meaning cleared).
  * <p>
- * Delta format: a delta without appends is written in format 1, exactly as before appends existed, and a delta with
- * appends in format {@value #DELTA_FORMAT_VERSION}, so a camel-flowstate that does not know appends refuses it with a
- * clear "newer format" error instead of silently dropping the items. Deltas of format 1 and 2 are both read; a
- * missing {@code stateAppended} means none.
+ * Delta format: a delta without appends or history events is written in format 1, exactly as before appends existed;
+ * one with appends in format 2; one with history events ({@code events}, the array of event objects, and
+ * {@code maxHistory}) in format {@value #DELTA_FORMAT_VERSION}, so a camel-flowstate that does not know them refuses
+ * it with a clear "newer format" error instead of silently dropping the items or events. Deltas of formats 1 to 3 are
+ * all read; a missing {@code stateAppended} or {@code events} means none.
  * <p>
  * Numbers: whole numbers read back as the smallest fitting node type (int, long, big integer); every number with a
  * fraction or an exponent reads back as an exact decimal ({@code DecimalNode}) with the scale it was written with, so
@@ -53,8 +54,14 @@ public final class FlowSnapshotCodec {
     /** Default {@code maxSnapshotSize}: 16 MiB. */
     public static final int DEFAULT_MAX_SNAPSHOT_SIZE = 16 * 1024 * 1024;
 
-    /** The newest delta format read and written: 2 adds {@code stateAppended}. Snapshots stay in format 1. */
-    public static final int DELTA_FORMAT_VERSION = 2;
+    /**
+     * The newest delta format read and written: 2 adds {@code stateAppended}, 3 adds history {@code events}. Snapshots
+     * stay in format 1.
+     */
+    public static final int DELTA_FORMAT_VERSION = 3;
+
+    /** The delta format that added {@code stateAppended}. */
+    static final int APPENDS_FORMAT_VERSION = 2;
 
     /** Deepest JSON nesting accepted in a stored document. */
     public static final int MAX_NESTING_DEPTH = 500;
@@ -107,7 +114,8 @@ public final class FlowSnapshotCodec {
             g.writeNumberField("formatVersion", FlowSnapshot.FORMAT_VERSION);
             for (RunField field : RunField.values()) {
                 Object value = field == RunField.VERSION ? version : s.get(field);
-                if (value != null) {
+                // a run without history is written as before history existed
+                if (value != null && !(field == RunField.HISTORY && ((JsonNode) value).isEmpty())) {
                     g.writeFieldName(field.jsonName());
                     writeValue(g, field, value);
                 }
@@ -164,8 +172,8 @@ public final class FlowSnapshotCodec {
     public byte[] encodeDelta(String executionId, FlowSnapshotDelta d, long version) {
         return write("delta of run " + executionId, g -> {
             g.writeStartObject();
-            g.writeNumberField("formatVersion",
-                    d.stateAppended().isEmpty() ? FlowSnapshot.FORMAT_VERSION : DELTA_FORMAT_VERSION);
+            g.writeNumberField("formatVersion", !d.events().isEmpty() ? DELTA_FORMAT_VERSION
+                    : !d.stateAppended().isEmpty() ? APPENDS_FORMAT_VERSION : FlowSnapshot.FORMAT_VERSION);
             g.writeNumberField("version", version);
             g.writeStringField("updatedAt", d.updatedAt().toString());
             if (d.clearState()) {
@@ -202,6 +210,14 @@ public final class FlowSnapshotCodec {
                 } else {
                     writeValue(g, field, value);
                 }
+            }
+            if (!d.events().isEmpty()) {
+                g.writeArrayFieldStart("events");
+                for (HistoryEvent event : d.events()) {
+                    g.writeTree(event.json());
+                }
+                g.writeEndArray();
+                g.writeNumberField("maxHistory", d.maxHistory());
             }
             g.writeEndObject();
         });
@@ -259,6 +275,16 @@ public final class FlowSnapshotCodec {
                 if (field.replacedByDeltas() && doc.has(field.jsonName())) {
                     b.replace(field, read(doc, field, what));
                 }
+            }
+            JsonNode events = doc.get("events");
+            if (events != null && !events.isNull()) {
+                if (!events.isArray()) {
+                    throw new FlowSnapshotFormatException(what + ": field events is not a JSON array");
+                }
+                for (JsonNode event : events) {
+                    b.event(HistoryEvent.fromJson(event, what));
+                }
+                b.maxHistory((int) requiredLong(doc, "maxHistory", what));
             }
             return new StoredDelta(version, b.build());
         } catch (FlowSnapshotFormatException e) {

@@ -27,8 +27,12 @@ import io.flowstate.camel.support.Identifiers;
  * Applied in this order: {@linkplain Builder#clearState() clear the state}, remove state keys, set state keys,
  * {@linkplain Builder#appendState(String, JsonNode) append items to state lists}, put results, append completed steps,
  * then replace the changed fields (status, waiting-for, wake-at, resume-token hash, resource names, lease, failure,
- * approvals, approval rules). A
- * field not mentioned stays as it was; a field set to null is cleared.
+ * approvals, approval rules, cancel request), then append the history events. A field not mentioned stays as it was; a field set to null is
+ * cleared.
+ * <p>
+ * History: a delta carries the events that happened since the last save and the run's maxHistory; applying it counts
+ * them and keeps only the last maxHistory events, so writing an event costs one delta and never rewrites the
+ * history.
  * <p>
  * Appends: a state key holding a list that grows by a few items per step is checkpointed by its new items only, so a
  * checkpoint costs (and stores) what changed, not the whole list again. Appending to an absent key (or one holding
@@ -53,6 +57,8 @@ public final class FlowSnapshotDelta {
     private final Map<String, JsonNode> results;
     private final List<String> completedSteps;
     private final Map<RunField, Object> replaced;
+    private final List<HistoryEvent> events;
+    private final int maxHistory;
 
     private FlowSnapshotDelta(Builder b) {
         if (b.updatedAt == null) {
@@ -70,6 +76,8 @@ public final class FlowSnapshotDelta {
         this.results = Collections.unmodifiableMap(new LinkedHashMap<>(b.results));
         this.completedSteps = List.copyOf(b.completedSteps);
         this.replaced = Collections.unmodifiableMap(new EnumMap<>(b.replaced));
+        this.events = List.copyOf(b.events);
+        this.maxHistory = b.maxHistory;
     }
 
     public static Builder builder() {
@@ -184,6 +192,16 @@ public final class FlowSnapshotDelta {
         return (String) replaced.get(RunField.FAILURE);
     }
 
+    /** History events appended to the run's history, oldest first. */
+    public List<HistoryEvent> events() {
+        return events;
+    }
+
+    /** How many events the run keeps once this delta's are appended (older ones are only counted). */
+    public int maxHistory() {
+        return maxHistory;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -195,7 +213,7 @@ public final class FlowSnapshotDelta {
         FlowSnapshotDelta d = (FlowSnapshotDelta) o;
         return clearState == d.clearState && updatedAt.equals(d.updatedAt) && stateRemoved.equals(d.stateRemoved)
                 && stateSet.equals(d.stateSet) && stateAppended.equals(d.stateAppended) && results.equals(d.results) && completedSteps.equals(d.completedSteps)
-                && replaced.equals(d.replaced);
+                && replaced.equals(d.replaced) && events.equals(d.events) && maxHistory == d.maxHistory;
     }
 
     @Override
@@ -209,7 +227,8 @@ public final class FlowSnapshotDelta {
     public String toString() {
         return "FlowSnapshotDelta[set=" + stateSet.keySet() + ", appended=" + appendedCounts() + ", removed="
                + stateRemoved + ", results="
-               + results.keySet() + ", completed=" + completedSteps + ", changed=" + changed() + "]";
+               + results.keySet() + ", completed=" + completedSteps + ", changed=" + changed() + ", events="
+               + events.size() + "]";
     }
 
     private Map<String, Integer> appendedCounts() {
@@ -228,6 +247,8 @@ public final class FlowSnapshotDelta {
         private final Map<String, JsonNode> results = new LinkedHashMap<>();
         private final List<String> completedSteps = new ArrayList<>();
         private final EnumMap<RunField, Object> replaced = new EnumMap<>(RunField.class);
+        private final List<HistoryEvent> events = new ArrayList<>();
+        private int maxHistory = FlowSnapshot.DEFAULT_MAX_HISTORY;
 
         private Builder() {
         }
@@ -348,6 +369,31 @@ public final class FlowSnapshotDelta {
         /** Null clears them. */
         public Builder approvalRules(ObjectNode approvalRules) {
             return replace(RunField.APPROVAL_RULES, approvalRules == null ? null : approvalRules.deepCopy());
+        }
+
+        /** Records a cancel request, or with nulls clears it (see {@link FlowSnapshot#cancelRequestedAt()}). */
+        public Builder cancelRequest(Instant at, String actor, String reason) {
+            return replace(RunField.CANCEL_REQUESTED_AT, at).replace(RunField.CANCEL_ACTOR, actor)
+                    .replace(RunField.CANCEL_REASON, reason);
+        }
+
+        /** Appends an event to the run's history. */
+        public Builder event(HistoryEvent event) {
+            events.add(Objects.requireNonNull(event, "event"));
+            return this;
+        }
+
+        /**
+         * How many events the run keeps (default {@value FlowSnapshot#DEFAULT_MAX_HISTORY}).
+         *
+         * @throws IllegalArgumentException when less than 1
+         */
+        public Builder maxHistory(int maxHistory) {
+            if (maxHistory < 1) {
+                throw new IllegalArgumentException("maxHistory must be at least 1, not " + maxHistory);
+            }
+            this.maxHistory = maxHistory;
+            return this;
         }
 
         /** Replaces a field the way a delta can (null clears it); the value is checked as the run's field is. */

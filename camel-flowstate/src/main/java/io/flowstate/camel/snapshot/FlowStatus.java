@@ -11,9 +11,12 @@ public enum FlowStatus {
     /** The run ended normally. */
     COMPLETED,
     /** The run ended with an unhandled exception. */
-    FAILED;
+    FAILED,
+    /** The run was stopped by {@code flowstate:cancel}; it runs no further step. */
+    CANCELLED;
 
+    /** Whether the run ended: COMPLETED, FAILED or CANCELLED. A finished run is never saved again. */
     public boolean isFinished() {
-        return this == COMPLETED || this == FAILED;
+        return this == COMPLETED || this == FAILED || this == CANCELLED;
     }
 }

@@ -64,7 +64,19 @@ public enum RunField {
      */
     APPROVAL_RULES("approvalRules", null, Type.JSON, Use.REPLACED, objectOrNull("approval rules")),
     /** 1 for the run's first attempt, +1 per restart; stored only from 2 on (absent means 1). */
-    ATTEMPT("attempt", null, Type.INT, Use.REPLACED, FlowSnapshot::checkAttempt);
+    ATTEMPT("attempt", null, Type.INT, Use.REPLACED, FlowSnapshot::checkAttempt),
+    /**
+     * The run's history: {@code {"counts": {TYPE: n}, "events": [...]}}, the last maxHistory events and the count of
+     * every event ever written by type; a delta appends events to it (see {@link FlowSnapshotDelta#events()}).
+     */
+    HISTORY("history", null, Type.OBJECT, Use.FIXED, UnaryOperator.identity()),
+    /** When flowstate:cancel asked the node running the run to stop it; null when nobody asked. */
+    CANCEL_REQUESTED_AT("cancelRequestedAt", null, Type.INSTANT, Use.REPLACED, FlowSnapshot::micros),
+    /** Who asked to cancel the run (header CamelFlowStateActor of flowstate:cancel), null when unknown. */
+    CANCEL_ACTOR("cancelActor", null, Type.TEXT, Use.REPLACED, name("cancel actor")),
+    /** Why the run is to be cancelled (header CamelFlowStateReason of flowstate:cancel), null when not given. */
+    CANCEL_REASON("cancelReason", null, Type.TEXT, Use.REPLACED,
+                  reason -> FlowSnapshot.cutFailure((String) reason));
 
     /** The Java type of a field's values; the codec and the JDBC statements read and write by type. */
     public enum Type {

@@ -29,9 +29,13 @@ final class SnapshotMerge {
     /** The lists this merge made (so no one else sees them): appends go straight into them. */
     private final Set<JsonNode> ownLists = Collections.newSetFromMap(new IdentityHashMap<>());
     private final String executionId;
+    private final FlowSnapshot base;
+    /** Created at the first delta with events: most deltas of a merge have some, a lease renewal has none. */
+    private HistoryFold history;
 
     SnapshotMerge(FlowSnapshot base) {
         this.executionId = base.executionId();
+        this.base = base;
         this.builder = base.toBuilder();
         this.state = fields(base.state());
         this.results = fields(base.results());
@@ -60,6 +64,12 @@ final class SnapshotMerge {
         completedSteps.addAll(delta.completedSteps());
         for (RunField field : delta.changed()) {
             builder.set(field, delta.get(field));
+        }
+        if (!delta.events().isEmpty()) {
+            if (history == null) {
+                history = new HistoryFold(base.history());
+            }
+            history.add(delta.events(), delta.maxHistory());
         }
         builder.updatedAt(delta.updatedAt());
     }
@@ -91,6 +101,9 @@ final class SnapshotMerge {
 
     /** The merged snapshot; call once. */
     FlowSnapshot result(long version) {
+        if (history != null) {
+            builder.history(history.result());
+        }
         return builder.version(version)
                 .state(new ObjectNode(JsonNodeFactory.instance, state))
                 .results(new ObjectNode(JsonNodeFactory.instance, results))

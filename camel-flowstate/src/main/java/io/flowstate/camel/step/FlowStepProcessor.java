@@ -1,14 +1,19 @@
 package io.flowstate.camel.step;
 
+import java.time.Duration;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
+import io.flowstate.camel.FlowStateConstants;
 import io.flowstate.camel.FlowStateException;
 import io.flowstate.camel.execution.CheckpointPolicy;
 import io.flowstate.camel.execution.FlowExecution;
 import io.flowstate.camel.execution.FlowExecutions;
 import io.flowstate.camel.execution.IterationPosition;
+import io.flowstate.camel.execution.RunCancelledException;
+import io.flowstate.camel.snapshot.FlowStatus;
+import io.flowstate.camel.snapshot.HistoryEvent;
 import io.flowstate.camel.state.UnsupportedValueException;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
@@ -38,6 +43,11 @@ final class FlowStepProcessor extends DelegateAsyncProcessor {
         if (run == null) {
             return processor.process(exchange, callback);
         }
+        if (run.getStatus() == FlowStatus.CANCELLED) {
+            stopCancelled(exchange); // cancelled by another branch's checkpoint: no further step starts
+            callback.done(true);
+            return true;
+        }
         String key = stepKey(exchange);
         if (run.results().isCompleted(key)) {
             JsonNode recorded = run.results().result(key);
@@ -45,11 +55,14 @@ final class FlowStepProcessor extends DelegateAsyncProcessor {
             callback.done(true);
             return true;
         }
+        long began = System.nanoTime();
         // the target calls back on another thread even for synchronous steps: record inside the callback
         return processor.process(exchange, doneSync -> {
             if (exchange.getException() == null && !exchange.isRouteStop()) {
                 try {
-                    record(exchange, run, key);
+                    record(exchange, run, key, Duration.ofNanos(System.nanoTime() - began));
+                } catch (RunCancelledException e) {
+                    stopCancelled(exchange);
                 } catch (RuntimeException e) {
                     exchange.setException(e);
                 }
@@ -58,7 +71,13 @@ final class FlowStepProcessor extends DelegateAsyncProcessor {
         });
     }
 
-    private void record(Exchange exchange, FlowExecution run, String key) {
+    /** The run was cancelled: the route stops here (no later step starts), the reply tells the status. */
+    private static void stopCancelled(Exchange exchange) {
+        exchange.getMessage().setHeader(FlowStateConstants.STATUS, FlowStatus.CANCELLED);
+        exchange.setRouteStop(true);
+    }
+
+    private void record(Exchange exchange, FlowExecution run, String key, Duration took) {
         if (run.getStatus().isFinished()) {
             return; // the step finished the run (flowstate:complete in it): its close snapshot was the last save
         }
@@ -79,6 +98,7 @@ final class FlowStepProcessor extends DelegateAsyncProcessor {
             }
         }
         run.results().complete(key, result);
+        run.recordEvent(run.newEvent(HistoryEvent.Type.STEP_COMPLETED).step(key).durationMs(took.toMillis()).build());
         if (run.getCheckpointPolicy() == CheckpointPolicy.AFTER_EACH_STEP) {
             runs.snapshot(run);
         }

@@ -52,6 +52,7 @@ class FlowStateMetricsTest extends CamelTestSupport {
                         .to("flowstate:suspend:approval")
                         .step("ship").setBody(constant("shipped")).end();
                 from("direct:resume").to("flowstate:resume");
+                from("direct:cancel").to("flowstate:cancel");
                 from("direct:broken").routeId("broken")
                         .to("flowstate:start:broken")
                         .step("pick").setBody(constant("reserved")).end()
@@ -103,6 +104,22 @@ class FlowStateMetricsTest extends CamelTestSupport {
         assertThat(timer("flowstate.checkpoint", "order").totalTime(java.util.concurrent.TimeUnit.NANOSECONDS))
                 .isPositive();
         assertThat(count("flowstate.runs.cancelled", "order")).as("registered with the flow; no cancel yet").isZero();
+    }
+
+    @Test
+    void aCancelledRunCountsAsCancelled() {
+        Exchange suspended = template.request("direct:order", e -> e.getMessage().setBody("order-9"));
+
+        Exchange cancel = template.request("direct:cancel", e -> e.getMessage().setHeader(FlowStateConstants.EXECUTION_ID,
+                suspended.getMessage().getHeader(FlowStateConstants.EXECUTION_ID)));
+
+        assertThat(cancel.getException()).isNull();
+        assertThat(count("flowstate.runs.cancelled", "order")).isEqualTo(1);
+        assertThat(count("flowstate.runs.completed", "order")).isZero();
+        assertThat(count("flowstate.runs.failed", "order")).isZero();
+        context.getComponent("flowstate", FlowStateComponent.class).getMaintenance().runOnce();
+        assertThat(storedRuns(FlowStatus.CANCELLED)).isEqualTo(1);
+        assertThat(storedRuns(FlowStatus.SUSPENDED)).isZero();
     }
 
     @Test

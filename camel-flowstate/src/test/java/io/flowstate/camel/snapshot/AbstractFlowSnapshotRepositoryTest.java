@@ -1110,6 +1110,7 @@ public abstract class AbstractFlowSnapshotRepositoryTest {
             repository.save(run("c4", "invoices").status(FlowStatus.COMPLETED).build(), 0);
             repository.save(run("c5", "invoices").status(FlowStatus.FAILED).build(), 0);
             repository.save(run("c6", "invoices").status(FlowStatus.FAILED).build(), 0);
+            repository.save(run("c7", "invoices").status(FlowStatus.CANCELLED).build(), 0);
 
             RunCounts counts = repository.countRuns(T0);
 
@@ -1117,10 +1118,10 @@ public abstract class AbstractFlowSnapshotRepositoryTest {
             assertThat(counts.byFlow().get("orders")).containsExactlyInAnyOrderEntriesOf(Map.of(
                     FlowStatus.RUNNING, 1L, FlowStatus.SUSPENDED, 1L, FlowStatus.COMPLETED, 1L));
             assertThat(counts.byFlow().get("invoices")).containsExactlyInAnyOrderEntriesOf(Map.of(
-                    FlowStatus.COMPLETED, 1L, FlowStatus.FAILED, 2L));
-            assertThat(counts.byStatus()).containsExactlyInAnyOrderEntriesOf(Map.of(
-                    FlowStatus.RUNNING, 1L, FlowStatus.SUSPENDED, 1L, FlowStatus.COMPLETED, 2L, FlowStatus.FAILED, 2L));
-            assertThat(counts.total()).isEqualTo(6);
+                    FlowStatus.COMPLETED, 1L, FlowStatus.FAILED, 2L, FlowStatus.CANCELLED, 1L));
+            assertThat(counts.byStatus()).containsExactlyInAnyOrderEntriesOf(Map.of(FlowStatus.RUNNING, 1L,
+                    FlowStatus.SUSPENDED, 1L, FlowStatus.COMPLETED, 2L, FlowStatus.FAILED, 2L, FlowStatus.CANCELLED, 1L));
+            assertThat(counts.total()).isEqualTo(7);
         }
 
         @Test
@@ -1691,6 +1692,112 @@ public abstract class AbstractFlowSnapshotRepositoryTest {
         void aDeltaWithABadStateKeyCannotBeBuilt() {
             assertThatThrownBy(() -> delta().setState("../x", JSON.numberNode(1)))
                     .isInstanceOf(InvalidIdentifierException.class);
+        }
+    }
+
+    @Nested
+    class HistoryAndCancel {
+
+        private HistoryEvent event(HistoryEvent.Type type, int second) {
+            return HistoryEvent.of(type, T0.plusSeconds(second)).step("s" + second).build();
+        }
+
+        @Test
+        void historyEventsOfTheFirstSaveAndOfDeltasReadBackOldestFirst() {
+            repository.save(run("h1").history(List.of(HistoryEvent.of(HistoryEvent.Type.STARTED, T0).actor("alice")
+                    .build()), 100).build(), 0);
+            repository.saveDelta("h1", delta().event(event(HistoryEvent.Type.STEP_COMPLETED, 1)).build(), 1);
+            repository.saveDelta("h1", delta().event(event(HistoryEvent.Type.STEP_COMPLETED, 2))
+                    .event(HistoryEvent.of(HistoryEvent.Type.COMPLETED, T0.plusSeconds(3)).build())
+                    .status(FlowStatus.COMPLETED).build(), 2);
+
+            FlowSnapshot s = loaded("h1");
+            assertThat(s.historyEvents()).extracting(HistoryEvent::type).containsExactly(HistoryEvent.Type.STARTED,
+                    HistoryEvent.Type.STEP_COMPLETED, HistoryEvent.Type.STEP_COMPLETED, HistoryEvent.Type.COMPLETED);
+            assertThat(s.historyEvents().get(0).json().get("actor").asText()).isEqualTo("alice");
+            assertThat(s.historyEvents().get(2).json().get("step").asText()).isEqualTo("s2");
+            assertThat(s.historyCounts()).containsEntry(HistoryEvent.Type.STEP_COMPLETED, 2L)
+                    .containsEntry(HistoryEvent.Type.COMPLETED, 1L);
+        }
+
+        @Test
+        void aRunKeepsItsLastMaxHistoryEventsAndCountsEveryOne() {
+            repository.save(run("h2").build(), 0);
+            for (int i = 1; i <= 300; i++) {
+                repository.saveDelta("h2", delta().event(event(HistoryEvent.Type.STEP_COMPLETED, i)).maxHistory(20)
+                        .build(), i);
+            }
+
+            FlowSnapshot s = loaded("h2");
+            assertThat(s.historyEvents()).hasSize(20);
+            assertThat(s.historyEvents().get(0).json().get("step").asText()).isEqualTo("s281");
+            assertThat(s.historyEvents().get(19).json().get("step").asText()).isEqualTo("s300");
+            assertThat(s.historyCounts()).containsExactlyEntriesOf(Map.of(HistoryEvent.Type.STEP_COMPLETED, 300L));
+        }
+
+        @Test
+        void aCancelRequestIsStoredByDeltaAndClearedWithTheCancel() {
+            repository.save(run("c1").leaseOwner("node-a").leaseExpiresAt(T0.plusSeconds(30)).build(), 0);
+            repository.saveDelta("c1", delta().cancelRequest(T0.plusSeconds(1), "bob", "duplicate order").build(), 1);
+
+            FlowSnapshot requested = loaded("c1");
+            assertThat(requested.cancelRequestedAt()).isEqualTo(T0.plusSeconds(1));
+            assertThat(requested.cancelActor()).isEqualTo("bob");
+            assertThat(requested.cancelReason()).isEqualTo("duplicate order");
+
+            repository.saveDelta("c1", delta().status(FlowStatus.CANCELLED).lease(null, null)
+                    .cancelRequest(null, null, null).event(HistoryEvent.of(HistoryEvent.Type.CANCELLED, T0.plusSeconds(2))
+                            .actor("bob").reason("duplicate order").build()).build(), 2);
+
+            FlowSnapshot cancelled = loaded("c1");
+            assertThat(cancelled.status()).isEqualTo(FlowStatus.CANCELLED);
+            assertThat(cancelled.status().isFinished()).isTrue();
+            assertThat(cancelled.cancelRequestedAt()).isNull();
+            assertThat(cancelled.historyEvents()).singleElement().satisfies(e -> {
+                assertThat(e.type()).isEqualTo(HistoryEvent.Type.CANCELLED);
+                assertThat(e.json().get("reason").asText()).isEqualTo("duplicate order");
+            });
+        }
+
+        @Test
+        void aCancelAtAStaleVersionConflictsAndChangesNothing() {
+            repository.save(run("c2").status(FlowStatus.SUSPENDED).waitingFor("approval").build(), 0);
+            repository.saveDelta("c2", delta().setState("count", JSON.numberNode(2)).build(), 1);
+
+            assertThatThrownBy(() -> repository.saveDelta("c2", delta().status(FlowStatus.CANCELLED).build(), 1))
+                    .isInstanceOf(FlowSnapshotConflictException.class);
+
+            FlowSnapshot s = loaded("c2");
+            assertThat(s.status()).isEqualTo(FlowStatus.SUSPENDED);
+            assertThat(s.version()).isEqualTo(2);
+        }
+
+        @Test
+        void cancelledRunsAreFoundByStatusAndPurgedLikeOtherFinishedRuns() {
+            repository.save(run("c3").status(FlowStatus.SUSPENDED).waitingFor("approval").build(), 0);
+            repository.saveDelta("c3", delta().updatedAt(T0.plusSeconds(5)).status(FlowStatus.CANCELLED).waitingFor(null)
+                    .build(), 1);
+            repository.save(run("c4").status(FlowStatus.SUSPENDED).waitingFor("approval").build(), 0);
+
+            assertThat(repository.find(FlowSnapshotQuery.builder().status(FlowStatus.CANCELLED).build()).items())
+                    .extracting(FlowSnapshotSummary::executionId).containsExactly("c3");
+            assertThat(repository.hasEnded("c3")).isTrue();
+            assertThat(repository.purgeFinished(T0.plusSeconds(4))).isZero();
+            assertThat(repository.purgeFinished(T0.plusSeconds(6))).isEqualTo(1);
+            assertThat(repository.load("c3")).isEmpty();
+            assertThat(repository.load("c4")).isPresent();
+        }
+
+        @Test
+        void aFinishedInnerRunOfACancelledParentIsPurged() {
+            repository.save(run("p-cancelled").status(FlowStatus.CANCELLED).updatedAt(T0.plus(Duration.ofDays(20)))
+                    .build(), 0);
+            repository.save(run("c-of-cancelled", "payment").parentExecutionId("p-cancelled").status(FlowStatus.COMPLETED)
+                    .build(), 0);
+
+            assertThat(repository.purgeFinished(T0.plus(Duration.ofDays(7)))).isEqualTo(1);
+            assertThat(repository.load("c-of-cancelled")).isEmpty();
+            assertThat(repository.load("p-cancelled")).isPresent();
         }
     }
 

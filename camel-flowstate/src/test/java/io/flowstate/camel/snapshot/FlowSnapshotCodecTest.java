@@ -137,12 +137,13 @@ class FlowSnapshotCodecTest {
 
     @Test
     void aDeltaOfANewerFormatIsRefusedNamingTheRun() {
-        String json = "{\"formatVersion\":3,\"version\":3,\"updatedAt\":\"2026-01-01T00:00:01Z\"}";
+        int newer = FlowSnapshotCodec.DELTA_FORMAT_VERSION + 1;
+        String json = "{\"formatVersion\":" + newer + ",\"version\":3,\"updatedAt\":\"2026-01-01T00:00:01Z\"}";
         byte[] data = json.getBytes(StandardCharsets.UTF_8);
 
         assertThatThrownBy(() -> codec.decodeDelta(data, 0, data.length, "run-1", "test.log"))
                 .isInstanceOf(FlowSnapshotFormatException.class)
-                .hasMessageContaining("run-1").hasMessageContaining("format 3");
+                .hasMessageContaining("run-1").hasMessageContaining("format " + newer);
     }
 
     @Test

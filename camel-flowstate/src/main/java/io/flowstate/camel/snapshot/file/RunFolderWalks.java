@@ -86,10 +86,10 @@ final class RunFolderWalks {
                 }
             }
         };
-        if (statuses.contains(FlowStatus.RUNNING) || statuses.contains(FlowStatus.SUSPENDED)) {
+        if (statuses.stream().anyMatch(status -> !status.isFinished())) {
             forEachRunFile(false, keep);
         }
-        if (statuses.contains(FlowStatus.COMPLETED) || statuses.contains(FlowStatus.FAILED)) {
+        if (statuses.stream().anyMatch(FlowStatus::isFinished)) {
             forEachRunFile(true, keep);
         }
         List<FlowSnapshotSummary> matches = new ArrayList<>(first);

@@ -2,10 +2,14 @@ package io.flowstate.camel.snapshot.jdbc;
 
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
+
+import io.flowstate.camel.snapshot.FlowStatus;
 
 /**
- * Retention: removes COMPLETED and FAILED runs (and their deltas) finished before a time or beyond a count, through
+ * Retention: removes finished (COMPLETED, FAILED, CANCELLED) runs (and their deltas) finished before a time or beyond a count, through
  * the finished_at column and its index, keeping a finished inner run while its parent is stored and not finished.
  */
 final class JdbcRetention {
@@ -52,9 +56,14 @@ final class JdbcRetention {
      * called it (after a resume or a crash) and must find it, or the inner flow's steps would run again. The parent is
      * found by its primary key. Rows written before the column existed have no parent here and purge as before.
      */
+    /** The finished statuses as an SQL list: {@code 'COMPLETED', 'FAILED', 'CANCELLED'}. */
+    private static final String FINISHED_STATUSES = Arrays.stream(FlowStatus.values())
+            .filter(FlowStatus::isFinished).map(status -> "'" + status.name() + "'")
+            .collect(Collectors.joining(", "));
+
     private static String notHeld(JdbcSchema schema, String run) {
         return " AND NOT EXISTS (SELECT 1 FROM " + schema.runs + " p WHERE p.execution_id = " + run
-               + ".parent_execution_id AND p.status NOT IN ('COMPLETED', 'FAILED'))";
+               + ".parent_execution_id AND p.status NOT IN (" + FINISHED_STATUSES + "))";
     }
 
     int purgeFinishedBeyond(int maxFinishedRuns) {

@@ -119,6 +119,28 @@ class OrderApprovalApplicationTest {
         assertThat(timedOut.get("state").get("decision").asText()).isEqualTo("rejected");
         assertThat(timedOut.get("state").get("decidedBy").asText()).isEqualTo("timeout");
 
+        // an operator cancels a waiting order: its onCancel route runs, its history says who did it, and it cannot
+        // be approved or cancelled any more
+        JsonNode doomed = JSON.readTree(post("/orders", "{\"id\": \"o-5\", \"amount\": 3000}").body());
+        String doomedId = doomed.get("executionId").asText();
+        HttpResponse<String> cancelled = http.send(HttpRequest.newBuilder(URI.create(base + "/orders/" + doomedId
+                                                                                     + "/cancel"))
+                .header("Actor", "carol").header("Reason", "customer withdrew")
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        expect(cancelled, 200);
+        assertThat(JSON.readTree(cancelled.body()).get("status").asText()).isEqualTo("CANCELLED");
+        assertThat(status(doomedId).get("status").asText()).isEqualTo("CANCELLED");
+        expect(post("/orders/" + doomedId + "/approval?token=" + doomed.get("resumeToken").asText(),
+                "{\"approved\": true, \"by\": \"ann\"}"), 409);
+        expect(post("/orders/" + doomedId + "/cancel", ""), 409);
+        HttpResponse<String> history = http.send(HttpRequest.newBuilder(URI.create(base + "/orders/" + doomedId
+                                                                                   + "/history")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        expect(history, 200);
+        JsonNode events = JSON.readTree(history.body());
+        assertThat(events.get(events.size() - 1).get("type").asText()).isEqualTo("CANCELLED");
+        assertThat(events.get(events.size() - 1).get("actor").asText()).isEqualTo("carol");
+
         // an unknown run is refused like a wrong token: without a token, nobody learns which runs exist
         assertThat(post("/orders/01a20736-0000-7000-8000-00000000dead/approval?token=x", "{}").statusCode())
                 .isEqualTo(403);
@@ -141,7 +163,8 @@ class OrderApprovalApplicationTest {
         });
 
         String output = read(workDir.resolve("app-1.log")) + read(log);
-        assertThat(output).contains("Order o-2 shipped (ann)", "Order o-4 rejected (timeout)");
+        assertThat(output).contains("Order o-2 shipped (ann)", "Order o-4 rejected (timeout)",
+                "Order o-5 cancelled by carol (customer withdrew)");
         assertThat(output).contains("Order approval is listening on :" + base.replaceAll(".*:", ""));
         // refused resumes (wrong token, decided already, unknown run) are answered, not logged as errors
         assertThat(output).as(output).doesNotContain(" ERROR ").doesNotContain("\tat ");
@@ -182,7 +205,11 @@ class OrderApprovalApplicationTest {
             try {
                 http.send(HttpRequest.newBuilder(URI.create(base + "/orders/ping")).GET().build(),
                         HttpResponse.BodyHandlers.discarding());
-                return;
+                // the server listens before every route is added to it: ready once the ready line is logged
+                if (read(log).contains("Order approval is listening on :" + port)) {
+                    return;
+                }
+                Thread.sleep(200);
             } catch (IOException notYet) {
                 assertThat(System.nanoTime()).as("application did not listen in time:\n%s", read(log))
                         .isLessThan(deadline);
