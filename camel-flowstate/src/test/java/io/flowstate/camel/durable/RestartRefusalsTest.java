@@ -82,7 +82,7 @@ class RestartRefusalsTest extends CamelTestSupport {
         assertThat(before.status()).isEqualTo(FlowStatus.COMPLETED);
 
         assertRefused(restart("direct:restart", id, null), RestartException.class,
-                "is COMPLETED: only a run that is FAILED can be restarted. Nothing was changed.");
+                "is COMPLETED: only a run that is FAILED or CANCELLED can be restarted. Nothing was changed.");
         assertThat(stored(id)).isEqualTo(before);
     }
 
@@ -93,7 +93,7 @@ class RestartRefusalsTest extends CamelTestSupport {
         assertThat(before.status()).isEqualTo(FlowStatus.SUSPENDED);
 
         assertRefused(restart("direct:restart", id, null), RestartException.class,
-                "is SUSPENDED: only a run that is FAILED can be restarted");
+                "is SUSPENDED: only a run that is FAILED or CANCELLED can be restarted");
         assertThat(stored(id)).isEqualTo(before);
     }
 
@@ -105,7 +105,7 @@ class RestartRefusalsTest extends CamelTestSupport {
         FlowSnapshot before = stored(id);
 
         assertRefused(restart("direct:restart", id, null), RestartException.class,
-                "is RUNNING: only a run that is FAILED can be restarted");
+                "is RUNNING: only a run that is FAILED or CANCELLED can be restarted");
         assertThat(stored(id)).isEqualTo(before);
 
         release.countDown();
