@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flowstate.camel.support.BusinessKeys;
 import io.flowstate.camel.support.Identifiers;
 
 /**
@@ -191,6 +192,23 @@ public final class FlowSnapshot {
         return (String) values.get(RunField.FAILURE);
     }
 
+    /** The run's business key (option businessKey of flowstate:start), null when none. */
+    public String businessKey() {
+        return (String) values.get(RunField.BUSINESS_KEY);
+    }
+
+    /** 1 for the run's first attempt, 2 after its first restart, and so on. */
+    public int attempt() {
+        Integer attempt = (Integer) values.get(RunField.ATTEMPT);
+        return attempt == null ? 1 : attempt;
+    }
+
+    /** The last step the run completed, null before its first. */
+    public String lastStep() {
+        List<String> steps = completedSteps();
+        return steps.isEmpty() ? null : steps.get(steps.size() - 1);
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -237,6 +255,18 @@ public final class FlowSnapshot {
                                                + "...");
         }
         return value;
+    }
+
+    /** An attempt as stored: null for the first (1), the number above it. */
+    static Integer checkAttempt(Object attempt) {
+        if (attempt == null) {
+            return null;
+        }
+        int value = ((Number) attempt).intValue();
+        if (value < 1) {
+            throw new IllegalArgumentException("The attempt of a run must be 1 or more, not " + value);
+        }
+        return value == 1 ? null : value;
     }
 
     static String cutFailure(String failure) {
@@ -343,6 +373,16 @@ public final class FlowSnapshot {
         /** Cut to {@link #MAX_FAILURE_LENGTH} characters. */
         public Builder failure(String failure) {
             return set(RunField.FAILURE, failure);
+        }
+
+        /** Checked by {@link BusinessKeys#require}; null for none. */
+        public Builder businessKey(String businessKey) {
+            return set(RunField.BUSINESS_KEY, businessKey);
+        }
+
+        /** 1 (the default) or more. */
+        public Builder attempt(int attempt) {
+            return set(RunField.ATTEMPT, attempt);
         }
 
         /**

@@ -347,6 +347,7 @@ public final class FlowSnapshotCodec {
             case TEXT -> field.required() ? requiredText(doc, name, what) : text(doc, name, what);
             case STATUS -> status(requiredText(doc, name, what), what);
             case LONG -> requiredLong(doc, name, what);
+            case INT -> optionalInt(doc, name, what);
             case INSTANT -> instant(doc, name, what, field.required());
             case JSON -> doc.get(name);
             case OBJECT -> object(doc, name, what);
@@ -379,6 +380,17 @@ public final class FlowSnapshotCodec {
             throw new FlowSnapshotFormatException(what + " has no valid " + field + ": the stored data is corrupt");
         }
         return node.longValue();
+    }
+
+    private static Integer optionalInt(ObjectNode doc, String field, String what) {
+        JsonNode node = doc.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToInt()) {
+            throw new FlowSnapshotFormatException(what + ": field " + field + " is not a whole number");
+        }
+        return node.intValue();
     }
 
     private static Instant instant(ObjectNode doc, String field, String what, boolean required) {
@@ -465,6 +477,7 @@ public final class FlowSnapshotCodec {
             case TEXT -> g.writeString((String) value);
             case STATUS -> g.writeString(((FlowStatus) value).name());
             case LONG -> g.writeNumber((Long) value);
+            case INT -> g.writeNumber((Integer) value);
             case INSTANT -> g.writeString(value.toString());
             case JSON, OBJECT -> g.writeTree((JsonNode) value);
             case TEXT_LIST -> writeStrings(g, (Iterable<String>) value);

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 
+import io.flowstate.camel.support.BusinessKeys;
 import io.flowstate.camel.support.Identifiers;
 
 /**
@@ -49,7 +50,15 @@ public enum RunField {
     /** The context the run belongs to (header CamelFlowStateContextId), null when none. */
     CONTEXT_ID("contextId", null, Type.TEXT, Use.FIXED, id -> id == null ? null : Identifiers.requireKey((String) id)),
     /** Cut to {@link FlowSnapshot#MAX_FAILURE_LENGTH} characters. */
-    FAILURE("failure", null, Type.TEXT, Use.REPLACED, failure -> FlowSnapshot.cutFailure((String) failure));
+    FAILURE("failure", null, Type.TEXT, Use.REPLACED, failure -> FlowSnapshot.cutFailure((String) failure)),
+    /**
+     * The run's business key (option businessKey of flowstate:start), null when none: at most one unfinished run per
+     * flow and key.
+     */
+    BUSINESS_KEY("businessKey", "business_key", Type.TEXT, Use.FIXED,
+                 key -> key == null ? null : BusinessKeys.require((String) key)),
+    /** 1 for a run's first attempt, +1 per restart; stored only when above 1 (null stands for 1). */
+    ATTEMPT("attempt", "attempt", Type.INT, Use.FIXED, FlowSnapshot::checkAttempt);
 
     /** The Java type of a field's values; the codec and the JDBC statements read and write by type. */
     public enum Type {
@@ -59,6 +68,8 @@ public enum RunField {
         STATUS,
         /** A Long. */
         LONG,
+        /** An Integer, absent when null. */
+        INT,
         /** An Instant, to the microsecond, stored as ISO-8601 text or a TIMESTAMP WITH TIME ZONE. */
         INSTANT,
         /** Any JSON node. */
