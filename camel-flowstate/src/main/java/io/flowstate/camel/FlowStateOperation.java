@@ -26,7 +26,8 @@ public enum FlowStateOperation {
     RESOURCE(FlowStateConstants.OPERATION_RESOURCE, UriKey.RESOURCE_NAME),
     WORKDIR(FlowStateConstants.OPERATION_WORKDIR, UriKey.NONE),
     CHANGES(FlowStateConstants.OPERATION_CHANGES, UriKey.WATERMARK_KEY),
-    SLEEP(FlowStateConstants.OPERATION_SLEEP, UriKey.SLEEP_NAME);
+    SLEEP(FlowStateConstants.OPERATION_SLEEP, UriKey.SLEEP_NAME),
+    RUNS(FlowStateConstants.OPERATION_RUNS, UriKey.NONE);
 
     /** What the KEY of {@code flowstate:OPERATION:KEY} names. */
     public enum UriKey {

@@ -196,6 +196,7 @@ public final class FlowCheckpoints {
                 .leaseExpiresAt(leaseUntil)
                 .parentExecutionId(run.getParentExecutionId())
                 .contextId(run.getContextId())
+                .businessKey(run.getBusinessKey())
                 .failure(transition.failure())
                 .build();
         return repository.get().save(snapshot, 0);

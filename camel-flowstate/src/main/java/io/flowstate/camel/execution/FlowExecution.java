@@ -58,6 +58,7 @@ public final class FlowExecution {
     private final String parentExecutionId;
     /** The context the run belongs to (header CamelFlowStateContextId at its start), or null. */
     private volatile String contextId;
+    private volatile String businessKey;
     /** The run's live resources; created on first use (most runs have none). */
     private volatile RunResources resources;
     /** Private, so that no code outside can hold it; guards the fields below and the first use of the lazy ones. */
@@ -213,6 +214,15 @@ public final class FlowExecution {
 
     void setContextId(String contextId) {
         this.contextId = contextId;
+    }
+
+    /** The run's business key (option businessKey of flowstate:start), or null. */
+    public String getBusinessKey() {
+        return businessKey;
+    }
+
+    void setBusinessKey(String businessKey) {
+        this.businessKey = businessKey;
     }
 
     /** The run that called this one as an inner flow, or null. */
