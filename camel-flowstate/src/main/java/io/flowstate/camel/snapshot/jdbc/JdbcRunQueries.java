@@ -52,6 +52,22 @@ final class JdbcRunQueries {
      * except for finished runs only, where it reads finished_at (equal to their updated_at, and indexed).
      */
     FlowSnapshotPage find(FlowSnapshotQuery query) {
+        Statement find = findStatement(schema, query);
+        try {
+            List<FlowSnapshotSummary> rows = jdbc.withConnection(
+                    c -> JdbcAccess.query(c, find.sql(), JdbcRunQueries::summary, find.params().toArray()));
+            return RepositoryChecks.page(rows, query);
+        } catch (SQLException e) {
+            throw jdbc.failed("find runs", e);
+        }
+    }
+
+    /** A statement and its parameters. */
+    record Statement(String sql, List<Object> params) {
+    }
+
+    /** The statement of {@link #find}: the query's page plus one row, which tells whether another page follows. */
+    static Statement findStatement(JdbcSchema schema, FlowSnapshotQuery query) {
         StringBuilder sql = new StringBuilder("SELECT " + SUMMARY_COLUMNS + " FROM " + schema.runs + " WHERE 1 = 1");
         List<Object> params = new ArrayList<>();
         if (query.statuses().size() == 1) {
@@ -76,13 +92,7 @@ final class JdbcRunQueries {
         }
         sql.append(" ORDER BY created_at, execution_id FETCH FIRST ? ROWS ONLY");
         params.add(query.pageSize() + 1);
-        try {
-            List<FlowSnapshotSummary> rows = jdbc.withConnection(
-                    c -> JdbcAccess.query(c, sql.toString(), JdbcRunQueries::summary, params.toArray()));
-            return RepositoryChecks.page(rows, query);
-        } catch (SQLException e) {
-            throw jdbc.failed("find runs", e);
-        }
+        return new Statement(sql.toString(), params);
     }
 
     private static void equal(StringBuilder sql, List<Object> params, String column, String value) {
