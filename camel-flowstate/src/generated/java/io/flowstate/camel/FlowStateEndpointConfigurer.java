@@ -23,23 +23,31 @@ public class FlowStateEndpointConfigurer extends PropertyConfigurerSupport imple
     public boolean configure(CamelContext camelContext, Object obj, String name, Object value, boolean ignoreCase) {
         FlowStateEndpoint target = (FlowStateEndpoint) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "businesskey":
+        case "businessKey": target.getConfiguration().setBusinessKey(property(camelContext, java.lang.String.class, value)); return true;
         case "by": target.getConfiguration().setBy(property(camelContext, java.lang.String.class, value)); return true;
         case "checkpoint": target.getConfiguration().setCheckpoint(property(camelContext, io.flowstate.camel.execution.CheckpointPolicy.class, value)); return true;
         case "commit": target.getConfiguration().setCommit(property(camelContext, io.flowstate.camel.trigger.ChangeWatch.Commit.class, value)); return true;
         case "defaultvalue":
         case "defaultValue": target.getConfiguration().setDefaultValue(property(camelContext, java.lang.String.class, value)); return true;
         case "duration": target.getConfiguration().setDuration(property(camelContext, java.time.Duration.class, value)); return true;
+        case "flow": target.getConfiguration().setFlow(property(camelContext, java.lang.String.class, value)); return true;
         case "fromstep":
         case "fromStep": target.getConfiguration().setFromStep(property(camelContext, java.lang.String.class, value)); return true;
         case "idpath":
         case "idPath": target.getConfiguration().setIdPath(property(camelContext, java.lang.String.class, value)); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
+        case "leaseowner":
+        case "leaseOwner": target.getConfiguration().setLeaseOwner(property(camelContext, java.lang.String.class, value)); return true;
+        case "limit": target.getConfiguration().setLimit(property(camelContext, int.class, value)); return true;
         case "mode": target.getConfiguration().setMode(property(camelContext, io.flowstate.camel.trigger.ChangeWatch.Mode.class, value)); return true;
         case "nowarning":
         case "noWarning": target.getConfiguration().setNoWarning(property(camelContext, boolean.class, value)); return true;
         case "oncancel":
         case "onCancel": target.getConfiguration().setOnCancel(property(camelContext, java.lang.String.class, value)); return true;
+        case "onduplicate":
+        case "onDuplicate": target.getConfiguration().setOnDuplicate(property(camelContext, io.flowstate.camel.execution.OnDuplicate.class, value)); return true;
         case "ontimeout":
         case "onTimeout": target.getConfiguration().setOnTimeout(property(camelContext, io.flowstate.camel.execution.OnTimeout.class, value)); return true;
         case "payloadschema":
@@ -49,8 +57,13 @@ public class FlowStateEndpointConfigurer extends PropertyConfigurerSupport imple
         case "scope": target.getConfiguration().setScope(property(camelContext, io.flowstate.camel.state.StateScope.class, value)); return true;
         case "selfapproval":
         case "selfApproval": target.getConfiguration().setSelfApproval(property(camelContext, boolean.class, value)); return true;
+        case "startedafter":
+        case "startedAfter": target.getConfiguration().setStartedAfter(property(camelContext, java.lang.String.class, value)); return true;
+        case "startedbefore":
+        case "startedBefore": target.getConfiguration().setStartedBefore(property(camelContext, java.lang.String.class, value)); return true;
         case "stateclass":
         case "stateClass": target.getConfiguration().setStateClass(property(camelContext, java.lang.Class.class, value)); return true;
+        case "status": target.getConfiguration().setStatus(property(camelContext, java.lang.String.class, value)); return true;
         case "stopwhenempty":
         case "stopWhenEmpty": target.getConfiguration().setStopWhenEmpty(property(camelContext, boolean.class, value)); return true;
         case "timeout": target.getConfiguration().setTimeout(property(camelContext, java.time.Duration.class, value)); return true;
@@ -58,6 +71,10 @@ public class FlowStateEndpointConfigurer extends PropertyConfigurerSupport imple
         case "timeoutPayload": target.getConfiguration().setTimeoutPayload(property(camelContext, java.lang.String.class, value)); return true;
         case "unrecordedsteps":
         case "unrecordedSteps": target.getConfiguration().setUnrecordedSteps(property(camelContext, java.lang.String.class, value)); return true;
+        case "updatedbefore":
+        case "updatedBefore": target.getConfiguration().setUpdatedBefore(property(camelContext, java.lang.String.class, value)); return true;
+        case "waitingfor":
+        case "waitingFor": target.getConfiguration().setWaitingFor(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
         }
     }
@@ -65,23 +82,31 @@ public class FlowStateEndpointConfigurer extends PropertyConfigurerSupport imple
     @Override
     public Class<?> getOptionType(String name, boolean ignoreCase) {
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "businesskey":
+        case "businessKey": return java.lang.String.class;
         case "by": return java.lang.String.class;
         case "checkpoint": return io.flowstate.camel.execution.CheckpointPolicy.class;
         case "commit": return io.flowstate.camel.trigger.ChangeWatch.Commit.class;
         case "defaultvalue":
         case "defaultValue": return java.lang.String.class;
         case "duration": return java.time.Duration.class;
+        case "flow": return java.lang.String.class;
         case "fromstep":
         case "fromStep": return java.lang.String.class;
         case "idpath":
         case "idPath": return java.lang.String.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
+        case "leaseowner":
+        case "leaseOwner": return java.lang.String.class;
+        case "limit": return int.class;
         case "mode": return io.flowstate.camel.trigger.ChangeWatch.Mode.class;
         case "nowarning":
         case "noWarning": return boolean.class;
         case "oncancel":
         case "onCancel": return java.lang.String.class;
+        case "onduplicate":
+        case "onDuplicate": return io.flowstate.camel.execution.OnDuplicate.class;
         case "ontimeout":
         case "onTimeout": return io.flowstate.camel.execution.OnTimeout.class;
         case "payloadschema":
@@ -91,8 +116,13 @@ public class FlowStateEndpointConfigurer extends PropertyConfigurerSupport imple
         case "scope": return io.flowstate.camel.state.StateScope.class;
         case "selfapproval":
         case "selfApproval": return boolean.class;
+        case "startedafter":
+        case "startedAfter": return java.lang.String.class;
+        case "startedbefore":
+        case "startedBefore": return java.lang.String.class;
         case "stateclass":
         case "stateClass": return java.lang.Class.class;
+        case "status": return java.lang.String.class;
         case "stopwhenempty":
         case "stopWhenEmpty": return boolean.class;
         case "timeout": return java.time.Duration.class;
@@ -100,6 +130,10 @@ public class FlowStateEndpointConfigurer extends PropertyConfigurerSupport imple
         case "timeoutPayload": return java.lang.String.class;
         case "unrecordedsteps":
         case "unrecordedSteps": return java.lang.String.class;
+        case "updatedbefore":
+        case "updatedBefore": return java.lang.String.class;
+        case "waitingfor":
+        case "waitingFor": return java.lang.String.class;
         default: return null;
         }
     }
@@ -108,23 +142,31 @@ public class FlowStateEndpointConfigurer extends PropertyConfigurerSupport imple
     public Object getOptionValue(Object obj, String name, boolean ignoreCase) {
         FlowStateEndpoint target = (FlowStateEndpoint) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "businesskey":
+        case "businessKey": return target.getConfiguration().getBusinessKey();
         case "by": return target.getConfiguration().getBy();
         case "checkpoint": return target.getConfiguration().getCheckpoint();
         case "commit": return target.getConfiguration().getCommit();
         case "defaultvalue":
         case "defaultValue": return target.getConfiguration().getDefaultValue();
         case "duration": return target.getConfiguration().getDuration();
+        case "flow": return target.getConfiguration().getFlow();
         case "fromstep":
         case "fromStep": return target.getConfiguration().getFromStep();
         case "idpath":
         case "idPath": return target.getConfiguration().getIdPath();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
+        case "leaseowner":
+        case "leaseOwner": return target.getConfiguration().getLeaseOwner();
+        case "limit": return target.getConfiguration().getLimit();
         case "mode": return target.getConfiguration().getMode();
         case "nowarning":
         case "noWarning": return target.getConfiguration().isNoWarning();
         case "oncancel":
         case "onCancel": return target.getConfiguration().getOnCancel();
+        case "onduplicate":
+        case "onDuplicate": return target.getConfiguration().getOnDuplicate();
         case "ontimeout":
         case "onTimeout": return target.getConfiguration().getOnTimeout();
         case "payloadschema":
@@ -134,8 +176,13 @@ public class FlowStateEndpointConfigurer extends PropertyConfigurerSupport imple
         case "scope": return target.getConfiguration().getScope();
         case "selfapproval":
         case "selfApproval": return target.getConfiguration().isSelfApproval();
+        case "startedafter":
+        case "startedAfter": return target.getConfiguration().getStartedAfter();
+        case "startedbefore":
+        case "startedBefore": return target.getConfiguration().getStartedBefore();
         case "stateclass":
         case "stateClass": return target.getConfiguration().getStateClass();
+        case "status": return target.getConfiguration().getStatus();
         case "stopwhenempty":
         case "stopWhenEmpty": return target.getConfiguration().isStopWhenEmpty();
         case "timeout": return target.getConfiguration().getTimeout();
@@ -143,6 +190,10 @@ public class FlowStateEndpointConfigurer extends PropertyConfigurerSupport imple
         case "timeoutPayload": return target.getConfiguration().getTimeoutPayload();
         case "unrecordedsteps":
         case "unrecordedSteps": return target.getConfiguration().getUnrecordedSteps();
+        case "updatedbefore":
+        case "updatedBefore": return target.getConfiguration().getUpdatedBefore();
+        case "waitingfor":
+        case "waitingFor": return target.getConfiguration().getWaitingFor();
         default: return null;
         }
     }

@@ -34,6 +34,7 @@ public class FlowStateProducerInvokeOnHeaderFactory implements InvokeOnHeaderStr
         case "restart": return target.onRestart(exchange);
         case "restore": return target.onRestore(exchange);
         case "resume": return target.onResume(exchange);
+        case "runs": return target.onRuns(exchange);
         case "set": return target.onSet(exchange);
         case "sleep": return target.onSleep(exchange);
         case "snapshot": return target.onSnapshot(exchange);

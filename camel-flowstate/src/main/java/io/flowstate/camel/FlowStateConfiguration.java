@@ -4,10 +4,16 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 
 import io.flowstate.camel.execution.CheckpointPolicy;
 import io.flowstate.camel.execution.OnTimeout;
+import io.flowstate.camel.execution.OnDuplicate;
+import io.flowstate.camel.snapshot.FlowSnapshotQuery;
+import io.flowstate.camel.snapshot.FlowStatus;
 import io.flowstate.camel.state.StateScope;
+import io.flowstate.camel.support.BusinessKeys;
+import io.flowstate.camel.support.Identifiers;
 import io.flowstate.camel.trigger.ChangeWatch;
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriParams;
@@ -141,6 +147,150 @@ public class FlowStateConfiguration {
               description = "For changes: whether to end the exchange (and forget its run, if it was never saved)"
                             + " when nothing is new.")
     private boolean stopWhenEmpty;
+
+    @UriParam(label = "start,runs",
+              description = "For start: the new run's business key, such as an order number; a simple expression"
+                            + " (${header.orderId}) is evaluated per exchange, and header CamelFlowStateBusinessKey wins"
+                            + " over the option. At most one unfinished run per flow and key (see onDuplicate). For"
+                            + " runs: the business key of the runs to find.")
+    private String businessKey;
+
+    @UriParam(label = "start", defaultValue = "reject",
+              description = "For start with a business key that another unfinished run of the flow holds: reject"
+                            + " (fail with a DuplicateBusinessKeyException naming that run) or attach (the exchange"
+                            + " carries that run, read-only, and replies with its id, status and what it waits for;"
+                            + " the route stops there).")
+    private OnDuplicate onDuplicate = OnDuplicate.REJECT;
+
+    @UriParam(label = "runs", description = "For runs: the flow id of the runs to find; every flow when omitted.")
+    private String flow;
+
+    @UriParam(label = "runs",
+              description = "For runs: the statuses of the runs to find, comma-separated (RUNNING, SUSPENDED,"
+                            + " COMPLETED, FAILED); every status when omitted.")
+    private String status;
+    private Set<FlowStatus> statuses = Set.of();
+
+    @UriParam(label = "runs", description = "For runs: the suspended runs waiting in the suspend step of this name.")
+    private String waitingFor;
+
+    @UriParam(label = "runs",
+              description = "For runs: the runs started after this ISO-8601 instant (exclusive), e.g."
+                            + " 2026-01-31T00:00:00Z.")
+    private String startedAfter;
+
+    @UriParam(label = "runs", description = "For runs: the runs started before this ISO-8601 instant (exclusive).")
+    private String startedBefore;
+
+    @UriParam(label = "runs",
+              description = "For runs: the runs last updated before this ISO-8601 instant, or a duration meaning that"
+                            + " long ago (PT1H: not updated for an hour), i.e. runs that stopped moving.")
+    private String updatedBefore;
+
+    @UriParam(label = "runs", description = "For runs: the runs whose lease this node holds (a node id).")
+    private String leaseOwner;
+
+    @UriParam(label = "runs", defaultValue = "100",
+              description = "For runs: the most runs in one page, 1 to 1000. Header CamelFlowStatePageToken of the"
+                            + " reply asks for the next page.")
+    private int limit = FlowSnapshotQuery.DEFAULT_PAGE_SIZE;
+
+    public String getBusinessKey() {
+        return businessKey;
+    }
+
+    public void setBusinessKey(String businessKey) {
+        if (businessKey != null && !businessKey.contains("${")) {
+            BusinessKeys.require(businessKey);
+        }
+        this.businessKey = businessKey;
+    }
+
+    public OnDuplicate getOnDuplicate() {
+        return onDuplicate;
+    }
+
+    public void setOnDuplicate(OnDuplicate onDuplicate) {
+        this.onDuplicate = onDuplicate;
+    }
+
+    public String getFlow() {
+        return flow;
+    }
+
+    public void setFlow(String flow) {
+        this.flow = flow == null ? null : Identifiers.requireFlowId(flow);
+    }
+
+    public String getStatus() {
+        return status;
+    }
+
+    /** @throws IllegalArgumentException naming the unknown value and the statuses there are */
+    public void setStatus(String status) {
+        this.statuses = RunsOptions.statuses(status);
+        this.status = status;
+    }
+
+    /** The statuses of option status; empty for every status. */
+    public Set<FlowStatus> statuses() {
+        return statuses;
+    }
+
+    public String getWaitingFor() {
+        return waitingFor;
+    }
+
+    public void setWaitingFor(String waitingFor) {
+        this.waitingFor = waitingFor;
+    }
+
+    public String getStartedAfter() {
+        return startedAfter;
+    }
+
+    public void setStartedAfter(String startedAfter) {
+        RunsOptions.instant("startedAfter", startedAfter);
+        this.startedAfter = startedAfter;
+    }
+
+    public String getStartedBefore() {
+        return startedBefore;
+    }
+
+    public void setStartedBefore(String startedBefore) {
+        RunsOptions.instant("startedBefore", startedBefore);
+        this.startedBefore = startedBefore;
+    }
+
+    public String getUpdatedBefore() {
+        return updatedBefore;
+    }
+
+    public void setUpdatedBefore(String updatedBefore) {
+        RunsOptions.updatedBefore(updatedBefore, FlowSnapshotQuery.builder());
+        this.updatedBefore = updatedBefore;
+    }
+
+    public String getLeaseOwner() {
+        return leaseOwner;
+    }
+
+    public void setLeaseOwner(String leaseOwner) {
+        this.leaseOwner = leaseOwner;
+    }
+
+    public int getLimit() {
+        return limit;
+    }
+
+    public void setLimit(int limit) {
+        if (limit < 1 || limit > FlowSnapshotQuery.MAX_PAGE_SIZE) {
+            throw new IllegalArgumentException("The flowstate endpoint option limit (of flowstate:runs) must be 1 to "
+                                               + FlowSnapshotQuery.MAX_PAGE_SIZE + ", not " + limit);
+        }
+        this.limit = limit;
+    }
 
     public Map<String, Object> getResources() {
         return resources;

@@ -45,6 +45,7 @@ public final class FlowStateConstants {
     public static final String OPERATION_RESTART = "restart";
     public static final String OPERATION_HISTORY = "history";
     public static final String OPERATION_CANCEL = "cancel";
+    public static final String OPERATION_RUNS = "runs";
 
     // ------------------------------------------------------------------ Headers
 
@@ -139,6 +140,19 @@ public final class FlowStateConstants {
                             + " older than the maxHistory it keeps (a Map of type to count).",
               javaType = "java.util.Map<String, Long>")
     public static final String HISTORY_COUNTS = "CamelFlowStateHistoryCounts";
+
+    @Metadata(description = "On flowstate:start: the business key of the new run (e.g. an order number), instead of"
+                            + " the businessKey option; on flowstate:runs: the business key to find. At most one"
+                            + " unfinished run per flow and key. 1 to 200 characters, no control characters; taken off"
+                            + " the message when a run starts.",
+              javaType = "String")
+    public static final String BUSINESS_KEY = "CamelFlowStateBusinessKey";
+
+    @Metadata(description = "flowstate:runs: in, the token of the page to continue after (as the previous page gave"
+                            + " it); out, the next page's token, absent on the last page. Opaque; a token of another"
+                            + " query or a changed one is refused.",
+              javaType = "String")
+    public static final String PAGE_TOKEN = "CamelFlowStatePageToken";
 
     private FlowStateConstants() {
     }

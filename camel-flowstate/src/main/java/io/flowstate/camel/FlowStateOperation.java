@@ -29,7 +29,8 @@ public enum FlowStateOperation {
     SLEEP(FlowStateConstants.OPERATION_SLEEP, UriKey.SLEEP_NAME),
     RESTART(FlowStateConstants.OPERATION_RESTART, UriKey.NONE),
     HISTORY(FlowStateConstants.OPERATION_HISTORY, UriKey.NONE),
-    CANCEL(FlowStateConstants.OPERATION_CANCEL, UriKey.NONE);
+    CANCEL(FlowStateConstants.OPERATION_CANCEL, UriKey.NONE),
+    RUNS(FlowStateConstants.OPERATION_RUNS, UriKey.NONE);
 
     /** What the KEY of {@code flowstate:OPERATION:KEY} names. */
     public enum UriKey {

@@ -46,6 +46,9 @@ public class FlowStateProducer extends HeaderSelectorProducer {
     private final SuspendStep suspendStep;
     private final SleepStep sleepStep;
     private final ChangesStep changesStep;
+    private final BusinessKeyOption businessKey;
+    private final KeyedStart keyedStart;
+    private final RunsListing runsListing;
 
     public FlowStateProducer(FlowStateEndpoint endpoint) {
         super(endpoint, FlowStateConstants.OPERATION, endpoint::getOperation);
@@ -56,6 +59,10 @@ public class FlowStateProducer extends HeaderSelectorProducer {
         this.suspendStep = new SuspendStep(executions);
         this.sleepStep = new SleepStep(executions);
         this.changesStep = new ChangesStep(executions, endpoint.getComponent().getChangeWatch());
+        this.businessKey = new BusinessKeyOption(endpoint.getCamelContext(), configuration.getBusinessKey());
+        this.keyedStart = new KeyedStart(executions, startOptions, configuration.getOnDuplicate(),
+                configuration.getStateClass());
+        this.runsListing = new RunsListing(configuration, businessKey);
     }
 
     /**
@@ -142,7 +149,12 @@ public class FlowStateProducer extends HeaderSelectorProducer {
 
     @InvokeOnHeader(FlowStateConstants.OPERATION_START)
     public Object onStart(Exchange exchange) {
-        executions.start(exchange, startOptions);
+        String key = exchange.getProperty(FlowStateConstants.EXECUTION) == null ? businessKey.of(exchange, true) : null;
+        if (key == null) {
+            executions.start(exchange, startOptions);
+        } else {
+            keyedStart.start(exchange, key, endpoint.getComponent().getRepository());
+        }
         return DONE;
     }
 
@@ -259,6 +271,12 @@ public class FlowStateProducer extends HeaderSelectorProducer {
         reply.put("status", outcome.status().name());
         reply.put("cancelled", outcome.status() == FlowStatus.CANCELLED);
         message.setBody(reply);
+        return DONE;
+    }
+
+    @InvokeOnHeader(FlowStateConstants.OPERATION_RUNS)
+    public Object onRuns(Exchange exchange) {
+        runsListing.answer(exchange, endpoint.getComponent().getRepository());
         return DONE;
     }
 

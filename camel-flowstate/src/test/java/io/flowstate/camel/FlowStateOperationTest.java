@@ -24,7 +24,7 @@ class FlowStateOperationTest {
     void theOperationsAreSpelledAsUsersWriteThem() {
         assertThat(FlowStateOperation.names()).containsExactly("get", "set", "append", "increment", "delete", "getAll",
                 "clear", "start", "snapshot", "restore", "complete", "suspend", "resume", "resource", "workdir", "changes",
-                "sleep", "restart", "history", "cancel");
+                "sleep", "restart", "history", "cancel", "runs");
     }
 
     @Test

@@ -276,6 +276,7 @@ public final class FlowCheckpoints {
                 .leaseExpiresAt(leaseUntil)
                 .parentExecutionId(run.getParentExecutionId())
                 .contextId(run.getContextId())
+                .businessKey(run.getBusinessKey())
                 .failure(transition.failure())
                 .startedBy(run.getStartedBy())
                 .approvals(run.approvals().tree())

@@ -65,6 +65,7 @@ public final class FlowExecution {
     private final RunApprovals approvals;
     /** 1 for the first attempt, +1 per restart. */
     private volatile int attempt = 1;
+    private volatile String businessKey;
     /** The run's live resources; created on first use (most runs have none). */
     private volatile RunResources resources;
     /** Private, so that no code outside can hold it; guards the fields below and the first use of the lazy ones. */
@@ -248,6 +249,15 @@ public final class FlowExecution {
 
     void setAttempt(int attempt) {
         this.attempt = attempt;
+    }
+
+    /** The run's business key (option businessKey of flowstate:start), or null. */
+    public String getBusinessKey() {
+        return businessKey;
+    }
+
+    void setBusinessKey(String businessKey) {
+        this.businessKey = businessKey;
     }
 
     /** The run that called this one as an inner flow, or null. */

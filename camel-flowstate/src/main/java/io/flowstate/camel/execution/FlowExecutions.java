@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowstate.camel.FlowStateConstants;
 import io.flowstate.camel.resource.FlowResourceCatalog;
 import io.flowstate.camel.resource.WorkDirectories;
+import io.flowstate.camel.snapshot.DuplicateBusinessKeyException;
 import io.flowstate.camel.snapshot.FlowSnapshot;
 import io.flowstate.camel.snapshot.FlowSnapshotRepository;
 import io.flowstate.camel.snapshot.FlowStatus;
@@ -267,11 +268,23 @@ public class FlowExecutions {
      * run of that flow, attached while its route runs (see {@link #endInner}).
      */
     public FlowExecution start(Exchange exchange, StartOptions options) {
+        return start(exchange, options, null);
+    }
+
+    /**
+     * As {@link #start(Exchange, StartOptions)}; a new run with a business key is saved at once, which claims the key
+     * in the repository (an exchange that carries a run already keeps it, whatever the key).
+     *
+     * @param  businessKey                   the new run's business key (validated), or null
+     * @throws DuplicateBusinessKeyException when another unfinished run of the flow has the key: no run was started
+     *                                       and the exchange carries none
+     */
+    public FlowExecution start(Exchange exchange, StartOptions options, String businessKey) {
         FlowExecution attached = exchange.getProperty(FlowStateConstants.EXECUTION, FlowExecution.class);
         if (attached != null && options.flowId() != null && !options.flowId().equals(attached.getFlowId())) {
             return inner.startInner(exchange, attached, options);
         }
-        return starts.start(exchange, options);
+        return starts.start(exchange, options, businessKey);
     }
 
     /**

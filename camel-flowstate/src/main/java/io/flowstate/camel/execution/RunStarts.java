@@ -16,6 +16,7 @@ import io.flowstate.camel.snapshot.HistoryEvent;
 import io.flowstate.camel.state.JsonValues;
 import io.flowstate.camel.state.LocalStateStore;
 import io.flowstate.camel.state.StateSchema;
+import io.flowstate.camel.support.BusinessKeys;
 import io.flowstate.camel.support.Identifiers;
 import io.flowstate.camel.support.RunIds;
 import org.apache.camel.Exchange;
@@ -66,7 +67,7 @@ final class RunStarts {
                                          + " every copy shares it, or start one run per copy with flowstate:start"
                                          + " inside the split.");
         }
-        return begin(exchange, FlowExecutions.StartOptions.DEFAULTS);
+        return begin(exchange, FlowExecutions.StartOptions.DEFAULTS, null);
     }
 
     /**
@@ -74,10 +75,10 @@ final class RunStarts {
      * that flow (e.g. a route re-entered on resume) that run is kept and only takes the flow's checkpoint policy and
      * unrecorded steps; naming another state class fails rather than silently using a run of a different shape.
      */
-    FlowExecution start(Exchange exchange, FlowExecutions.StartOptions options) {
+    FlowExecution start(Exchange exchange, FlowExecutions.StartOptions options, String businessKey) {
         FlowExecution attached = exchange.getProperty(FlowStateConstants.EXECUTION, FlowExecution.class);
         if (attached == null) {
-            return begin(exchange, options);
+            return begin(exchange, options, businessKey);
         }
         String contextId = exchange.getMessage().getHeader(FlowStateConstants.CONTEXT_ID, String.class);
         if (contextId != null && !contextId.equals(attached.getContextId())) {
@@ -96,7 +97,7 @@ final class RunStarts {
     }
 
     /** Begins a new run on an exchange that carries none (the caller looked): {@link #start} and {@link #attach}. */
-    private FlowExecution begin(Exchange exchange, FlowExecutions.StartOptions options) {
+    private FlowExecution begin(Exchange exchange, FlowExecutions.StartOptions options, String businessKey) {
         String contextId = exchange.getMessage().getHeader(FlowStateConstants.CONTEXT_ID, String.class);
         String routeId = exchange.getFromRouteId();
         String id = options.flowId() != null ? options.flowId()
@@ -109,6 +110,9 @@ final class RunStarts {
         }
         if (contextId != null) {
             Identifiers.requireContextId(contextId);
+        }
+        if (businessKey != null) {
+            BusinessKeys.require(businessKey);
         }
         StateSchema schema = schema(options.stateClass());
         String startedBy = Actors.of(exchange, "the start of a run");
@@ -145,12 +149,19 @@ final class RunStarts {
         executions.observers().started(execution);
         if (contextId != null) {
             execution.setContextId(contextId);
+        }
+        execution.setBusinessKey(businessKey);
+        if (contextId != null || businessKey != null) {
             try {
-                // saved at once: whether the context is in use is read from the repository, on any node
+                // saved at once: whether the context is in use is read from the repository, on any node, and the
+                // repository's unique business key is what refuses a second unfinished run with the key
                 transitions.snapshot(execution);
             } catch (RuntimeException e) {
-                contexts.released(execution);
+                if (contextId != null) {
+                    contexts.released(execution);
+                }
                 exchange.removeProperty(FlowStateConstants.EXECUTION);
+                exchange.getMessage().removeHeader(FlowStateConstants.EXECUTION_ID);
                 throw e;
             }
         }
@@ -223,6 +234,7 @@ final class RunStarts {
         execution.setCheckpointPolicy(defaultCheckpoint);
         execution.setContextId(stored.contextId());
         execution.setAttempt(stored.attempt());
+        execution.setBusinessKey(stored.businessKey());
         execution.markFromRepository();
         if (!stored.resourceNames().isEmpty()) {
             execution.resources().restoreNames(stored.resourceNames());

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flowstate.camel.support.BusinessKeys;
 import io.flowstate.camel.support.Identifiers;
 
 /**
@@ -209,6 +210,11 @@ public final class FlowSnapshot {
         return (ObjectNode) values.get(RunField.APPROVAL_RULES);
     }
 
+    /** The run's business key (option businessKey of flowstate:start), null when none. */
+    public String businessKey() {
+        return (String) values.get(RunField.BUSINESS_KEY);
+    }
+
     /** 1 for the run's first attempt, 2 after its first restart, and so on. */
     public int attempt() {
         Integer attempt = (Integer) values.get(RunField.ATTEMPT);
@@ -246,6 +252,12 @@ public final class FlowSnapshot {
     /** Why the run is to be cancelled, or null. */
     public String cancelReason() {
         return (String) values.get(RunField.CANCEL_REASON);
+    }
+
+    /** The last step the run completed, null before its first. */
+    public String lastStep() {
+        List<String> steps = completedSteps();
+        return steps.isEmpty() ? null : steps.get(steps.size() - 1);
     }
 
     @Override
@@ -296,12 +308,16 @@ public final class FlowSnapshot {
         return value;
     }
 
-    /** An attempt as stored: null for the first (the default, never written), at least 1. */
-    static Integer checkAttempt(Integer attempt) {
-        if (attempt != null && attempt < 1) {
-            throw new IllegalArgumentException("The attempt of a run starts at 1, not " + attempt);
+    /** An attempt as stored: null for the first (1), the number above it. */
+    static Integer checkAttempt(Object attempt) {
+        if (attempt == null) {
+            return null;
         }
-        return attempt == null || attempt == 1 ? null : attempt;
+        int value = ((Number) attempt).intValue();
+        if (value < 1) {
+            throw new IllegalArgumentException("The attempt of a run must be 1 or more, not " + value);
+        }
+        return value == 1 ? null : value;
     }
 
     static String cutFailure(String failure) {
@@ -421,6 +437,11 @@ public final class FlowSnapshot {
 
         public Builder approvalRules(ObjectNode approvalRules) {
             return set(RunField.APPROVAL_RULES, approvalRules);
+        }
+
+        /** Checked by {@link BusinessKeys#require}; null for none. */
+        public Builder businessKey(String businessKey) {
+            return set(RunField.BUSINESS_KEY, businessKey);
         }
 
         /** 1 (the default) for a run's first attempt, +1 per restart. */

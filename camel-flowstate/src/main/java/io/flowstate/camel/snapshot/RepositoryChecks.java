@@ -34,7 +34,7 @@ public final class RepositoryChecks {
             return new FlowSnapshotPage(matches, null);
         }
         List<FlowSnapshotSummary> page = matches.subList(0, query.pageSize());
-        return new FlowSnapshotPage(page, FlowSnapshotQuery.pageTokenAfter(page.get(page.size() - 1)));
+        return new FlowSnapshotPage(page, query.pageTokenAfter(page.get(page.size() - 1)));
     }
 
     /** At most {@code limit} of {@code list}, from its start. */

@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.function.UnaryOperator;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.flowstate.camel.support.BusinessKeys;
 import io.flowstate.camel.support.Identifiers;
 
 /**
@@ -64,8 +65,7 @@ public enum RunField {
      */
     APPROVAL_RULES("approvalRules", null, Type.JSON, Use.REPLACED, objectOrNull("approval rules")),
     /** 1 for the run's first attempt, +1 per restart; stored only from 2 on (absent means 1). */
-    ATTEMPT("attempt", null, Type.INT, Use.REPLACED, FlowSnapshot::checkAttempt),
-    /**
+        /**
      * The run's history: {@code {"counts": {TYPE: n}, "events": [...]}}, the last maxHistory events and the count of
      * every event ever written by type; a delta appends events to it (see {@link FlowSnapshotDelta#events()}).
      */
@@ -76,7 +76,15 @@ public enum RunField {
     CANCEL_ACTOR("cancelActor", null, Type.TEXT, Use.REPLACED, name("cancel actor")),
     /** Why the run is to be cancelled (header CamelFlowStateReason of flowstate:cancel), null when not given. */
     CANCEL_REASON("cancelReason", null, Type.TEXT, Use.REPLACED,
-                  reason -> FlowSnapshot.cutFailure((String) reason));
+                  reason -> FlowSnapshot.cutFailure((String) reason)),
+    /**
+     * The run's business key (option businessKey of flowstate:start), null when none: at most one unfinished run per
+     * flow and key.
+     */
+    BUSINESS_KEY("businessKey", "business_key", Type.TEXT, Use.FIXED,
+                 key -> key == null ? null : BusinessKeys.require((String) key)),
+    /** 1 for a run's first attempt, +1 per restart; stored only when above 1 (null stands for 1). */
+    ATTEMPT("attempt", "attempt", Type.INT, Use.FIXED, FlowSnapshot::checkAttempt);
 
     /** The Java type of a field's values; the codec and the JDBC statements read and write by type. */
     public enum Type {
@@ -86,7 +94,7 @@ public enum RunField {
         STATUS,
         /** A Long. */
         LONG,
-        /** An Integer. */
+        /** An Integer, absent when null. */
         INT,
         /** An Instant, to the microsecond, stored as ISO-8601 text or a TIMESTAMP WITH TIME ZONE. */
         INSTANT,

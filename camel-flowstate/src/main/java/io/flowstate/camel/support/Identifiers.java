@@ -113,7 +113,7 @@ public final class Identifiers {
         String cut = value.length() > MAX_LENGTH ? value.substring(0, MAX_LENGTH) + "..." : value;
         StringBuilder sb = new StringBuilder(cut.length());
         for (char c : cut.toCharArray()) {
-            if (c < 0x20 || c == 0x7f) {
+            if (Character.isISOControl(c)) {
                 sb.append(String.format("\\u%04x", (int) c));
             } else {
                 sb.append(c);

@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * the route is written in: unknown operation, a key on an operation that takes none, invalid key characters, an
  * invalid flow id, an unknown option, an unknown scope, an increment that is not a number, and the approval options
  * of flowstate:suspend (onTimeout=resume without timeoutPayload, a timeoutPayload that is not JSON, a payload schema
- * not found, not JSON or not a JSON Schema, approval options on another operation).
+ * not found, not JSON or not a JSON Schema, approval options on another operation), the runs query's unknown
+ * statuses, bad instants and durations and a limit out of range, an unknown onDuplicate, a business key too long.
  */
 class FlowStateDslBadUriTest extends CamelTestSupport {
 
@@ -55,7 +56,20 @@ class FlowStateDslBadUriTest extends CamelTestSupport {
                         "the JSON Schema 'classpath:durable/invalid-schema.json' is not a valid JSON Schema: /type:" },
                 new String[] { "flowstate:resume?selfApproval=false",
                         "The options onTimeout, timeoutPayload, selfApproval and payloadSchema of flowstate://resume"
-                                                                      + "?selfApproval=false belong on flowstate:suspend" });
+                                                                      + "?selfApproval=false belong on flowstate:suspend" },
+                new String[] { "flowstate:runs?status=SUSPENDED,WAITING", "unknown status 'WAITING': use RUNNING,"
+                                                                          + " SUSPENDED, COMPLETED, FAILED" },
+                new String[] { "flowstate:runs?startedAfter=yesterday", "option startedAfter (of flowstate:runs) must be"
+                                                                        + " an ISO-8601 instant such as"
+                                                                        + " 2026-01-31T00:00:00Z, not 'yesterday'" },
+                new String[] { "flowstate:runs?updatedBefore=1h", "a positive duration such as PT1H (that long ago),"
+                                                                  + " not '1h'" },
+                new String[] { "flowstate:runs?updatedBefore=PT0S", "not 'PT0S'" },
+                new String[] { "flowstate:runs?limit=1001", "option limit (of flowstate:runs) must be 1 to 1000, not 1001" },
+                new String[] { "flowstate:runs?limit=0", "must be 1 to 1000, not 0" },
+                new String[] { "flowstate:runs?flow=a b", "flow id 'a b' is not valid" },
+                new String[] { "flowstate:start?onDuplicate=ignore", "onDuplicate must be reject or attach, was 'ignore'" },
+                new String[] { "flowstate:start?businessKey=" + "k".repeat(201), "at most 200 are allowed" });
         return cases.flatMap(c -> Stream.of(Dsl.values()).map(dsl -> Arguments.of(dsl, c[0], c[1])));
     }
 

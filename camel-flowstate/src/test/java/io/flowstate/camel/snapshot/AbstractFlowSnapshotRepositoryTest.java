@@ -958,7 +958,7 @@ public abstract class AbstractFlowSnapshotRepositoryTest {
             FlowSnapshotSummary s = repository.find(FlowSnapshotQuery.builder().build()).items().get(0);
 
             assertThat(s).isEqualTo(new FlowSnapshotSummary("sum", "orders", "route-orders", FlowStatus.SUSPENDED, 1,
-                    T0, T0.plusSeconds(2), "approval", T0.plusSeconds(9), null, null));
+                    T0, T0.plusSeconds(2), "approval", T0.plusSeconds(9), null, null, null, 1, null, null));
         }
 
         @Test
@@ -982,6 +982,284 @@ public abstract class AbstractFlowSnapshotRepositoryTest {
         void aForgedPageTokenIsRejected() {
             assertThatThrownBy(() -> FlowSnapshotQuery.builder().pageToken("1:'; DROP TABLE x; --").build())
                     .hasMessageContaining("page token");
+        }
+    }
+
+    /** The runs query of operators (flowstate:runs): every filter, combined, paged by an opaque token. */
+    @Nested
+    class RunsQuery {
+
+        private List<String> ids(FlowSnapshotQuery.Builder query) {
+            return repository.find(query.build()).items().stream().map(FlowSnapshotSummary::executionId).toList();
+        }
+
+        @BeforeEach
+        void storeRunsOfEveryKind() {
+            repository.save(run("q1", "orders").status(FlowStatus.SUSPENDED).waitingFor("approval")
+                    .businessKey("A-1").createdAt(T0).updatedAt(T0.plusSeconds(5)).build(), 0);
+            repository.save(run("q2", "orders").status(FlowStatus.SUSPENDED).waitingFor("payment")
+                    .businessKey("A-2").createdAt(T0.plusSeconds(10)).updatedAt(T0.plusSeconds(60)).build(), 0);
+            repository.save(run("q3", "orders").status(FlowStatus.RUNNING).leaseOwner("node-1")
+                    .leaseExpiresAt(T0.plusSeconds(90)).createdAt(T0.plusSeconds(20)).updatedAt(T0.plusSeconds(30))
+                    .build(), 0);
+            repository.save(run("q4", "invoices").status(FlowStatus.SUSPENDED).waitingFor("approval")
+                    .businessKey("A-1").createdAt(T0.plusSeconds(30)).updatedAt(T0.plusSeconds(40)).build(), 0);
+            repository.save(run("q5", "orders").status(FlowStatus.COMPLETED).businessKey("A-1")
+                    .createdAt(T0.plusSeconds(40)).updatedAt(T0.plusSeconds(50)).build(), 0);
+            repository.save(run("q6", "orders").status(FlowStatus.RUNNING).leaseOwner("node-2")
+                    .leaseExpiresAt(T0.plusSeconds(90)).createdAt(T0.plusSeconds(50)).updatedAt(T0.plusSeconds(70))
+                    .build(), 0);
+        }
+
+        @Test
+        void eachFilterFindsExactlyItsRunsOldestFirst() {
+            assertThat(ids(FlowSnapshotQuery.builder().waitingFor("approval"))).containsExactly("q1", "q4");
+            assertThat(ids(FlowSnapshotQuery.builder().businessKey("A-1"))).containsExactly("q1", "q4", "q5");
+            assertThat(ids(FlowSnapshotQuery.builder().leaseOwner("node-1"))).containsExactly("q3");
+            assertThat(ids(FlowSnapshotQuery.builder().status(FlowStatus.RUNNING, FlowStatus.COMPLETED)))
+                    .containsExactly("q3", "q5", "q6");
+            assertThat(ids(FlowSnapshotQuery.builder().flowId("invoices"))).containsExactly("q4");
+        }
+
+        @Test
+        void startedAfterAndStartedBeforeAreExclusiveBounds() {
+            assertThat(ids(FlowSnapshotQuery.builder().startedAfter(T0.plusSeconds(10))
+                    .startedBefore(T0.plusSeconds(40)))).containsExactly("q3", "q4");
+            assertThat(ids(FlowSnapshotQuery.builder().startedAfter(T0.plusSeconds(50)))).isEmpty();
+        }
+
+        @Test
+        void updatedBeforeFindsRunsThatStoppedMovingAsAnInstantOrAsADurationAgo() {
+            assertThat(ids(FlowSnapshotQuery.builder().updatedBefore(T0.plusSeconds(50))))
+                    .containsExactly("q1", "q3", "q4");
+            assertThat(ids(FlowSnapshotQuery.builder().updatedBefore(Duration.ofSeconds(20))
+                    .asOf(T0.plusSeconds(70)))).containsExactly("q1", "q3", "q4");
+            assertThat(ids(FlowSnapshotQuery.builder().status(FlowStatus.COMPLETED)
+                    .updatedBefore(T0.plusSeconds(51)))).containsExactly("q5");
+            assertThat(ids(FlowSnapshotQuery.builder().status(FlowStatus.COMPLETED)
+                    .updatedBefore(T0.plusSeconds(50)))).isEmpty();
+        }
+
+        @Test
+        void filtersCombine() {
+            assertThat(ids(FlowSnapshotQuery.builder().flowId("orders").status(FlowStatus.SUSPENDED)
+                    .waitingFor("approval").businessKey("A-1").startedBefore(T0.plusSeconds(1))
+                    .updatedBefore(T0.plusSeconds(6)))).containsExactly("q1");
+            assertThat(ids(FlowSnapshotQuery.builder().flowId("orders").status(FlowStatus.RUNNING)
+                    .leaseOwner("node-2"))).containsExactly("q6");
+            assertThat(ids(FlowSnapshotQuery.builder().flowId("invoices").leaseOwner("node-2"))).isEmpty();
+        }
+
+        @Test
+        void summariesCarryLastStepAttemptParentBusinessKeyAndWaitingSince() {
+            repository.save(run("sm").status(FlowStatus.SUSPENDED).waitingFor("approval").businessKey("K-9")
+                    .attempt(3).parentExecutionId("q3").completedSteps(List.of("a", "b"))
+                    .createdAt(T0.plusSeconds(100)).updatedAt(T0.plusSeconds(101)).build(), 0);
+            repository.saveDelta("sm", delta().completedStep("c").updatedAt(T0.plusSeconds(102)).build(), 1);
+
+            FlowSnapshotSummary s = repository.find(FlowSnapshotQuery.builder().businessKey("K-9").build()).items()
+                    .get(0);
+
+            assertThat(s.lastStep()).isEqualTo("c");
+            assertThat(s.attempt()).isEqualTo(3);
+            assertThat(s.parentExecutionId()).isEqualTo("q3");
+            assertThat(s.businessKey()).isEqualTo("K-9");
+            assertThat(s.waitingFor()).isEqualTo("approval");
+            assertThat(s.waitingSince()).isEqualTo(T0.plusSeconds(102));
+            assertThat(repository.find(FlowSnapshotQuery.builder().waitingFor("payment").build()).items().get(0).lastStep())
+                    .isNull();
+        }
+
+        @Test
+        void pagesOfAFilteredQueryNeitherSkipNorRepeatRuns() {
+            for (int i = 0; i < 23; i++) {
+                repository.save(run("pg" + (char) ('a' + i), "paged").status(FlowStatus.SUSPENDED)
+                        .waitingFor("approval").createdAt(T0.plusMillis(i % 3)).build(), 0);
+                repository.save(run("other" + (char) ('a' + i), "paged").build(), 0);
+            }
+            List<String> seen = new ArrayList<>();
+            String token = null;
+            int pages = 0;
+            do {
+                FlowSnapshotPage page = repository.find(FlowSnapshotQuery.builder().flowId("paged")
+                        .status(FlowStatus.SUSPENDED).pageSize(10).pageToken(token).build());
+                page.items().forEach(s -> seen.add(s.executionId()));
+                token = page.nextPageToken();
+                pages++;
+            } while (token != null && pages < 10);
+
+            assertThat(pages).isEqualTo(3);
+            assertThat(seen).hasSize(23).doesNotHaveDuplicates().allMatch(id -> id.startsWith("pg"));
+        }
+
+        @Test
+        void aDurationFilterMeansTheFirstPagesInstantOnEveryPage() {
+            FlowSnapshotPage first = repository.find(FlowSnapshotQuery.builder().updatedBefore(Duration.ofSeconds(20))
+                    .asOf(T0.plusSeconds(70)).pageSize(1).build());
+            List<String> seen = new ArrayList<>(first.items().stream().map(FlowSnapshotSummary::executionId).toList());
+            String token = first.nextPageToken();
+            while (token != null) {
+                // a later page asked at another time still counts back from the first page's
+                FlowSnapshotPage page = repository.find(FlowSnapshotQuery.builder().updatedBefore(Duration.ofSeconds(20))
+                        .asOf(T0.plusSeconds(1000)).pageSize(1).pageToken(token).build());
+                page.items().forEach(s -> seen.add(s.executionId()));
+                token = page.nextPageToken();
+            }
+            assertThat(seen).containsExactly("q1", "q3", "q4");
+        }
+
+        @Test
+        void aTokenOfAnotherQueryIsRefusedNamingTheFilters() {
+            String token = repository.find(FlowSnapshotQuery.builder().flowId("orders").pageSize(1).build())
+                    .nextPageToken();
+
+            assertThatThrownBy(() -> FlowSnapshotQuery.builder().flowId("invoices").pageToken(token).build())
+                    .hasMessageContaining("belongs to a query with other filters")
+                    .hasMessageContaining("flow=invoices");
+            assertThat(ids(FlowSnapshotQuery.builder().flowId("orders").pageSize(1).pageToken(token)))
+                    .containsExactly("q2");
+        }
+
+        @Test
+        void aTamperedOrCutTokenIsRefused() {
+            String token = repository.find(FlowSnapshotQuery.builder().pageSize(1).build()).nextPageToken();
+            char last = token.charAt(10);
+            String tampered = token.substring(0, 10) + (last == 'A' ? 'B' : 'A') + token.substring(11);
+
+            for (String bad : List.of(tampered, token.substring(0, token.length() - 2), "1:q1", "%%%")) {
+                assertThatThrownBy(() -> FlowSnapshotQuery.builder().pageSize(1).pageToken(bad).build())
+                        .as(bad).hasMessageContaining("is not one a page of runs returned");
+            }
+        }
+
+        @Test
+        void badFilterValuesAreRefusedNamingTheValue() {
+            assertThatThrownBy(() -> FlowSnapshotQuery.builder().pageSize(1001).build())
+                    .hasMessageContaining("1 to 1000").hasMessageContaining("1001");
+            assertThatThrownBy(() -> FlowSnapshotQuery.builder().waitingFor("a\nb").build())
+                    .isInstanceOf(InvalidIdentifierException.class).hasMessageContaining("waitingFor");
+            assertThatThrownBy(() -> FlowSnapshotQuery.builder().businessKey("x".repeat(201)).build())
+                    .isInstanceOf(InvalidIdentifierException.class).hasMessageContaining("at most 200");
+            assertThatThrownBy(() -> FlowSnapshotQuery.builder().updatedBefore(Duration.ofHours(-1)).build())
+                    .hasMessageContaining("PT-1H");
+        }
+    }
+
+    /** At most one unfinished run per flow and business key, kept by the repository itself. */
+    @Nested
+    class BusinessKeys {
+
+        private FlowSnapshot.Builder keyed(String id, String key) {
+            return run(id).businessKey(key);
+        }
+
+        @Test
+        void aSecondUnfinishedRunWithTheKeyIsRefusedNamingTheFirstAndNotStored() {
+            repository.save(keyed("k1", "order-7").build(), 0);
+
+            assertThatThrownBy(() -> repository.save(keyed("k2", "order-7").status(FlowStatus.SUSPENDED).build(), 0))
+                    .isInstanceOfSatisfying(DuplicateBusinessKeyException.class,
+                            e -> assertThat(e.getExistingExecutionId()).isEqualTo("k1"))
+                    .hasMessageContaining("run k1").hasMessageContaining("order-7");
+            assertThat(repository.load("k2")).isEmpty();
+            assertThat(loaded("k1").businessKey()).isEqualTo("order-7");
+        }
+
+        @Test
+        void theKeyIsFreeAgainOnceItsRunFinishesByADeltaOrASave() {
+            repository.save(keyed("f1", "order-8").build(), 0);
+            repository.saveDelta("f1", delta().status(FlowStatus.COMPLETED).build(), 1);
+            repository.save(keyed("f2", "order-8").build(), 0);
+            repository.save(keyed("f2", "order-8").status(FlowStatus.FAILED).build(), 1);
+
+            repository.save(keyed("f3", "order-8").build(), 0);
+
+            assertThat(loaded("f3").businessKey()).isEqualTo("order-8");
+        }
+
+        @Test
+        void theSameKeyInAnotherFlowOrAnotherKeyIsAllowed() {
+            repository.save(keyed("o1", "order-9").build(), 0);
+            repository.save(run("o2", "invoices").businessKey("order-9").build(), 0);
+            repository.save(keyed("o3", "order-10").build(), 0);
+            repository.save(run("o4").build(), 0);
+            repository.save(run("o5").build(), 0);
+
+            assertThat(repository.load("o2")).isPresent();
+            assertThat(repository.load("o3")).isPresent();
+        }
+
+        @Test
+        void deletingAnUnfinishedRunFreesItsKey() {
+            repository.save(keyed("d1", "order-11").build(), 0);
+            repository.delete("d1", 1);
+
+            repository.save(keyed("d2", "order-11").build(), 0);
+
+            assertThat(repository.load("d2")).isPresent();
+        }
+
+        @Test
+        void aFinishedRunMadeUnfinishedAgainIsRefusedWhileAnotherRunHoldsItsKey() {
+            repository.save(keyed("r1", "order-12").status(FlowStatus.FAILED).build(), 0);
+            repository.save(keyed("r2", "order-12").build(), 0);
+
+            assertThatThrownBy(() -> repository.saveDelta("r1", delta().status(FlowStatus.RUNNING).build(), 1))
+                    .isInstanceOfSatisfying(DuplicateBusinessKeyException.class,
+                            e -> assertThat(e.getExistingExecutionId()).isEqualTo("r2"));
+            assertThatThrownBy(() -> repository.save(keyed("r1", "order-12").build(), 1))
+                    .isInstanceOf(DuplicateBusinessKeyException.class);
+            assertThat(loaded("r1").status()).isEqualTo(FlowStatus.FAILED);
+            assertThat(loaded("r1").version()).isEqualTo(1);
+
+            repository.saveDelta("r2", delta().status(FlowStatus.COMPLETED).build(), 1);
+            repository.saveDelta("r1", delta().status(FlowStatus.RUNNING).build(), 1);
+            assertThatThrownBy(() -> repository.save(keyed("r3", "order-12").build(), 0))
+                    .isInstanceOfSatisfying(DuplicateBusinessKeyException.class,
+                            e -> assertThat(e.getExistingExecutionId()).isEqualTo("r1"));
+        }
+
+        @Test
+        void concurrentSavesOfOneKeyHaveExactlyOneWinner() throws Exception {
+            java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+            List<String> outcomes = race(16, () -> {
+                String id = "race-" + next.incrementAndGet();
+                try {
+                    repository.save(keyed(id, "order-13").build(), 0);
+                    return "won:" + id;
+                } catch (DuplicateBusinessKeyException e) {
+                    return "lost:" + e.getExistingExecutionId();
+                }
+            });
+
+            List<String> won = outcomes.stream().filter(o -> o.startsWith("won:")).toList();
+            assertThat(won).hasSize(1);
+            String winner = won.get(0).substring(4);
+            assertThat(outcomes).filteredOn(o -> o.startsWith("lost:")).hasSize(15)
+                    .allMatch(o -> o.equals("lost:" + winner));
+            assertThat(repository.find(FlowSnapshotQuery.builder().businessKey("order-13").build()).items())
+                    .extracting(FlowSnapshotSummary::executionId).containsExactly(winner);
+        }
+
+        @Test
+        void aHeldKeySurvivesARestartOfTheRepository() throws Exception {
+            repository.save(keyed("s1", "order-14").status(FlowStatus.SUSPENDED).build(), 0);
+
+            repository.stop();
+            repository.start();
+
+            assertThatThrownBy(() -> repository.save(keyed("s2", "order-14").build(), 0))
+                    .isInstanceOf(DuplicateBusinessKeyException.class).hasMessageContaining("run s1");
+        }
+
+        @Test
+        void aKeyOverTheLengthLimitOrWithControlCharactersCannotBeStored() {
+            assertThatThrownBy(() -> keyed("b1", "x".repeat(201)).build())
+                    .isInstanceOf(InvalidIdentifierException.class).hasMessageContaining("201 characters");
+            assertThatThrownBy(() -> keyed("b1", "order\n15").build())
+                    .isInstanceOf(InvalidIdentifierException.class).hasMessageContaining("U+000A")
+                    .hasMessageContaining("order\\u000a15");
+            assertThat(repository.load("b1")).isEmpty();
         }
     }
 

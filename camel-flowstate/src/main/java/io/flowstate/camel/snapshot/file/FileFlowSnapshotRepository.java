@@ -18,6 +18,7 @@ import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.flowstate.camel.FlowStateException;
+import io.flowstate.camel.snapshot.BusinessKeyClaims;
 import io.flowstate.camel.snapshot.CompactingRepository;
 import io.flowstate.camel.snapshot.Compaction;
 import io.flowstate.camel.snapshot.FlowSnapshot;
@@ -76,6 +77,11 @@ import org.slf4j.LoggerFactory;
  * a data directory ({@code cp -p}, {@code rsync -t}), or finished runs copied without them are purged late and the cap
  * may remove others first.
  * <p>
+ * Business keys: the unfinished runs' keys are held in memory ({@link BusinessKeyClaims}), filled at start from the
+ * active runs the start-up scan reads anyway; a run claims its key by a compare-and-set there, under its own lock and
+ * before its files are written, and releases it once finished or removed. The run files stay the only durable record:
+ * after a crash the next start rebuilds the claims from them.
+ * <p>
  * Single node: each run's files are guarded by locks in this JVM. Sharing a data directory between processes or nodes
  * is not supported and refused at start (a lock file); use the JDBC repository for that. On case-insensitive file
  * systems, ids that differ only in case would share files: use ids of one case there.
@@ -103,6 +109,7 @@ public class FileFlowSnapshotRepository extends CompactingRepository {
 
     private final ReentrantLock[] runLocks = new ReentrantLock[STRIPES];
     private final RunIndex index = new RunIndex();
+    private final BusinessKeyClaims businessKeys = new BusinessKeyClaims();
     private Compaction compaction;
     private Path root;
     private FlowSnapshotCodec codec;
@@ -178,7 +185,8 @@ public class FileFlowSnapshotRepository extends CompactingRepository {
         values = new FileValueStore(valuesDir, codec, STRIPES);
         values.removeLeftoverTemps();
         index.clear();
-        int active = new StartupScan(files, index, codec).run();
+        businessKeys.clear();
+        int active = new StartupScan(files, index, businessKeys, codec).run();
         LOG.info("File flow snapshot repository in {}: {} active runs, {} of them indexed in memory", root, active,
                 index.size());
     }
@@ -186,6 +194,7 @@ public class FileFlowSnapshotRepository extends CompactingRepository {
     @Override
     protected void doStop() throws Exception {
         index.clear();
+        businessKeys.clear();
         if (lock != null) {
             lock.release();
             lock = null;
@@ -240,7 +249,9 @@ public class FileFlowSnapshotRepository extends CompactingRepository {
             checkVersion(id, entry, expectedVersion, true);
             long version = expectedVersion + 1;
             byte[] data = codec.encode(snapshot, version);
-            index.remember(id, files.writeWhole(id, entry, snapshot.withVersion(version), data));
+            FlowSnapshot stored = snapshot.withVersion(version);
+            withBusinessKey(id, entry, FlowSnapshotSummary.of(stored),
+                    () -> index.remember(id, files.writeWhole(id, entry, stored, data)));
             return version;
         } finally {
             lock.unlock();
@@ -263,19 +274,22 @@ public class FileFlowSnapshotRepository extends CompactingRepository {
                 // a finished run is one whole file (its modification time is what purges filter on): fold the delta in
                 Loaded loaded = files.read(id);
                 FlowSnapshot merged = FlowSnapshotDelta.merge(loaded.snapshot(), List.of(delta), version, false);
-                index.remember(id, files.writeWhole(id, loaded.entry(), merged, codec.encode(merged, version)));
+                withBusinessKey(id, entry, summary, () -> index.remember(id,
+                        files.writeWhole(id, loaded.entry(), merged, codec.encode(merged, version))));
                 return version;
             }
             byte[] line = DeltaLog.line(codec.encodeDelta(id, delta, version));
-            try {
-                files.appendToLog(id, entry.logLength(), line);
-            } catch (IOException e) {
-                FlowStateException failed = RunFiles.writeFailed(id, files.logFile(id), e);
-                if (!files.cutLogBack(id, entry.logLength())) {
-                    readAgain(id, failed);
+            withBusinessKey(id, entry, summary, () -> {
+                try {
+                    files.appendToLog(id, entry.logLength(), line);
+                } catch (IOException e) {
+                    FlowStateException failed = RunFiles.writeFailed(id, files.logFile(id), e);
+                    if (!files.cutLogBack(id, entry.logLength())) {
+                        readAgain(id, failed);
+                    }
+                    throw failed;
                 }
-                throw failed;
-            }
+            });
             RunEntry next = new RunEntry(summary, entry.logLength() + line.length, entry.deltaCount() + 1,
                     entry.snapshotBytes(), false);
             index.remember(id, next);
@@ -544,6 +558,26 @@ public class FileFlowSnapshotRepository extends CompactingRepository {
     private void remove(String id, RunEntry entry) {
         files.delete(id, entry.finished());
         index.forget(id);
+        businessKeys.release(id, entry.summary());
+    }
+
+    /**
+     * Runs {@code write}, which takes run {@code id} from {@code entry} to {@code after}, with the business keys
+     * following it: the key {@code after} holds is claimed first (a refusal writes nothing), and released again if the
+     * write fails; the key the run held before and no longer holds is released once the write succeeded.
+     */
+    private void withBusinessKey(String id, RunEntry entry, FlowSnapshotSummary after, Runnable write) {
+        FlowSnapshotSummary before = entry == null ? null : entry.summary();
+        boolean claimed = businessKeys.claimBefore(id, before, after);
+        try {
+            write.run();
+        } catch (RuntimeException e) {
+            if (claimed) {
+                businessKeys.release(id, after);
+            }
+            throw e;
+        }
+        businessKeys.releaseAfter(id, before, after);
     }
 
     private ReentrantLock lockOf(String id) {

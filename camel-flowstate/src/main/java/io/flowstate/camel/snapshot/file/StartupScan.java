@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.flowstate.camel.FlowStateException;
+import io.flowstate.camel.snapshot.BusinessKeyClaims;
 import io.flowstate.camel.snapshot.FlowSnapshotCodec;
 import io.flowstate.camel.snapshot.file.RunFiles.Loaded;
 import org.slf4j.Logger;
@@ -13,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The start-up pass over runs/ (finished/ is only listed, for temp files: its runs are not read): fills the
- * {@link RunIndex} and clears what a crash or an earlier version of this repository left behind. The temp file of a
+ * {@link RunIndex} and the business keys the active runs hold, and clears what a crash or an earlier version of this repository left behind. The temp file of a
  * snapshot replace cut short is deleted from either folder (its target still holds the old content; files of other
  * names are left alone), so is a log without its snapshot (a delete or a move to finished/ cut short); reading each run
  * removes the older copy of a run in both folders; and a finished run under runs/ (written by a version without
@@ -26,11 +27,13 @@ final class StartupScan {
 
     private final RunFiles files;
     private final RunIndex index;
+    private final BusinessKeyClaims businessKeys;
     private final FlowSnapshotCodec codec;
 
-    StartupScan(RunFiles files, RunIndex index, FlowSnapshotCodec codec) {
+    StartupScan(RunFiles files, RunIndex index, BusinessKeyClaims businessKeys, FlowSnapshotCodec codec) {
         this.files = files;
         this.index = index;
+        this.businessKeys = businessKeys;
         this.codec = codec;
     }
 
@@ -94,6 +97,12 @@ final class StartupScan {
             return false;
         }
         index.remember(id, loaded.entry());
+        String other = businessKeys.restore(id, loaded.entry().summary());
+        if (other != null) {
+            LOG.warn("Runs {} and {} of flow '{}' are both unfinished with business key '{}' (written by a version"
+                     + " without business keys?): {} holds it", other, id, loaded.snapshot().flowId(),
+                    loaded.snapshot().businessKey(), other);
+        }
         return true;
     }
 

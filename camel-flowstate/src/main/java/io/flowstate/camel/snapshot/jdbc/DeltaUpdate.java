@@ -2,6 +2,7 @@ package io.flowstate.camel.snapshot.jdbc;
 
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.List;
 
 import io.flowstate.camel.snapshot.FlowSnapshot;
 import io.flowstate.camel.snapshot.FlowSnapshotDelta;
@@ -9,7 +10,8 @@ import io.flowstate.camel.snapshot.RunField;
 
 /**
  * The versioned UPDATE of a run's row for one delta: version + 1, updated_at, finished_at, the columns of the fields
- * the delta replaces, and the delta counters that decide compaction. The snapshot column is not touched.
+ * the delta replaces, the last step completed, the business key the run holds while unfinished, and the delta counters
+ * that decide compaction. The snapshot column is not touched.
  */
 final class DeltaUpdate {
 
@@ -24,7 +26,12 @@ final class DeltaUpdate {
                 set.append(", ").append(field.column()).append(" = ?");
             }
         }
+        if (!delta.completedSteps().isEmpty()) {
+            set.append(", last_step = ?");
+        }
         if (delta.changes(RunField.STATUS)) {
+            // a finished run frees its business key; one made unfinished again (a restart) takes it back
+            set.append(", open_business_key = ").append(delta.status().isFinished() ? "NULL" : "business_key");
             set.append(", finished_at = ?");
         } else {
             // a finished run stays finished: its finished_at follows updated_at; null stays null (no index entry moves)
@@ -46,6 +53,10 @@ final class DeltaUpdate {
             if (field.column() != null) {
                 JdbcAccess.bind(ps, i++, JdbcAccess.column(field, delta.get(field)));
             }
+        }
+        List<String> completed = delta.completedSteps();
+        if (!completed.isEmpty()) {
+            JdbcAccess.bind(ps, i++, completed.get(completed.size() - 1));
         }
         boolean unfinished = delta.changes(RunField.STATUS) && !delta.status().isFinished();
         return JdbcAccess.bindAll(ps, i, JdbcAccess.instant(unfinished ? null : delta.updatedAt()), (long) deltaBytes,

@@ -192,6 +192,7 @@ final class JdbcAccess {
         return switch (field.type()) {
             case TEXT, STATUS -> new Typed(value, Types.VARCHAR);
             case LONG -> new Typed(value, Types.BIGINT);
+            case INT -> new Typed(value, Types.INTEGER);
             case INSTANT -> instant((Instant) value);
             default -> throw new IllegalArgumentException("The run's " + field.jsonName() + " has no column");
         };

@@ -21,7 +21,8 @@ final class JdbcRunQueries {
     /** Before any time a run records (they come from the clock): the lower bound of the time-range finds. */
     static final Instant EARLIEST = Instant.EPOCH;
     private static final String SUMMARY_COLUMNS = "execution_id, flow_id, route_id, status, version, created_at,"
-                                                  + " updated_at, waiting_for, wake_at, lease_owner, lease_expires_at";
+                                                  + " updated_at, waiting_for, wake_at, lease_owner, lease_expires_at,"
+                                                  + " last_step, attempt, parent_execution_id, business_key";
 
     private final JdbcAccess jdbc;
     private final JdbcSchema schema;
@@ -44,32 +45,67 @@ final class JdbcRunQueries {
         this.expiredCountSql = countBeforeSql(schema, FlowStatus.RUNNING, "lease_expires_at");
     }
 
+    /**
+     * One statement: each filter an equality or range on its column, the page's start a row comparison on (created_at,
+     * execution_id), so the database reads the first rows in order from the index led by a filter's column (see
+     * migration 6) and stops after a page. updatedBefore is a filter on the rows read (no index holds updated_at),
+     * except for finished runs only, where it reads finished_at (equal to their updated_at, and indexed).
+     */
     FlowSnapshotPage find(FlowSnapshotQuery query) {
-        StringBuilder sql = new StringBuilder("SELECT " + SUMMARY_COLUMNS + " FROM " + schema.runs + " WHERE status IN (");
-        List<Object> params = new ArrayList<>(query.statuses());
-        sql.append("?, ".repeat(params.size() - 1)).append("?)");
-        if (query.flowId() != null) {
-            sql.append(" AND flow_id = ?");
-            params.add(query.flowId());
+        Statement find = findStatement(schema, query);
+        try {
+            List<FlowSnapshotSummary> rows = jdbc.withConnection(
+                    c -> JdbcAccess.query(c, find.sql(), JdbcRunQueries::summary, find.params().toArray()));
+            return RepositoryChecks.page(rows, query);
+        } catch (SQLException e) {
+            throw jdbc.failed("find runs", e);
         }
+    }
+
+    /** A statement and its parameters. */
+    record Statement(String sql, List<Object> params) {
+    }
+
+    /** The statement of {@link #find}: the query's page plus one row, which tells whether another page follows. */
+    static Statement findStatement(JdbcSchema schema, FlowSnapshotQuery query) {
+        StringBuilder sql = new StringBuilder("SELECT " + SUMMARY_COLUMNS + " FROM " + schema.runs + " WHERE 1 = 1");
+        List<Object> params = new ArrayList<>();
+        if (query.statuses().size() == 1) {
+            sql.append(" AND status = ?");
+            params.add(query.statuses().iterator().next().name());
+        } else if (query.statuses().size() < FlowStatus.values().length) {
+            sql.append(" AND status IN (").append("?, ".repeat(query.statuses().size() - 1)).append("?)");
+            query.statuses().forEach(status -> params.add(status.name()));
+        }
+        equal(sql, params, "flow_id", query.flowId());
+        equal(sql, params, "waiting_for", query.waitingFor());
+        equal(sql, params, "business_key", query.businessKey());
+        equal(sql, params, "lease_owner", query.leaseOwner());
+        before(sql, params, "created_at >", query.startedAfter());
+        before(sql, params, "created_at <", query.startedBefore());
+        boolean finishedOnly = query.statuses().stream().allMatch(FlowStatus::isFinished);
+        before(sql, params, finishedOnly ? "finished_at <" : "updated_at <", query.updatedBefore());
         if (query.afterCreatedAt() != null) {
-            sql.append(" AND (created_at > ? OR (created_at = ? AND execution_id > ?))");
-            params.add(query.afterCreatedAt());
+            sql.append(" AND (created_at, execution_id) > (?, ?)");
             params.add(query.afterCreatedAt());
             params.add(query.afterExecutionId());
         }
         sql.append(" ORDER BY created_at, execution_id FETCH FIRST ? ROWS ONLY");
         params.add(query.pageSize() + 1);
-        try {
-            List<FlowSnapshotSummary> rows = jdbc.withConnection(
-                    c -> JdbcAccess.query(c, sql.toString(), JdbcRunQueries::summary, params.toArray()));
-            if (rows.size() <= query.pageSize()) {
-                return new FlowSnapshotPage(rows, null);
-            }
-            List<FlowSnapshotSummary> page = rows.subList(0, query.pageSize());
-            return new FlowSnapshotPage(page, FlowSnapshotQuery.pageTokenAfter(page.get(page.size() - 1)));
-        } catch (SQLException e) {
-            throw jdbc.failed("find runs", e);
+        return new Statement(sql.toString(), params);
+    }
+
+    private static void equal(StringBuilder sql, List<Object> params, String column, String value) {
+        if (value != null) {
+            sql.append(" AND ").append(column).append(" = ?");
+            params.add(value);
+        }
+    }
+
+    private static void before(StringBuilder sql, List<Object> params, String comparison, Instant value) {
+        if (value != null) {
+            sql.append(" AND ").append(comparison).append(" ?");
+            params.add(value);
         }
     }
 
@@ -134,6 +170,7 @@ final class JdbcRunQueries {
         return new FlowSnapshotSummary(
                 rs.getString(1), rs.getString(2), rs.getString(3), FlowStatus.valueOf(rs.getString(4)),
                 rs.getLong(5), JdbcAccess.instant(rs, 6), JdbcAccess.instant(rs, 7), rs.getString(8),
-                JdbcAccess.instant(rs, 9), rs.getString(10), JdbcAccess.instant(rs, 11));
+                JdbcAccess.instant(rs, 9), rs.getString(10), JdbcAccess.instant(rs, 11), rs.getString(12),
+                rs.getObject(13) == null ? 1 : rs.getInt(13), rs.getString(14), rs.getString(15));
     }
 }

@@ -11,11 +11,13 @@ import java.util.Optional;
 
 import io.flowstate.camel.FlowStateException;
 import io.flowstate.camel.snapshot.Compaction;
+import io.flowstate.camel.snapshot.DuplicateBusinessKeyException;
 import io.flowstate.camel.snapshot.FlowSnapshot;
 import io.flowstate.camel.snapshot.FlowSnapshotCodec;
 import io.flowstate.camel.snapshot.FlowSnapshotDelta;
 import io.flowstate.camel.snapshot.FlowSnapshotFormatException;
 import io.flowstate.camel.snapshot.RepositoryChecks;
+import io.flowstate.camel.snapshot.RunField;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,7 +68,9 @@ final class JdbcRuns {
             });
         } catch (SQLException e) {
             if (JdbcAccess.isDuplicateKey(e)) {
-                throw conflictAfterDuplicate(id);
+                boolean holdsKey = snapshot.businessKey() != null && !snapshot.status().isFinished();
+                throw afterDuplicate(id, expectedVersion, holdsKey ? new String[] { snapshot.flowId(),
+                        snapshot.businessKey() } : null);
             }
             throw jdbc.failed("save run " + id, e);
         }
@@ -84,9 +88,12 @@ final class JdbcRuns {
                     : jdbc.inTransaction(c -> appendInTwoStatements(c, update, id, expectedVersion, data.length, json));
         } catch (SQLException e) {
             if (JdbcAccess.isDuplicateKey(e)) {
-                // two racing updates that both passed (seen once on H2): the second delta row collides,
-                // which is the same conflict
-                throw RepositoryChecks.runConflict(id, expectedVersion, null);
+                // a restart that makes the run unfinished while another run holds its business key; or two racing
+                // updates that both passed (seen once on H2): the second delta row collides, the same conflict
+                RuntimeException duplicate = afterDuplicate(id, expectedVersion,
+                        delta.changes(RunField.STATUS) && !delta.status().isFinished() ? storedKey(id) : null);
+                throw duplicate instanceof DuplicateBusinessKeyException ? duplicate
+                        : RepositoryChecks.runConflict(id, expectedVersion, null);
             }
             throw jdbc.failed("save a checkpoint of run " + id, e);
         }
@@ -256,11 +263,38 @@ final class JdbcRuns {
         return RepositoryChecks.runConflict(id, expected, stored[0]);
     }
 
-    private RuntimeException conflictAfterDuplicate(String id) {
+    /**
+     * After a duplicate key: when the write would make the run hold business key {@code flowAndKey} (flow id, key;
+     * null when it would hold none), the unfinished run of that flow that holds the key, else the conflict on the
+     * run's own row.
+     */
+    private RuntimeException afterDuplicate(String id, long expected, String[] flowAndKey) {
         try {
-            return jdbc.withConnection(c -> conflict(c, id, 0));
+            return jdbc.withConnection(c -> {
+                String holder = flowAndKey == null ? null : JdbcAccess.queryFirst(c, "SELECT execution_id FROM "
+                                                                                     + schema.runs + " WHERE flow_id = ?"
+                                                                                     + " AND open_business_key = ?"
+                                                                                     + " AND execution_id <> ?",
+                        rs -> rs.getString(1), flowAndKey[0], flowAndKey[1], id);
+                if (flowAndKey != null && (holder != null || expected == 0)) {
+                    // no holder after an insert: it finished since, and the key is free to try again
+                    return DuplicateBusinessKeyException.of(id, flowAndKey[0], flowAndKey[1], holder);
+                }
+                return conflict(c, id, expected);
+            });
         } catch (SQLException e) {
-            return RepositoryChecks.runConflict(id, 0, null);
+            return RepositoryChecks.runConflict(id, expected, null);
+        }
+    }
+
+    /** The flow id and business key of a stored run, null when it has no key or is not stored. */
+    private String[] storedKey(String id) {
+        try {
+            return jdbc.withConnection(c -> JdbcAccess.queryFirst(c, "SELECT flow_id, business_key FROM " + schema.runs
+                                                                     + " WHERE execution_id = ? AND business_key IS NOT NULL",
+                    rs -> new String[] { rs.getString(1), rs.getString(2) }, id));
+        } catch (SQLException e) {
+            return null;
         }
     }
 }

@@ -25,13 +25,29 @@ import io.flowstate.camel.FlowStateException;
  *   snapshot_bytes BIGINT NOT NULL, delta_count INT NOT NULL, delta_bytes BIGINT NOT NULL,
  *   snapshot TEXT NOT NULL,              -- the JSON document (FlowSnapshotCodec)
  *   finished_at TIMESTAMP WITH TIME ZONE, -- updated_at while COMPLETED or FAILED, else null: what purges look at
- *   parent_execution_id VARCHAR(200));   -- an inner run's parent (written by full saves): purges keep an inner
+ *   parent_execution_id VARCHAR(200),    -- an inner run's parent (written by full saves): purges keep an inner
  *                                        -- run while its parent is stored and not finished
+ *   business_key VARCHAR(200),           -- the run's business key, null when none
+ *   open_business_key VARCHAR(200),      -- business_key while the run is unfinished, else null
+ *   attempt INT,                         -- null for the first attempt, 2 after the first restart, ...
+ *   last_step VARCHAR(200));             -- the last step completed (every step's checkpoint sets it)
  * CREATE INDEX flowstate_runs_flow ON flowstate_runs (flow_id, created_at, execution_id);
  * CREATE INDEX flowstate_runs_created ON flowstate_runs (created_at, execution_id);
  * CREATE INDEX flowstate_runs_lease ON flowstate_runs (lease_expires_at) WHERE status = 'RUNNING';
  * CREATE INDEX flowstate_runs_wake ON flowstate_runs (wake_at) WHERE status = 'SUSPENDED';
  * CREATE INDEX flowstate_runs_finished ON flowstate_runs (finished_at) WHERE finished_at IS NOT NULL;
+ * CREATE INDEX flowstate_runs_counts ON flowstate_runs (flow_id, status, waiting_for);
+ * CREATE INDEX flowstate_runs_waiting ON flowstate_runs (waiting_for) WHERE status = 'SUSPENDED';
+ * CREATE UNIQUE INDEX flowstate_runs_open_key ON flowstate_runs (flow_id, open_business_key)
+ *   WHERE open_business_key IS NOT NULL;
+ * CREATE INDEX flowstate_runs_flow_status ON flowstate_runs (flow_id, status, created_at, execution_id);
+ * CREATE INDEX flowstate_runs_status ON flowstate_runs (status, created_at, execution_id); -- not on H2
+ * CREATE INDEX flowstate_runs_waiting_created ON flowstate_runs (waiting_for, created_at, execution_id)
+ *   WHERE waiting_for IS NOT NULL;
+ * CREATE INDEX flowstate_runs_business_key ON flowstate_runs (business_key, created_at, execution_id)
+ *   WHERE business_key IS NOT NULL;
+ * CREATE INDEX flowstate_runs_lease_owner ON flowstate_runs (lease_owner, created_at, execution_id)
+ *   WHERE lease_owner IS NOT NULL;
  * CREATE TABLE flowstate_run_deltas (
  *   execution_id VARCHAR(200) NOT NULL, version BIGINT NOT NULL, delta TEXT NOT NULL,
  *   PRIMARY KEY (execution_id, version));
@@ -42,8 +58,8 @@ import io.flowstate.camel.FlowStateException;
  *   version INT NOT NULL PRIMARY KEY, description VARCHAR(200) NOT NULL,
  *   applied_at TIMESTAMP WITH TIME ZONE NOT NULL);
  * </pre>
- * On H2 the JSON columns are CHARACTER VARYING (see {@link JdbcDialect#H2}), and the last three indexes are plain
- * ones on the same columns.
+ * On H2 the JSON columns are CHARACTER VARYING (see {@link JdbcDialect#H2}), and the partial indexes are plain ones
+ * on the same columns.
  * <p>
  * No index holds {@code updated_at}: a step's checkpoint changes only {@code version}, {@code updated_at} and the delta
  * counters, so no index entry moves (on PostgreSQL the row update stays HOT, on H2 no index page is rewritten).
@@ -82,7 +98,8 @@ final class JdbcSchema {
      */
     void check(Connection c) {
         List<String> probes = List.of(
-                "SELECT execution_id, finished_at, parent_execution_id FROM " + runs + " WHERE 1 = 0",
+                "SELECT execution_id, finished_at, parent_execution_id, business_key, open_business_key, attempt,"
+                + " last_step FROM " + runs + " WHERE 1 = 0",
                 "SELECT execution_id FROM " + deltas + " WHERE 1 = 0",
                 "SELECT value_key FROM " + values + " WHERE 1 = 0");
         for (String probe : probes) {

@@ -11,8 +11,8 @@ import io.flowstate.camel.snapshot.RunField;
 
 /**
  * A whole run's row in the runs table: the INSERT of a new run and the versioned UPDATE of a full save. Both set the
- * columns of the run's fields (those {@link RunField} gives a column), then the format, finished_at, the JSON document
- * and the compaction counters (no deltas yet).
+ * columns of the run's fields (those {@link RunField} gives a column), then the format, finished_at, the business key
+ * held while the run is unfinished, the last step, the JSON document and the compaction counters (no deltas yet).
  */
 final class RunRow {
 
@@ -21,7 +21,8 @@ final class RunRow {
             = Arrays.stream(RunField.values()).filter(field -> field.column() != null).toList();
     /** What a full save sets besides the fields (see {@link #params}), before it zeroes the delta counters. */
     private static final List<String> SAVED = List.of(
-            "format_version", "finished_at", "snapshot_version", "snapshot_bytes", "snapshot");
+            "format_version", "finished_at", "open_business_key", "last_step", "snapshot_version", "snapshot_bytes",
+            "snapshot");
 
     private final String insertSql;
     private final String updateSql;
@@ -61,8 +62,9 @@ final class RunRow {
         for (RunField field : fields) {
             params.add(JdbcAccess.column(field, field == RunField.VERSION ? version : s.get(field)));
         }
-        params.addAll(List.of(FlowSnapshot.FORMAT_VERSION, JdbcAccess.instant(finishedAt(s)), version, (long) bytes,
-                json));
+        params.addAll(List.of(FlowSnapshot.FORMAT_VERSION, JdbcAccess.instant(finishedAt(s)),
+                JdbcAccess.text(s.status().isFinished() ? null : s.businessKey()), JdbcAccess.text(s.lastStep()),
+                version, (long) bytes, json));
         return params;
     }
 

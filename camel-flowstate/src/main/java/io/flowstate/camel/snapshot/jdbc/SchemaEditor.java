@@ -58,6 +58,15 @@ final class SchemaEditor {
      * clause (null for none) where the dialect has partial indexes, replacing an index of that name on other columns.
      */
     void runsIndex(String name, String columns, String where) throws SQLException {
+        createRunsIndex("INDEX", name, columns, where);
+    }
+
+    /** As {@link #runsIndex}, a unique index: rows whose columns are all equal (none null) are refused. */
+    void uniqueRunsIndex(String name, String columns, String where) throws SQLException {
+        createRunsIndex("UNIQUE INDEX", name, columns, where);
+    }
+
+    private void createRunsIndex(String kind, String name, String columns, String where) throws SQLException {
         String index = schema.runsIndex(name);
         List<String> existing = indexColumns(schema.runs, index);
         if (existing.equals(List.of(columns.split(",\\s*")))) {
@@ -66,7 +75,7 @@ final class SchemaEditor {
         if (!existing.isEmpty()) {
             execute("DROP INDEX IF EXISTS " + index);
         }
-        execute("CREATE INDEX IF NOT EXISTS " + index + " ON " + schema.runs + " (" + columns + ")"
+        execute("CREATE " + kind + " IF NOT EXISTS " + index + " ON " + schema.runs + " (" + columns + ")"
                 + (where != null && dialect.partialIndexes() ? " WHERE " + where : ""));
     }
 

@@ -15,6 +15,7 @@ import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
+import io.flowstate.camel.snapshot.BusinessKeyClaims;
 import io.flowstate.camel.snapshot.FlowSnapshot;
 import io.flowstate.camel.snapshot.FlowSnapshotDelta;
 import io.flowstate.camel.snapshot.FlowSnapshotPage;
@@ -33,7 +34,8 @@ import org.apache.camel.support.service.ServiceSupport;
 /**
  * Keeps runs and persistent values in this JVM's memory: for tests and for flows whose state need not survive a
  * restart. Every write is a compare-and-set on the stored version (never on object identity); JSON is copied in and
- * out, so callers never share nodes with the store. No size limit applies.
+ * out, so callers never share nodes with the store. No size limit applies. A business key is claimed by a
+ * compare-and-set on a map inside the run's own compare-and-set ({@link BusinessKeyClaims}).
  */
 @Metadata(label = "bean",
           description = "Flow snapshot repository that keeps runs and persistent values in memory (lost on restart).",
@@ -44,6 +46,7 @@ public class MemoryFlowSnapshotRepository extends ServiceSupport implements Flow
 
     private final ConcurrentMap<String, FlowSnapshot> runs = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, ConcurrentMap<String, VersionedValue>> values = new ConcurrentHashMap<>();
+    private final BusinessKeyClaims businessKeys = new BusinessKeyClaims();
 
     // ---------------------------------------------------------------- runs
 
@@ -58,7 +61,7 @@ public class MemoryFlowSnapshotRepository extends ServiceSupport implements Flow
             if (storedVersion != expectedVersion) {
                 throw RepositoryChecks.runConflict(id, expectedVersion, stored == null ? null : storedVersion);
             }
-            return copy;
+            return withBusinessKey(id, stored, copy);
         });
         return expectedVersion + 1;
     }
@@ -71,7 +74,7 @@ public class MemoryFlowSnapshotRepository extends ServiceSupport implements Flow
             if (stored == null || stored.version() != expectedVersion) {
                 throw RepositoryChecks.runConflict(id, expectedVersion, stored == null ? null : stored.version());
             }
-            return FlowSnapshotDelta.merge(stored, List.of(delta), expectedVersion + 1, true);
+            return withBusinessKey(id, stored, FlowSnapshotDelta.merge(stored, List.of(delta), expectedVersion + 1, true));
         });
         return expectedVersion + 1;
     }
@@ -89,8 +92,18 @@ public class MemoryFlowSnapshotRepository extends ServiceSupport implements Flow
             if (stored == null || stored.version() != expectedVersion) {
                 throw RepositoryChecks.runConflict(id, expectedVersion, stored == null ? null : stored.version());
             }
+            businessKeys.release(id, FlowSnapshotSummary.of(stored));
             return null;
         });
+    }
+
+    /** {@code next}, once the business key it holds is claimed and the one {@code stored} held released. */
+    private FlowSnapshot withBusinessKey(String id, FlowSnapshot stored, FlowSnapshot next) {
+        FlowSnapshotSummary before = stored == null ? null : FlowSnapshotSummary.of(stored);
+        FlowSnapshotSummary after = FlowSnapshotSummary.of(next);
+        businessKeys.claimBefore(id, before, after);
+        businessKeys.releaseAfter(id, before, after);
+        return next;
     }
 
     @Override

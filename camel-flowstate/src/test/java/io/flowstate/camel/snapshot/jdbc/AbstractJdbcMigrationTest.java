@@ -43,9 +43,11 @@ abstract class AbstractJdbcMigrationTest {
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     private static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
-    private static final List<Integer> ALL = List.of(1, 2, 3, 4, 5);
-    /** Each migration's version, recorded once. */
-    private static final Map<Integer, Integer> ONCE = ALL.stream().collect(Collectors.toMap(v -> v, v -> 1));
+    private static final List<Integer> ALL = JdbcMigrations.MIGRATIONS.stream().map(JdbcMigrations.Migration::version)
+            .toList();
+    /** Each migration recorded once. */
+    private static final Map<Integer, Integer> ONCE = ALL.stream()
+            .collect(java.util.stream.Collectors.toMap(v -> v, v -> 1));
 
     private final List<HikariDataSource> pools = new ArrayList<>();
     private final List<JdbcFlowSnapshotRepository> started = new ArrayList<>();

@@ -1,0 +1,141 @@
+package io.flowstate.benchmarks;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.Arrays;
+
+import io.flowstate.camel.snapshot.FlowSnapshotQuery;
+import io.flowstate.camel.snapshot.FlowStatus;
+import io.flowstate.camel.snapshot.jdbc.JdbcFlowSnapshotRepository;
+
+/**
+ * The runs query as the store grows: the first page of 100 SUSPENDED runs of one flow ({@code flowstate:runs}'s
+ * query, through the repository SPI) on PostgreSQL, with 10,000 and with 1,000,000 runs stored, side by side in one
+ * embedded server (two table sets), so both see the same disk and the same neighbours: {@code samples} finds each,
+ * in ABBA order after 300 warm-up ones.
+ * <p>
+ * The runs are inserted by one {@code INSERT ... SELECT generate_series} per table set, not through the API: 20 flows,
+ * 70% COMPLETED, 10% FAILED, 15% SUSPENDED (waiting for approval or payment), 5% RUNNING, one second apart; then
+ * {@code VACUUM ANALYZE} and {@code CHECKPOINT}. Prints the plan of the large table's query and p50, p90 and mean of
+ * each size, with their ratio.
+ * <p>
+ * Not a JMH benchmark. Run, after {@code mvn -pl benchmarks -am package -DskipTests}:
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar io.flowstate.benchmarks.RunsQuerySideBySide [samples] [small] [large]
+ * </pre>
+ * Defaults: 2000 samples, 10000 and 1000000 runs.
+ */
+public final class RunsQuerySideBySide {
+
+    private static final int WARM_UP = 300;
+
+    private RunsQuerySideBySide() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int samples = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
+        int small = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
+        int large = args.length > 2 ? Integer.parseInt(args[2]) : 1_000_000;
+        try (BenchStores stores = BenchStores.open("postgres", 4)) {
+            JdbcFlowSnapshotRepository a = tables(stores, "small_", small);
+            JdbcFlowSnapshotRepository b = tables(stores, "large_", large);
+            stores.settle();
+            FlowSnapshotQuery query = FlowSnapshotQuery.builder().flowId("flow-7").status(FlowStatus.SUSPENDED)
+                    .pageSize(100).build();
+            printPlan(stores, "large_");
+            for (int i = 0; i < WARM_UP; i++) {
+                find(a, query);
+                find(b, query);
+            }
+            long[] timesA = new long[samples];
+            long[] timesB = new long[samples];
+            for (int i = 0; i < samples; i++) {
+                boolean aFirst = i % 4 == 0 || i % 4 == 3;
+                if (aFirst) {
+                    timesA[i] = find(a, query);
+                    timesB[i] = find(b, query);
+                } else {
+                    timesB[i] = find(b, query);
+                    timesA[i] = find(a, query);
+                }
+            }
+            Stats sa = Stats.of(timesA);
+            Stats sb = Stats.of(timesB);
+            System.out.printf("%nfirst page of 100 SUSPENDED runs of one flow, PostgreSQL, %,d finds each (µs)%n",
+                    samples);
+            System.out.printf("%-12s %10s %10s %10s%n", "stored runs", "p50", "p90", "mean");
+            System.out.printf("%,-12d %10.0f %10.0f %10.0f%n", small, sa.p50, sa.p90, sa.mean);
+            System.out.printf("%,-12d %10.0f %10.0f %10.0f%n", large, sb.p50, sb.p90, sb.mean);
+            System.out.printf("%-12s %10.2f %10.2f %10.2f%n", "ratio", sb.p50 / sa.p50, sb.p90 / sa.p90,
+                    sb.mean / sa.mean);
+            a.stop();
+            b.stop();
+        }
+    }
+
+    /** A repository on tables {@code prefix}* holding {@code runs} runs, inserted in bulk. */
+    private static JdbcFlowSnapshotRepository tables(BenchStores stores, String prefix, int runs) throws Exception {
+        JdbcFlowSnapshotRepository repository = new JdbcFlowSnapshotRepository(stores.dataSource());
+        repository.setTablePrefix(prefix);
+        repository.start();
+        long started = System.nanoTime();
+        try (Connection c = stores.dataSource().getConnection(); Statement st = c.createStatement()) {
+            st.execute("INSERT INTO " + prefix + "runs (execution_id, flow_id, route_id, status, version,"
+                       + " format_version, created_at, updated_at, waiting_for, lease_owner, lease_expires_at,"
+                       + " snapshot_version, snapshot_bytes, delta_count, delta_bytes, snapshot, finished_at,"
+                       + " business_key, open_business_key, last_step)"
+                       + " SELECT 'run-' || lpad(i::text, 8, '0'), 'flow-' || (i % 20), 'r', s.status, 3, 1,"
+                       + " TIMESTAMPTZ '2026-01-01' + i * INTERVAL '1 second',"
+                       + " TIMESTAMPTZ '2026-01-01' + i * INTERVAL '1 second' + INTERVAL '5 minutes',"
+                       + " CASE WHEN s.status = 'SUSPENDED' THEN (CASE WHEN i % 2 = 0 THEN 'approval' ELSE 'payment' END) END,"
+                       + " CASE WHEN s.status = 'RUNNING' THEN 'node-' || (i % 4) END,"
+                       + " CASE WHEN s.status = 'RUNNING' THEN TIMESTAMPTZ '2027-01-01' END,"
+                       + " 3, 300, 0, 0, '{\"formatVersion\":1,\"executionId\":\"run-' || i || '\",\"state\":{\"order\":\""
+                       + "' || md5(i::text) || md5((i + 1)::text) || md5((i + 2)::text) || '\"}}',"
+                       + " CASE WHEN s.status IN ('COMPLETED', 'FAILED') THEN TIMESTAMPTZ '2026-01-01' + i * INTERVAL '1 second' END,"
+                       + " 'order-' || i, CASE WHEN s.status IN ('RUNNING', 'SUSPENDED') THEN 'order-' || i END, 'check'"
+                       + " FROM generate_series(1, " + runs + ") i, LATERAL (SELECT CASE WHEN i % 20 < 14 THEN 'COMPLETED'"
+                       + " WHEN i % 20 < 16 THEN 'FAILED' WHEN i % 20 < 19 THEN 'SUSPENDED' ELSE 'RUNNING' END AS status) s");
+        }
+        System.out.printf("%s: %,d runs inserted in %.1f s%n", prefix, runs, (System.nanoTime() - started) / 1e9);
+        return repository;
+    }
+
+    private static long find(JdbcFlowSnapshotRepository repository, FlowSnapshotQuery query) {
+        long started = System.nanoTime();
+        int found = repository.find(query).items().size();
+        long elapsed = System.nanoTime() - started;
+        if (found != 100) {
+            throw new IllegalStateException("expected a full page of 100 runs, found " + found);
+        }
+        return elapsed;
+    }
+
+    /** The plan PostgreSQL chooses for the find (the statement the repository sends, written out here). */
+    private static void printPlan(BenchStores stores, String prefix) throws Exception {
+        try (Connection c = stores.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("EXPLAIN ANALYZE SELECT execution_id FROM " + prefix + "runs"
+                                                       + " WHERE status = ? AND flow_id = ?"
+                                                       + " ORDER BY created_at, execution_id FETCH FIRST 101 ROWS ONLY")) {
+            ps.setString(1, "SUSPENDED");
+            ps.setString(2, "flow-7");
+            try (ResultSet rs = ps.executeQuery()) {
+                System.out.println("plan on " + prefix + "runs:");
+                while (rs.next()) {
+                    System.out.println("  " + rs.getString(1));
+                }
+            }
+        }
+    }
+
+    private record Stats(double p50, double p90, double mean) {
+        static Stats of(long[] nanos) {
+            long[] sorted = nanos.clone();
+            Arrays.sort(sorted);
+            return new Stats(sorted[sorted.length / 2] / 1e3, sorted[(int) (sorted.length * 0.9)] / 1e3,
+                    Arrays.stream(sorted).average().orElse(0) / 1e3);
+        }
+    }
+}
