@@ -48,7 +48,7 @@ class FlowSnapshotCodecTest {
         assertThat(new String(codec.encode(restarted, 2), StandardCharsets.UTF_8)).contains("\"attempt\":2");
         assertThat(codec.decode(codec.encode(restarted, 2), "run-1", "test.json").attempt()).isEqualTo(2);
         assertThatThrownBy(() -> first.toBuilder().attempt(0).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("starts at 1, not 0");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must be 1 or more, not 0");
     }
 
     @Test
