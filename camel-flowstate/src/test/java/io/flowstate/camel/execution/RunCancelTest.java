@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * flowstate:cancel from Java routes: a run held by a live node stops at its next step boundary (no later step starts),
  * a run nobody holds (suspended, sleeping, RUNNING with an expired lease) is cancelled at once, the onCancel route runs
- * once, the scratch directory goes; bad input is refused with nothing stored changed.
+ * once, the scratch directory goes and managed resources are closed; bad input is refused with nothing stored changed.
  */
 class RunCancelTest extends CamelTestSupport {
 
@@ -42,9 +42,12 @@ class RunCancelTest extends CamelTestSupport {
     private final AtomicReference<String> heldRun = new AtomicReference<>();
     private final AtomicReference<String> workDir = new AtomicReference<>();
 
+    private final AtomicInteger resourcesClosed = new AtomicInteger();
+
     @Override
     protected void bindToRegistry(Registry registry) {
         registry.bind("flowRepository", repository);
+        registry.bind("conn", (FlowResourceFactory<AutoCloseable>) run -> resourcesClosed::incrementAndGet);
     }
 
     @Test
@@ -65,6 +68,7 @@ class RunCancelTest extends CamelTestSupport {
                 .containsEntry("cancelled", false);
         assertThat(repository.load(id).orElseThrow().cancelRequestedAt()).isNotNull();
         assertThat(Files.exists(Path.of(workDir.get()))).isTrue();
+        assertThat(resourcesClosed).hasValue(0);
 
         releaseSlow.countDown();
         Exchange ended = running.get(30, TimeUnit.SECONDS);
@@ -82,6 +86,7 @@ class RunCancelTest extends CamelTestSupport {
         assertThat(after.historyEvents().get(3).json().get("actor").asText()).isEqualTo("ops");
         assertThat(after.historyEvents().get(3).json().get("reason").asText()).isEqualTo("duplicate order");
         assertThat(Files.exists(Path.of(workDir.get()))).isFalse();
+        assertThat(resourcesClosed).as("the managed resource is closed when the run ends cancelled").hasValue(1);
         onCancel.assertIsSatisfied();
         assertThat(onCancel.getReceivedExchanges().get(0).getMessage().getHeader(FlowStateConstants.EXECUTION_ID))
                 .isEqualTo(id);
@@ -272,7 +277,8 @@ class RunCancelTest extends CamelTestSupport {
                 from("direct:long").routeId("long")
                         .to("flowstate:start?onCancel=direct:onCancel")
                         .to("flowstate:set:order")
-                        .step("first").to("flowstate:workdir")
+                        .step("first").to("flowstate:workdir").to("flowstate:resource:conn")
+                        .setBody(constant("first done"))
                         .process(e -> workDir.set(e.getMessage().getHeader(FlowStateConstants.WORK_DIR, String.class)))
                         .end()
                         .step("slow").process(e -> {
