@@ -67,8 +67,21 @@ public final class FlowRestarts {
         checkRestartable(stored);
         FlowSnapshot rewound = rewind(stored, fromStep);
         Map<String, Object> own = RunStarts.takeResources(caller);
-        reentry.restart(rewound, caller, own,
-                run -> executions.observers().restarted(run, fromStep, run.getAttempt(), actor));
+        String contextId = stored.contextId();
+        if (contextId != null) {
+            // the failure freed the context: the run takes it again (its own stored state wins over the context's)
+            // so that its completion hands its state over, unless another run of the context holds it now
+            executions.contexts().claim(contextId, stored.executionId(), stored.flowId());
+        }
+        try {
+            reentry.restart(rewound, caller, own,
+                    run -> executions.observers().restarted(run, fromStep, run.getAttempt(), actor));
+        } catch (RuntimeException refused) {
+            if (contextId != null) {
+                executions.contexts().released(stored.executionId(), stored.flowId(), contextId);
+            }
+            throw refused;
+        }
     }
 
     private static void checkRestartable(FlowSnapshot stored) {
