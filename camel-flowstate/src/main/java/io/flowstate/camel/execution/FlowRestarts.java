@@ -77,7 +77,9 @@ public final class FlowRestarts {
             reentry.restart(rewound, caller, own,
                     run -> executions.observers().restarted(run, fromStep, run.getAttempt(), actor));
         } catch (RuntimeException refused) {
-            if (contextId != null) {
+            // not when a concurrent restart of the run won: the context is that restart's now (same run id)
+            if (contextId != null && executions.repository().load(id).filter(s -> s.version() == stored.version())
+                    .isPresent()) {
                 executions.contexts().released(stored.executionId(), stored.flowId(), contextId);
             }
             throw refused;
