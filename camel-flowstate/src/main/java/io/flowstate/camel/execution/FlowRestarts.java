@@ -68,10 +68,25 @@ public final class FlowRestarts {
         checkRestartable(stored);
         FlowSnapshot rewound = rewind(stored, fromStep);
         Map<String, Object> own = RunStarts.takeResources(caller);
-        reentry.restart(rewound, caller, own, run -> {
-            run.recordEvent(run.newEvent(HistoryEvent.Type.RESTARTED).step(fromStep).actor(actor).build());
-            executions.observers().restarted(run, fromStep, run.getAttempt(), actor);
-        });
+        String contextId = stored.contextId();
+        if (contextId != null) {
+            // the failure freed the context: the run takes it again (its own stored state wins over the context's)
+            // so that its completion hands its state over, unless another run of the context holds it now
+            executions.contexts().claim(contextId, stored.executionId(), stored.flowId());
+        }
+        try {
+            reentry.restart(rewound, caller, own, run -> {
+                run.recordEvent(run.newEvent(HistoryEvent.Type.RESTARTED).step(fromStep).actor(actor).build());
+                executions.observers().restarted(run, fromStep, run.getAttempt(), actor);
+            });
+        } catch (RuntimeException refused) {
+            // not when a concurrent restart of the run won: the context is that restart's now (same run id)
+            if (contextId != null && executions.repository().load(id).filter(s -> s.version() == stored.version())
+                    .isPresent()) {
+                executions.contexts().released(stored.executionId(), stored.flowId(), contextId);
+            }
+            throw refused;
+        }
     }
 
     private static void checkRestartable(FlowSnapshot stored) {

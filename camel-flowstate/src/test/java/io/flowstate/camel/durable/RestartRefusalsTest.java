@@ -13,6 +13,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.flowstate.camel.FlowStateConstants;
+import io.flowstate.camel.execution.FlowContextBusyException;
 import io.flowstate.camel.execution.FlowRunNotFoundException;
 import io.flowstate.camel.execution.RestartException;
 import io.flowstate.camel.execution.RunObserver;
@@ -35,7 +36,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * What {@code flowstate:restart} refuses — a run that is not FAILED, a step the route does not have, a run it cannot
  * name, an inner run, the loser of two concurrent restarts — each with a message that says what is allowed, and the
- * stored run exactly as it was. Also what the history is told of a restart that goes on.
+ * stored run exactly as it was. Also what the history is told of a restart that goes on, and how a restarted run of a
+ * context takes the context again (or is refused while another run holds it).
  */
 class RestartRefusalsTest extends CamelTestSupport {
 
@@ -64,6 +66,10 @@ class RestartRefusalsTest extends CamelTestSupport {
                         .to("flowstate:start")
                         .step("first").setBody(constant("first")).end()
                         .step("hold").process(e -> release.await(30, TimeUnit.SECONDS)).end();
+                from("direct:visit").routeId("visit")
+                        .to("flowstate:start")
+                        .step("count").to("flowstate:increment:visits").end()
+                        .step("check").bean("probe", "failIfBroken('check')").end();
                 from("direct:outer").routeId("outer")
                         .to("flowstate:start")
                         .step("callInner").to("direct:inner").end();
@@ -211,7 +217,51 @@ class RestartRefusalsTest extends CamelTestSupport {
         assertThat(told).containsExactly(id + " price 2 ops@example.com RUNNING");
     }
 
+    @Test
+    void aRestartedRunOfAContextTakesTheContextAgainAndHandsItsStateOverWhenItCompletes() {
+        probe.breakStep("check");
+        String failed = inContext("direct:visit", "c-1").getMessage()
+                .getHeader(FlowStateConstants.EXECUTION_ID, String.class);
+        assertThat(stored(failed).status()).isEqualTo(FlowStatus.FAILED);
+        probe.fix("check");
+
+        assertThat(restart("direct:restart", failed, null).getException()).isNull();
+        assertThat(stored(failed).status()).isEqualTo(FlowStatus.COMPLETED);
+
+        // the next run of the context begins with the state the restarted run ended with
+        String next = inContext("direct:visit", "c-1").getMessage()
+                .getHeader(FlowStateConstants.EXECUTION_ID, String.class);
+        assertThat(stored(next).state().get("visits").intValue()).isEqualTo(2);
+    }
+
+    @Test
+    void aRunOfAContextIsRefusedWhileAnotherRunHoldsTheContext() throws Exception {
+        probe.breakStep("check");
+        String failed = inContext("direct:visit", "c-2").getMessage()
+                .getHeader(FlowStateConstants.EXECUTION_ID, String.class);
+        probe.fix("check");
+        FlowSnapshot before = stored(failed);
+        CompletableFuture<Exchange> holder = template.asyncSend("direct:held", e -> {
+            e.getMessage().setHeader(FlowStateConstants.CONTEXT_ID, "c-2");
+            e.getMessage().setBody("x");
+        });
+        await().atMost(Duration.ofSeconds(20)).until(() -> heldRun().isPresent());
+
+        assertRefused(restart("direct:restart", failed, null), FlowContextBusyException.class, "Context 'c-2' is in use");
+        assertThat(stored(failed)).isEqualTo(before);
+
+        release.countDown();
+        assertThat(holder.get(20, TimeUnit.SECONDS).getException()).isNull();
+        // once the context is free again the restart goes on
+        assertThat(restart("direct:restart", failed, null).getException()).isNull();
+        assertThat(stored(failed).status()).isEqualTo(FlowStatus.COMPLETED);
+    }
+
     // ------------------------------------------------------------------ helpers
+
+    private Exchange inContext(String endpoint, String contextId) {
+        return template.request(endpoint, e -> e.getMessage().setHeader(FlowStateConstants.CONTEXT_ID, contextId));
+    }
 
     /** An order whose step "pay" failed: FAILED after reserve and price. */
     private String failedOrder() {

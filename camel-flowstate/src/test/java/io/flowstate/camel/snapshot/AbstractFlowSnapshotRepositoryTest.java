@@ -226,6 +226,10 @@ public abstract class AbstractFlowSnapshotRepositoryTest {
             assertThat(loaded("r-attempt").attempt()).isEqualTo(2);
             assertThat(loaded("r-attempt").completedSteps()).containsExactly("a");
             assertThat(loaded("r-attempt").status()).isEqualTo(FlowStatus.RUNNING);
+            assertThat(repository.find(FlowSnapshotQuery.builder().status(FlowStatus.RUNNING).build()).items())
+                    .extracting(FlowSnapshotSummary::executionId).containsExactly("r-attempt");
+            assertThat(repository.find(FlowSnapshotQuery.builder().status(FlowStatus.FAILED).build()).items())
+                    .isEmpty();
         }
 
         @Test
