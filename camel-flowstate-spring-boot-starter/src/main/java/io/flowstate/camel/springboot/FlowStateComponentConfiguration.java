@@ -72,6 +72,12 @@ public class FlowStateComponentConfiguration extends ComponentConfigurationPrope
      */
     private Integer maxFinishedRuns = 0;
     /**
+     * How many stored runs (of a dead node, or whose suspend timeout or sleep passed) this node continues at the same
+     * time; each holds a thread, and a database connection while it saves, so keep it within the DataSource's pool
+     * size.
+     */
+    private Integer recoveryThreads = 4;
+    /**
      * The base of the per-run scratch directories (flowstate:workdir), each named after its run's execution id. When
      * not set, flowstate-work/KEY in the system temp directory, where KEY derives from the repository's location, so
      * applications on different repositories never share one.
@@ -173,6 +179,14 @@ public class FlowStateComponentConfiguration extends ComponentConfigurationPrope
 
     public void setMaxFinishedRuns(Integer maxFinishedRuns) {
         this.maxFinishedRuns = maxFinishedRuns;
+    }
+
+    public Integer getRecoveryThreads() {
+        return recoveryThreads;
+    }
+
+    public void setRecoveryThreads(Integer recoveryThreads) {
+        this.recoveryThreads = recoveryThreads;
     }
 
     public String getWorkDirectory() {
