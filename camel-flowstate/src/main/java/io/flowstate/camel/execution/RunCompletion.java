@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Finishes a saved run when the exchange that carries it ends: COMPLETED, or FAILED with the exception's message,
- * except when the repository itself failed (a lost connection): the run stays RUNNING for recovery. A run that was
+ * except when the repository itself failed (a lost connection) or this node's lease on the run lapsed: the run stays
+ * RUNNING as stored, for recovery. A run that was
  * never saved leaves nothing behind; a suspended or already finished run is left as it is.
  */
 final class RunCompletion extends SynchronizationAdapter {
@@ -33,12 +34,15 @@ final class RunCompletion extends SynchronizationAdapter {
     @Override
     public void onFailure(Exchange exchange) {
         Exception cause = exchange.getException();
-        RepositoryUnavailableException lost = ObjectHelper.getException(RepositoryUnavailableException.class, cause);
-        if (lost != null && run.getStatus() == FlowStatus.RUNNING) {
-            // the repository failed, not the flow: what it stored last is the run, and recovery continues it there
-            LOG.warn("Run {} of flow '{}' stops on this node and stays RUNNING: the repository failed ({}). Recovery"
-                     + " continues it from its last stored checkpoint once its lease has expired.",
-                    run.getExecutionId(), run.getFlowId(), lost.getMessage());
+        Exception notTheFlows = ObjectHelper.getException(RepositoryUnavailableException.class, cause);
+        if (notTheFlows == null) {
+            notTheFlows = ObjectHelper.getException(LeaseLapsedException.class, cause);
+        }
+        if (notTheFlows != null && run.getStatus() == FlowStatus.RUNNING) {
+            // the repository failed, or the run may be another node's now: not the flow's error; what was stored last
+            // is the run, and whoever holds it (or recovery) continues it there
+            LOG.warn("Run {} of flow '{}' stops on this node and is left RUNNING as stored for recovery: {}",
+                    run.getExecutionId(), run.getFlowId(), notTheFlows.getMessage());
             transitions.leaveForRecovery(run);
             return;
         }

@@ -80,8 +80,8 @@ final class RunTransitions {
     }
 
     /**
-     * The repository failed under the running run: it stops here as stored (RUNNING), its lease no longer renewed, so
-     * that recovery on any node continues it from its last stored checkpoint.
+     * The repository failed under the running run, or this node's lease on it lapsed: it stops here as stored (RUNNING),
+     * its lease no longer renewed, so that recovery on any node continues it from its last stored checkpoint.
      */
     void leaveForRecovery(FlowExecution run) {
         leftHere(run);
