@@ -43,6 +43,8 @@ public class FlowStateComponentConfigurer extends PropertyConfigurerSupport impl
         case "maxHistory": target.setMaxHistory(property(camelContext, int.class, value)); return true;
         case "recoveryinterval":
         case "recoveryInterval": target.setRecoveryInterval(property(camelContext, java.time.Duration.class, value)); return true;
+        case "recoverythreads":
+        case "recoveryThreads": target.setRecoveryThreads(property(camelContext, int.class, value)); return true;
         case "repository": target.setRepository(property(camelContext, io.flowstate.camel.snapshot.FlowSnapshotRepository.class, value)); return true;
         case "retention": target.setRetention(property(camelContext, java.time.Duration.class, value)); return true;
         case "secretkey":
@@ -83,6 +85,8 @@ public class FlowStateComponentConfigurer extends PropertyConfigurerSupport impl
         case "maxHistory": return int.class;
         case "recoveryinterval":
         case "recoveryInterval": return java.time.Duration.class;
+        case "recoverythreads":
+        case "recoveryThreads": return int.class;
         case "repository": return io.flowstate.camel.snapshot.FlowSnapshotRepository.class;
         case "retention": return java.time.Duration.class;
         case "secretkey":
@@ -119,6 +123,8 @@ public class FlowStateComponentConfigurer extends PropertyConfigurerSupport impl
         case "maxHistory": return target.getMaxHistory();
         case "recoveryinterval":
         case "recoveryInterval": return target.getRecoveryInterval();
+        case "recoverythreads":
+        case "recoveryThreads": return target.getRecoveryThreads();
         case "repository": return target.getRepository();
         case "retention": return target.getRetention();
         case "secretkey":

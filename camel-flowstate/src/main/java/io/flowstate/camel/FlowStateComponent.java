@@ -110,6 +110,12 @@ public class FlowStateComponent extends DefaultComponent {
                             + " counted by type, so a run of any length stores a bounded history.")
     private int maxHistory = FlowSnapshot.DEFAULT_MAX_HISTORY;
 
+    @Metadata(defaultValue = "4",
+              description = "How many stored runs (of a dead node, or whose suspend timeout or sleep passed) this node"
+                            + " continues at the same time; each holds a thread, and a database connection while it"
+                            + " saves, so keep it within the DataSource's pool size.")
+    private int recoveryThreads = 4;
+
     @Metadata(label = "advanced",
               description = "Jackson modules (comma-separated bean references such as #moneyModule) that convert your"
                             + " own value types to and from JSON in state. Only these are registered; no type"
@@ -301,6 +307,11 @@ public class FlowStateComponent extends DefaultComponent {
             throw new IllegalArgumentException("The flowstate component option maxFinishedRuns must be 0 (no cap) or a"
                                                + " positive number of finished runs to keep, was " + maxFinishedRuns);
         }
+        if (recoveryThreads < 1) {
+            throw new IllegalArgumentException("The flowstate component option recoveryThreads must be a positive number"
+                                               + " of threads (1 continues stored runs one after another), was "
+                                               + recoveryThreads);
+        }
         executions.json().setSecrets(SecretValues.of(secretKeys, secretKey));
         if (jacksonModuleRefs != null && !jacksonModuleRefs.isBlank()) {
             executions.json().registerModules(resolveModules());
@@ -328,7 +339,7 @@ public class FlowStateComponent extends DefaultComponent {
         restarts = new FlowRestarts(executions, reentry,
                 routeId -> steps == null ? List.of() : steps.stepsOf(getCamelContext(), routeId), stepExists);
         maintenance = new FlowMaintenance(getCamelContext(), repository, executions, reentry, clockInUse,
-                recoveryInterval, leaseDuration, retention, maxFinishedRuns);
+                recoveryInterval, leaseDuration, retention, maxFinishedRuns, recoveryThreads);
         WorkDirectories dirs = WorkDirectories.of(workDirectory, repository.location());
         executions.useWorkDirectories(dirs);
         FlowSnapshotRepository repo = repository;
@@ -583,6 +594,14 @@ public class FlowStateComponent extends DefaultComponent {
 
     public void setMaxHistory(int maxHistory) {
         this.maxHistory = maxHistory;
+    }
+
+    public int getRecoveryThreads() {
+        return recoveryThreads;
+    }
+
+    public void setRecoveryThreads(int recoveryThreads) {
+        this.recoveryThreads = recoveryThreads;
     }
 
     public int getMaxFinishedRuns() {

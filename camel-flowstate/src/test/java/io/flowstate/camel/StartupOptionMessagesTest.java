@@ -93,6 +93,13 @@ class StartupOptionMessagesTest {
     }
 
     @Test
+    void noRecoveryThreadsNamesTheOptionAndWhatIsAllowed() {
+        assertStartFails(flowstate -> flowstate.setRecoveryThreads(0))
+                .hasMessage("The flowstate component option recoveryThreads must be a positive number of threads (1"
+                            + " continues stored runs one after another), was 0");
+    }
+
+    @Test
     void aMissingCheckpointListsTheValuesAllowed() {
         assertStartFails(flowstate -> flowstate.setCheckpoint(null))
                 .hasMessage("The flowstate component option checkpoint is not set: set it to one of"

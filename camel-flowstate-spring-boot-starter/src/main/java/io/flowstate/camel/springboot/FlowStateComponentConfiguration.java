@@ -77,6 +77,13 @@ public class FlowStateComponentConfiguration extends ComponentConfigurationPrope
      * run of any length stores a bounded history.
      */
     private Integer maxHistory = 1000;
+
+    /**
+     * How many stored runs (of a dead node, or whose suspend timeout or sleep passed) this node continues at the same
+     * time; each holds a thread, and a database connection while it saves, so keep it within the DataSource's pool
+     * size.
+     */
+    private Integer recoveryThreads = 4;
     /**
      * The base of the per-run scratch directories (flowstate:workdir), each named after its run's execution id. When
      * not set, flowstate-work/KEY in the system temp directory, where KEY derives from the repository's location, so
@@ -193,6 +200,14 @@ public class FlowStateComponentConfiguration extends ComponentConfigurationPrope
 
     public void setMaxHistory(Integer maxHistory) {
         this.maxHistory = maxHistory;
+    }
+
+    public Integer getRecoveryThreads() {
+        return recoveryThreads;
+    }
+
+    public void setRecoveryThreads(Integer recoveryThreads) {
+        this.recoveryThreads = recoveryThreads;
     }
 
     public String getWorkDirectory() {

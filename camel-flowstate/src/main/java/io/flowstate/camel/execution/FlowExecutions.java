@@ -3,6 +3,7 @@ package io.flowstate.camel.execution;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -307,6 +308,22 @@ public class FlowExecutions {
     }
 
     // ------------------------------------------------------------------ saving
+
+    /**
+     * Refuses to start a step of a RUNNING run whose lease, as this node last saved it, has lapsed: once it has, another
+     * node may have taken the run over (see {@link LeaseLapsedException}).
+     */
+    public void requireLease(FlowExecution run) {
+        Instant until = run.saveState().leaseUntil();
+        Instant now = clock.instant();
+        if (until != null && run.getStatus() == FlowStatus.RUNNING && until.isBefore(now)) {
+            throw new LeaseLapsedException("Run " + run.getExecutionId() + " of flow '" + run.getFlowId() + "': this"
+                                           + " node's lease on it ended at " + until + ", before " + now + " (the"
+                                           + " process was paused, or could not renew it), so another node may have"
+                                           + " taken it over. This node starts no further step of it; it stays as"
+                                           + " stored and continues where its lease is held, or through recovery.");
+        }
+    }
 
     /** Checkpoint now: saves the run RUNNING (with a renewed lease); from now on its carrier's end finishes it. */
     public long snapshot(FlowExecution run) {

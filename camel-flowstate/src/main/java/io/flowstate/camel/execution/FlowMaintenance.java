@@ -3,6 +3,7 @@ package io.flowstate.camel.execution;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -15,7 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The component's background work. Once at start and then every {@code recoveryInterval}, it continues runs whose node
- * died (expired lease) and suspended runs whose timeout passed, and removes finished runs past their retention (and
+ * died (expired lease) and suspended runs whose timeout passed, {@code recoveryThreads} of them at a time (a killed
+ * node's runs are taken over in parallel, not one after another), and removes finished runs past their retention (and
  * beyond the cap on finished runs); runs are continued only once the CamelContext has started (their routes must be
  * running). On its own thread and schedule, every third of {@code leaseDuration}, it renews the leases of this node's
  * running runs: however long the recovery interval, a lease is renewed well before it expires. Both schedules tick in
@@ -43,7 +45,10 @@ public final class FlowMaintenance extends ServiceSupport {
     private final Duration leaseDuration;
     private final Duration retention;
     private final int maxFinishedRuns;
+    private final int recoveryThreads;
     private ScheduledExecutorService executor;
+    /** The threads on which stored runs are continued; a pass waits until the runs it continued are done there. */
+    private ExecutorService continuing;
     /** Leases are renewed on their own thread: a recovered run re-entered by a pass may hold the other for long. */
     private ScheduledExecutorService leaseRenewer;
     /** More housekeeping of the component run on every pass (e.g. sweeping scratch directories). */
@@ -56,7 +61,7 @@ public final class FlowMaintenance extends ServiceSupport {
 
     public FlowMaintenance(CamelContext context, FlowSnapshotRepository repository, FlowExecutions executions,
                            FlowReentry reentry, Clock clock, Duration interval, Duration leaseDuration,
-                           Duration retention, int maxFinishedRuns) {
+                           Duration retention, int maxFinishedRuns, int recoveryThreads) {
         this.context = context;
         this.repository = repository;
         this.executions = executions;
@@ -66,6 +71,7 @@ public final class FlowMaintenance extends ServiceSupport {
         this.leaseDuration = leaseDuration;
         this.retention = retention;
         this.maxFinishedRuns = maxFinishedRuns;
+        this.recoveryThreads = recoveryThreads;
     }
 
     /**
@@ -89,7 +95,7 @@ public final class FlowMaintenance extends ServiceSupport {
         int removed = 0;
         try {
             if (context.isStarted()) {
-                continued = reentry.recoverExpired(BATCH) + reentry.wakeDue(BATCH);
+                continued = continueStored();
                 if (continued > 0) {
                     LOG.debug("Continued {} stored runs", continued);
                 }
@@ -112,6 +118,24 @@ public final class FlowMaintenance extends ServiceSupport {
         return removed;
     }
 
+    /**
+     * Continues the runs found, a batch at a time, until a batch leaves some behind (fewer found, or some could not be
+     * continued: they wait for the next pass), so a killed node's thousand runs need not wait for ten passes.
+     */
+    private int continueStored() {
+        int continued = 0;
+        int batch;
+        do {
+            batch = reentry.recoverExpired(BATCH, continuing);
+            continued += batch;
+        } while (batch == BATCH && context.isStarted());
+        do {
+            batch = reentry.wakeDue(BATCH, continuing);
+            continued += batch;
+        } while (batch == BATCH && context.isStarted());
+        return continued;
+    }
+
     /** How often a pass runs. */
     public Duration interval() {
         return interval;
@@ -127,6 +151,7 @@ public final class FlowMaintenance extends ServiceSupport {
         leaseRenewer = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "FlowStateLeases");
         long renewEvery = Math.max(1, leaseDuration.dividedBy(RENEWALS_PER_LEASE).toMillis());
         leaseRenewer.scheduleWithFixedDelay(this::renewSafely, renewEvery, renewEvery, TimeUnit.MILLISECONDS);
+        continuing = context.getExecutorServiceManager().newFixedThreadPool(this, "FlowStateRecovery", recoveryThreads);
         executor = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "FlowStateMaintenance");
         executor.scheduleWithFixedDelay(this::runSafely, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -137,6 +162,10 @@ public final class FlowMaintenance extends ServiceSupport {
         if (executor != null) {
             context.getExecutorServiceManager().shutdownGraceful(executor, STOP_TIMEOUT_MILLIS);
             executor = null;
+        }
+        if (continuing != null) {
+            context.getExecutorServiceManager().shutdownGraceful(continuing, STOP_TIMEOUT_MILLIS);
+            continuing = null;
         }
         if (leaseRenewer != null) {
             context.getExecutorServiceManager().shutdownGraceful(leaseRenewer, STOP_TIMEOUT_MILLIS);

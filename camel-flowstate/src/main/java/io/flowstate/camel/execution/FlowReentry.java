@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -180,20 +182,31 @@ public final class FlowReentry {
         reenter(prepared, caller);
     }
 
-    /** Continues SUSPENDED runs whose timeout passed: their suspend step yields null and CamelFlowStateTimedOut. */
-    public int wakeDue(int limit) {
-        int continued = 0;
-        for (FlowSnapshotSummary due : executions.repository().findDue(executions.clock().instant(), limit)) {
-            continued += continueStored(due.executionId(), true);
-        }
-        return continued;
+    /**
+     * Continues SUSPENDED runs whose timeout passed: their suspend step yields null and CamelFlowStateTimedOut. Each
+     * run is continued on {@code threads}; returns, once all are done, how many were continued.
+     */
+    public int wakeDue(int limit, Executor threads) {
+        return continueAll(executions.repository().findDue(executions.clock().instant(), limit), true, threads);
     }
 
-    /** Takes over RUNNING runs whose lease expired (their node died) and continues them after their last step. */
-    public int recoverExpired(int limit) {
+    /**
+     * Takes over RUNNING runs whose lease expired (their node died) and continues them after their last step, each on
+     * {@code threads}; returns, once all are done, how many were continued.
+     */
+    public int recoverExpired(int limit, Executor threads) {
+        return continueAll(executions.repository().findExpiredLeases(executions.clock().instant(), limit), false,
+                threads);
+    }
+
+    private int continueAll(List<FlowSnapshotSummary> found, boolean timedOut, Executor threads) {
+        List<CompletableFuture<Integer>> continuing = new ArrayList<>(found.size());
+        for (FlowSnapshotSummary run : found) {
+            continuing.add(CompletableFuture.supplyAsync(() -> continueStored(run.executionId(), timedOut), threads));
+        }
         int continued = 0;
-        for (FlowSnapshotSummary expired : executions.repository().findExpiredLeases(executions.clock().instant(), limit)) {
-            continued += continueStored(expired.executionId(), false);
+        for (CompletableFuture<Integer> run : continuing) {
+            continued += run.join();
         }
         return continued;
     }

@@ -1,14 +1,18 @@
 package io.flowstate.camel.execution;
 
+import io.flowstate.camel.snapshot.FlowStatus;
+import io.flowstate.camel.snapshot.RepositoryUnavailableException;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.SynchronizationAdapter;
+import org.apache.camel.util.ObjectHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.flowstate.camel.snapshot.FlowStatus;
 
 /**
- * Finishes a saved run when the exchange that carries it ends: COMPLETED, or FAILED with the exception's message. A
- * run that was never saved leaves nothing behind; a suspended or already finished run is left as it is.
+ * Finishes a saved run when the exchange that carries it ends: COMPLETED, or FAILED with the exception's message,
+ * except when the repository itself failed (a lost connection) or this node's lease on the run lapsed: the run stays
+ * RUNNING as stored, for recovery. A run that was
+ * never saved leaves nothing behind; a suspended or already finished run is left as it is.
  */
 final class RunCompletion extends SynchronizationAdapter {
 
@@ -30,6 +34,18 @@ final class RunCompletion extends SynchronizationAdapter {
     @Override
     public void onFailure(Exchange exchange) {
         Exception cause = exchange.getException();
+        Exception notTheFlows = ObjectHelper.getException(RepositoryUnavailableException.class, cause);
+        if (notTheFlows == null) {
+            notTheFlows = ObjectHelper.getException(LeaseLapsedException.class, cause);
+        }
+        if (notTheFlows != null && run.getStatus() == FlowStatus.RUNNING) {
+            // the repository failed, or the run may be another node's now: not the flow's error; what was stored last
+            // is the run, and whoever holds it (or recovery) continues it there
+            LOG.warn("Run {} of flow '{}' stops on this node and is left RUNNING as stored for recovery: {}",
+                    run.getExecutionId(), run.getFlowId(), notTheFlows.getMessage());
+            transitions.leaveForRecovery(run);
+            return;
+        }
         finish(FlowStatus.FAILED, cause == null ? "failed" : cause.getClass().getName() + ": " + cause.getMessage());
     }
 

@@ -108,6 +108,14 @@ final class RunTransitions {
         }
     }
 
+    /**
+     * The repository failed under the running run, or this node's lease on it lapsed: it stops here as stored (RUNNING),
+     * its lease no longer renewed, so that recovery on any node continues it from its last stored checkpoint.
+     */
+    void leaveForRecovery(FlowExecution run) {
+        leftHere(run);
+    }
+
     /** See {@link FlowExecutions#suspend}. */
     Map<String, Object> suspend(FlowExecution run, String name, Duration timeout, ObjectNode approvalRules) {
         String token = ResumeTokens.newToken();

@@ -55,6 +55,13 @@ final class FlowStepProcessor extends DelegateAsyncProcessor {
             callback.done(true);
             return true;
         }
+        try {
+            FlowExecutions.find(exchange).requireLease(run);
+        } catch (RuntimeException e) {
+            exchange.setException(e);
+            callback.done(true);
+            return true;
+        }
         long began = System.nanoTime();
         // the target calls back on another thread even for synchronous steps: record inside the callback
         return processor.process(exchange, doneSync -> {

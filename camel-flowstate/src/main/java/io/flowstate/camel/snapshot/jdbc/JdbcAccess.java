@@ -4,6 +4,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -15,6 +18,7 @@ import java.util.Set;
 import javax.sql.DataSource;
 
 import io.flowstate.camel.FlowStateException;
+import io.flowstate.camel.snapshot.RepositoryUnavailableException;
 import io.flowstate.camel.snapshot.RunField;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -214,8 +218,31 @@ final class JdbcAccess {
         return LOCK_TIMEOUT.contains(e.getSQLState());
     }
 
-    /** The error a call reports when the database refused it; the call's transaction was rolled back. */
+    /**
+     * Whether the connection failed rather than the statement: SQLState class 08 (connection exception), 57P01-57P03
+     * (the server terminated the session or is shutting down or starting), 53 (the server ran out of resources), or a
+     * driver's or pool's connection exception class (e.g. a pool timing out waiting for a connection).
+     */
+    static boolean isConnectionFailure(SQLException e) {
+        String state = e.getSQLState();
+        return e instanceof SQLTransientConnectionException || e instanceof SQLNonTransientConnectionException
+               || e instanceof SQLRecoverableException
+               || state != null && (state.startsWith("08") || state.startsWith("53") || state.equals("57P01")
+                                    || state.equals("57P02") || state.equals("57P03"));
+    }
+
+    /**
+     * The error a call reports when the database refused it; the call's transaction was rolled back. A lost connection
+     * is a {@link RepositoryUnavailableException}: whether a commit under way went through is unknown then.
+     */
     FlowStateException failed(String what, SQLException e) {
+        if (isConnectionFailure(e)) {
+            return new RepositoryUnavailableException("Could not " + what + " in the flowstate tables (" + tablePrefix
+                                                      + "*): the database connection failed: " + e.getMessage()
+                                                      + " [SQLState " + e.getSQLState() + "]. Whether it was"
+                                                      + " committed is unknown; a run stays RUNNING as stored and is"
+                                                      + " recovered once its lease has expired", e);
+        }
         return new FlowStateException("Could not " + what + " in the flowstate tables (" + tablePrefix + "*): "
                                       + e.getMessage() + " [SQLState " + e.getSQLState() + "]. Nothing was changed", e);
     }

@@ -21,6 +21,7 @@ abstract class JdbcTestDatabase {
 
     private static final AtomicInteger COUNTER = new AtomicInteger();
     private static EmbeddedPostgres postgres;
+    private static PgBouncer pgBouncer;
 
     abstract String jdbcUrl();
 
@@ -76,6 +77,44 @@ abstract class JdbcTestDatabase {
                 return JdbcAccess.queryFirst(c, "SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS"
                                                 + " WHERE BLOCKER_ID IS NOT NULL AND UPPER(EXECUTING_STATEMENT) LIKE ?",
                         rs -> rs.getLong(1), "INSERT INTO " + table.toUpperCase(Locale.ROOT) + " %");
+            }
+        };
+    }
+
+    /**
+     * The test JVM's PostgreSQL server (see {@link #postgres()}) through PgBouncer in transaction pooling mode, started
+     * at the first call.
+     */
+    static synchronized JdbcTestDatabase throughPgBouncer() {
+        JdbcTestDatabase server = postgres();
+        if (pgBouncer == null) {
+            pgBouncer = PgBouncer.start(postgres.getPort());
+        }
+        String url = pgBouncer.jdbcUrl();
+        return new JdbcTestDatabase() {
+            @Override
+            String freshTables() {
+                return server.freshTables();
+            }
+
+            @Override
+            String jdbcUrl() {
+                return url;
+            }
+
+            @Override
+            String user() {
+                return server.user();
+            }
+
+            @Override
+            JdbcDialect dialect() {
+                return server.dialect();
+            }
+
+            @Override
+            long sessionsWaitingToInsertInto(Connection c, String table) throws SQLException {
+                return server.sessionsWaitingToInsertInto(c, table);
             }
         };
     }
