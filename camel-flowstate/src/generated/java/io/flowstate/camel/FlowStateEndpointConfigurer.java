@@ -44,6 +44,7 @@ public class FlowStateEndpointConfigurer extends PropertyConfigurerSupport imple
         case "stopwhenempty":
         case "stopWhenEmpty": target.getConfiguration().setStopWhenEmpty(property(camelContext, boolean.class, value)); return true;
         case "timeout": target.getConfiguration().setTimeout(property(camelContext, java.time.Duration.class, value)); return true;
+        case "ttl": target.getConfiguration().setTtl(property(camelContext, java.time.Duration.class, value)); return true;
         case "unrecordedsteps":
         case "unrecordedSteps": target.getConfiguration().setUnrecordedSteps(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
@@ -74,6 +75,7 @@ public class FlowStateEndpointConfigurer extends PropertyConfigurerSupport imple
         case "stopwhenempty":
         case "stopWhenEmpty": return boolean.class;
         case "timeout": return java.time.Duration.class;
+        case "ttl": return java.time.Duration.class;
         case "unrecordedsteps":
         case "unrecordedSteps": return java.lang.String.class;
         default: return null;
@@ -105,6 +107,7 @@ public class FlowStateEndpointConfigurer extends PropertyConfigurerSupport imple
         case "stopwhenempty":
         case "stopWhenEmpty": return target.getConfiguration().isStopWhenEmpty();
         case "timeout": return target.getConfiguration().getTimeout();
+        case "ttl": return target.getConfiguration().getTtl();
         case "unrecordedsteps":
         case "unrecordedSteps": return target.getConfiguration().getUnrecordedSteps();
         default: return null;

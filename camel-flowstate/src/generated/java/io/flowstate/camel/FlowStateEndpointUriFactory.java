@@ -23,7 +23,7 @@ public class FlowStateEndpointUriFactory extends org.apache.camel.support.compon
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(18);
+        Set<String> props = new HashSet<>(19);
         props.add("by");
         props.add("checkpoint");
         props.add("commit");
@@ -41,6 +41,7 @@ public class FlowStateEndpointUriFactory extends org.apache.camel.support.compon
         props.add("stateClass");
         props.add("stopWhenEmpty");
         props.add("timeout");
+        props.add("ttl");
         props.add("unrecordedSteps");
         PROPERTY_NAMES = Collections.unmodifiableSet(props);
         SECRET_PROPERTY_NAMES = Collections.emptySet();

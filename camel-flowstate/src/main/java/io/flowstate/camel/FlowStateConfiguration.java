@@ -57,6 +57,12 @@ public class FlowStateConfiguration {
                             + " null body and header CamelFlowStateTimedOut=true.")
     private Duration timeout;
 
+    @UriParam(label = "set", javaType = "java.time.Duration",
+              description = "For set in the persistent and global scopes: how long the value lives (ISO-8601, e.g."
+                            + " PT24H); then it reads as absent and the maintenance pass removes it. No expiry when"
+                            + " omitted; a set without ttl clears an earlier one, append and increment keep it.")
+    private Duration ttl;
+
     @UriParam(label = "sleep", javaType = "java.time.Duration",
               description = "For sleep (required, positive): how long the run sleeps, an ISO-8601 duration such as"
                             + " PT10M. Its exchange stops, the run is saved SUSPENDED, and the recovery task of any"
@@ -149,6 +155,14 @@ public class FlowStateConfiguration {
 
     public void setDuration(Duration duration) {
         this.duration = duration;
+    }
+
+    public Duration getTtl() {
+        return ttl;
+    }
+
+    public void setTtl(Duration ttl) {
+        this.ttl = ttl;
     }
 
     public Duration getTimeout() {

@@ -332,11 +332,11 @@ public class FlowExecutions {
 
     /** The {@code persistent} scope of a flow, in the repository. */
     public StateStore persistentScope(String flowId) {
-        return new RepositoryStateStore(repository.get(), flowId, json, observers::valueConflicted);
+        return new RepositoryStateStore(repository.get(), flowId, json, clock, observers::valueConflicted);
     }
 
     /** The {@code global} scope: values shared by all flows in the repository, keys are paths. */
     public StateStore globalScope() {
-        return RepositoryStateStore.global(repository.get(), json, observers::valueConflicted);
+        return RepositoryStateStore.global(repository.get(), json, clock, observers::valueConflicted);
     }
 }

@@ -14,10 +14,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The component's background work. Once at start and then every {@code recoveryInterval}, it continues runs whose node
- * died (expired lease) and suspended runs whose timeout passed, and removes finished runs past their retention (and
- * beyond the cap on finished runs); runs are continued only once the CamelContext has started (their routes must be
- * running). On its own thread and schedule, every third of {@code leaseDuration}, it renews the leases of this node's
- * running runs: however long the recovery interval, a lease is renewed well before it expires.
+ * died (expired lease) and suspended runs whose timeout passed, removes finished runs past their retention (and
+ * beyond the cap on finished runs) and persistent values past their time-to-live; runs are continued only once the
+ * CamelContext has started (their routes must be running). On its own thread and schedule, every third of
+ * {@code leaseDuration}, it renews the leases of this node's running runs: however long the recovery interval, a lease is renewed well before it expires.
  */
 public final class FlowMaintenance extends ServiceSupport {
 
@@ -82,6 +82,10 @@ public final class FlowMaintenance extends ServiceSupport {
             }
             if (removed > 0) {
                 LOG.debug("Removed {} finished runs past their retention", removed);
+            }
+            int expired = repository.purgeExpiredValues(clock.instant());
+            if (expired > 0) {
+                LOG.debug("Removed {} persistent values past their time-to-live", expired);
             }
             tasks.forEach(Runnable::run);
         } catch (RuntimeException e) {

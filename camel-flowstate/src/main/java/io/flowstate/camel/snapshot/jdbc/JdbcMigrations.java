@@ -31,7 +31,9 @@ final class JdbcMigrations {
                     JdbcMigrations::parentExecutionId),
             new Migration(4, "runs indexes by flow and status, and by what a suspended run waits for, which the run"
                              + " counts read",
-                    JdbcMigrations::countsIndexes));
+                    JdbcMigrations::countsIndexes),
+            new Migration(10, "key_values.expires_at, when a value expires, indexed for the maintenance pass's purge",
+                    JdbcMigrations::valueExpiry));
 
     private JdbcMigrations() {
     }
@@ -99,5 +101,18 @@ final class JdbcMigrations {
     private static void countsIndexes(SchemaEditor db) throws SQLException {
         db.runsIndex("counts", "flow_id, status, waiting_for", null);
         db.runsIndex("waiting", "waiting_for", "status = 'SUSPENDED'");
+    }
+
+    /**
+     * Values written before never expire (null). The index holds only expiring values where the dialect has partial
+     * indexes, so values without expiry cost the purge nothing. Only when missing, as for {@link #parentExecutionId}.
+     */
+    private static void valueExpiry(SchemaEditor db) throws SQLException {
+        JdbcSchema s = db.schema();
+        if (!db.hasColumn(s.values, "expires_at")) {
+            db.execute("ALTER TABLE " + s.values + " ADD COLUMN IF NOT EXISTS expires_at TIMESTAMP WITH TIME ZONE");
+        }
+        db.execute("CREATE INDEX IF NOT EXISTS " + s.valuesExpiryIndex() + " ON " + s.values + " (expires_at)"
+                   + (db.dialect().partialIndexes() ? " WHERE expires_at IS NOT NULL" : ""));
     }
 }

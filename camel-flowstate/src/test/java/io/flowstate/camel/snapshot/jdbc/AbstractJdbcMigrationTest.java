@@ -42,7 +42,7 @@ abstract class AbstractJdbcMigrationTest {
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     private static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
-    private static final List<Integer> ALL = List.of(1, 2, 3, 4);
+    private static final List<Integer> ALL = List.of(1, 2, 3, 4, 10);
 
     private final List<HikariDataSource> pools = new ArrayList<>();
     private final List<JdbcFlowSnapshotRepository> started = new ArrayList<>();
@@ -113,7 +113,7 @@ abstract class AbstractJdbcMigrationTest {
     @Test
     void aFreshDatabaseGetsEveryMigrationRecordedOnceAndALaterStartAppliesNone() throws Exception {
         assertThat(migrator(dataSource).migrate()).isEqualTo(ALL);
-        Map<Integer, Integer> once = Map.of(1, 1, 2, 1, 3, 1, 4, 1);
+        Map<Integer, Integer> once = Map.of(1, 1, 2, 1, 3, 1, 4, 1, 10, 1);
         assertThat(recorded()).isEqualTo(once);
 
         assertThat(migrator(dataSource).migrate()).isEmpty();
@@ -129,7 +129,7 @@ abstract class AbstractJdbcMigrationTest {
         start(pool(false)).save(run("r1").build(), 0);
 
         // read through the auto-commit pool: what the manual pool's connections did not commit is gone
-        assertThat(recorded()).isEqualTo(Map.of(1, 1, 2, 1, 3, 1, 4, 1));
+        assertThat(recorded()).isEqualTo(Map.of(1, 1, 2, 1, 3, 1, 4, 1, 10, 1));
         assertThat(start(dataSource).load("r1")).isPresent();
     }
 
@@ -152,7 +152,7 @@ abstract class AbstractJdbcMigrationTest {
 
         JdbcFlowSnapshotRepository repository = start(dataSource);
 
-        assertThat(recorded()).isEqualTo(Map.of(1, 1, 2, 1, 3, 1, 4, 1));
+        assertThat(recorded()).isEqualTo(Map.of(1, 1, 2, 1, 3, 1, 4, 1, 10, 1));
         assertThat(repository.load("done")).contains(done.withVersion(1));
         assertThat(repository.load("waiting")).contains(step.applyTo(waiting, 2));
         assertThat(repository.getValue("orders", "watermark"))
@@ -166,7 +166,11 @@ abstract class AbstractJdbcMigrationTest {
             assertThat(tables.indexColumns(prefix + "runs", prefix + "runs_waiting")).containsExactly("waiting_for");
             assertThat(tables.columnType(prefix + "run_deltas", "delta")).isNotEqualTo(Types.CLOB);
             assertThat(tables.hasColumn(prefix + "runs", "parent_execution_id")).isTrue();
+            assertThat(tables.indexColumns(prefix + "key_values", prefix + "key_values_expiry"))
+                    .containsExactly("expires_at");
         }
+        // a value of the earlier release never expires, and is kept by the purge of expired values
+        assertThat(repository.purgeExpiredValues(T0.plus(Duration.ofDays(365)))).isZero();
         // the finished run got its finished_at: purged by age; the waiting one is due and takes checkpoints
         assertThat(repository.findDue(T0.plus(Duration.ofDays(1)), 10)).extracting(s -> s.executionId())
                 .containsExactly("waiting");
@@ -238,7 +242,7 @@ abstract class AbstractJdbcMigrationTest {
         } finally {
             nodes.shutdownNow();
         }
-        assertThat(recorded()).isEqualTo(Map.of(1, 1, 2, 1, 3, 1, 4, 1));
+        assertThat(recorded()).isEqualTo(Map.of(1, 1, 2, 1, 3, 1, 4, 1, 10, 1));
     }
 
     @Test
@@ -266,7 +270,7 @@ abstract class AbstractJdbcMigrationTest {
             nodes.shutdownNow();
         }
 
-        assertThat(recorded()).isEqualTo(Map.of(1, 1, 2, 1, 3, 1, 4, 1));
+        assertThat(recorded()).isEqualTo(Map.of(1, 1, 2, 1, 3, 1, 4, 1, 10, 1));
         a.save(run("shared").build(), 0);
         assertThat(b.load("shared")).isPresent();
     }
