@@ -193,7 +193,8 @@ public class FlowExecutions {
         return json;
     }
 
-    FlowSnapshotRepository repository() {
+    /** The component's repository: null until the component has started. */
+    public FlowSnapshotRepository repository() {
         return repository.get();
     }
 

@@ -1,0 +1,128 @@
+package io.flowstate.camel.repository;
+
+import java.time.Clock;
+
+import io.flowstate.camel.FlowStateException;
+import io.flowstate.camel.execution.FlowExecutions;
+import io.flowstate.camel.snapshot.FlowSnapshotRepository;
+import io.flowstate.camel.snapshot.RepositoryChecks;
+import io.flowstate.camel.support.Identifiers;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
+import org.apache.camel.support.service.ServiceHelper;
+import org.apache.camel.support.service.ServiceSupport;
+
+/**
+ * What the Camel SPI beans share: the repository they keep their data in (the {@code repository} property, else the
+ * flowstate component's, found through the component's CamelContext plugin whatever name the component is registered
+ * under), and a namespace of their own in it. The component's repository is looked up at first use, once the component
+ * has started; a repository given as a property is started and stopped by the bean unless it was started already.
+ */
+public abstract class FlowStateRepositorySupport extends ServiceSupport implements CamelContextAware {
+
+    private final String kind;
+    private CamelContext camelContext;
+    private FlowSnapshotRepository repository;
+    private String namespace;
+    private boolean startedHere;
+    private Clock clock = Clock.systemUTC();
+
+    /** @param kind the bean's part of its repository namespace ({@code idempotent}, {@code state}, ...) */
+    protected FlowStateRepositorySupport(String kind) {
+        this.kind = kind;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return camelContext;
+    }
+
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        this.camelContext = camelContext;
+    }
+
+    public FlowSnapshotRepository getRepository() {
+        return repository;
+    }
+
+    /** The repository to keep the data in; the flowstate component's when not set. */
+    public void setRepository(FlowSnapshotRepository repository) {
+        this.repository = repository;
+    }
+
+    public String getNamespace() {
+        return namespace;
+    }
+
+    /**
+     * The name that keeps this bean's keys apart from every other bean's (e.g. the route or consumer it serves):
+     * letters, digits and {@code _ . : -}, at most 100 characters. Required.
+     */
+    public void setNamespace(String namespace) {
+        this.namespace = namespace;
+    }
+
+    /** The clock that decides when keys expire; the system clock unless set (tests). */
+    public void setClock(Clock clock) {
+        this.clock = clock;
+    }
+
+    protected Clock clock() {
+        return clock;
+    }
+
+    /**
+     * The repository namespace of this bean: {@code flowstate:<kind>:<namespace>}, under the component's reserved
+     * prefix, so no flow's persistent state and no other kind of bean can share it.
+     */
+    protected String storeNamespace() {
+        return Identifiers.RESERVED_PREFIX + kind + ":" + namespace;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        if (namespace == null || namespace.isBlank()) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + " needs its namespace property: a name that"
+                                               + " keeps its keys apart from every other bean's (e.g. the route id)");
+        }
+        if (namespace.length() > 100 || !Identifiers.isName(namespace)) {
+            throw new IllegalArgumentException("The namespace '" + RepositoryKeys.printable(namespace) + "' of "
+                                               + getClass().getSimpleName() + " is not valid: use letters, digits and"
+                                               + " _ . : - (not starting with . : or -, no '..'), at most 100 characters");
+        }
+        RepositoryChecks.namespace(storeNamespace());
+        if (repository != null && !ServiceHelper.isStarted(repository)) {
+            ServiceHelper.startService(repository);
+            startedHere = true;
+        }
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (startedHere) {
+            ServiceHelper.stopService(repository);
+            startedHere = false;
+        }
+    }
+
+    /** The repository in use: the property's, else the started flowstate component's. */
+    protected FlowSnapshotRepository repository() {
+        if (repository != null) {
+            return repository;
+        }
+        if (camelContext == null) {
+            throw new FlowStateException(getClass().getSimpleName() + " has no CamelContext: declare it as a bean of"
+                                         + " the CamelContext (it is CamelContextAware) or set its repository property");
+        }
+        FlowExecutions executions = camelContext.getCamelContextExtension().getContextPlugin(FlowExecutions.class);
+        FlowSnapshotRepository found = executions == null ? null : executions.repository();
+        if (found == null) {
+            throw new FlowStateException(getClass().getSimpleName() + " " + namespace + " found no started flowstate"
+                                         + " component in CamelContext " + camelContext.getName()
+                                         + ": use the component (a flowstate: endpoint or camel.component.flowstate.*"
+                                         + " options) or set the bean's repository property");
+        }
+        return found;
+    }
+}
