@@ -73,15 +73,11 @@ public abstract class FlowStateRepositorySupport extends ServiceSupport implemen
     }
 
     /**
-     * The repository namespace of this bean: {@code flowstate:<kind>:<namespace>}, under the component's reserved
+     * The repository namespace of this bean (checked here too: a bean used without being started is checked at first
+     * use): {@code flowstate:<kind>:<namespace>}, under the component's reserved
      * prefix, so no flow's persistent state and no other kind of bean can share it.
      */
     protected String storeNamespace() {
-        return Identifiers.RESERVED_PREFIX + kind + ":" + namespace;
-    }
-
-    @Override
-    protected void doStart() throws Exception {
         if (namespace == null || namespace.isBlank()) {
             throw new IllegalArgumentException(getClass().getSimpleName() + " needs its namespace property: a name that"
                                                + " keeps its keys apart from every other bean's (e.g. the route id)");
@@ -91,7 +87,12 @@ public abstract class FlowStateRepositorySupport extends ServiceSupport implemen
                                                + getClass().getSimpleName() + " is not valid: use letters, digits and"
                                                + " _ . : - (not starting with . : or -, no '..'), at most 100 characters");
         }
-        RepositoryChecks.namespace(storeNamespace());
+        return RepositoryChecks.namespace(Identifiers.RESERVED_PREFIX + kind + ":" + namespace);
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        storeNamespace();
         if (repository != null && !ServiceHelper.isStarted(repository)) {
             ServiceHelper.startService(repository);
             startedHere = true;
