@@ -37,6 +37,19 @@ public final class JdbcTestStores {
             this.tablePrefix = database.freshTables();
         }
 
+        /** Where another JVM connects to this store. */
+        public String jdbcUrl() {
+            return database.jdbcUrl();
+        }
+
+        public String user() {
+            return database.user();
+        }
+
+        public String tablePrefix() {
+            return tablePrefix;
+        }
+
         /** A new repository (not started) on this store's tables, with a pool of its own. */
         public JdbcFlowSnapshotRepository newRepository() {
             HikariDataSource pool = database.pool(8, true);
