@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
@@ -71,6 +72,7 @@ public class FlowExecutions {
     private volatile WorkDirectories workDirectories;
     private volatile FlowResourceCatalog resourceCatalog;
     private final RunObservers observers = new RunObservers();
+    private final List<Runnable> maintenanceTasks = new CopyOnWriteArrayList<>();
 
     public FlowExecutions(JsonValues json, Supplier<FlowSnapshotRepository> repository, Clock clock) {
         this.json = json;
@@ -191,6 +193,22 @@ public class FlowExecutions {
 
     public JsonValues json() {
         return json;
+    }
+
+    /**
+     * Adds work to every maintenance pass of the component these runs belong to (after its own), e.g. the saga
+     * timeouts and recoveries of a saga service; a task that throws ends that pass only.
+     */
+    public void addMaintenanceTask(Runnable task) {
+        maintenanceTasks.add(task);
+    }
+
+    public void removeMaintenanceTask(Runnable task) {
+        maintenanceTasks.remove(task);
+    }
+
+    List<Runnable> maintenanceTasks() {
+        return maintenanceTasks;
     }
 
     /** The component's repository: null until the component has started. */

@@ -88,6 +88,7 @@ public final class FlowMaintenance extends ServiceSupport {
                 LOG.debug("Removed {} persistent values past their time-to-live", expired);
             }
             tasks.forEach(Runnable::run);
+            executions.maintenanceTasks().forEach(Runnable::run);
         } catch (RuntimeException e) {
             executions.observers().maintenancePassEnded(startedAt, Duration.ofNanos(System.nanoTime() - began),
                     continued, removed, e);

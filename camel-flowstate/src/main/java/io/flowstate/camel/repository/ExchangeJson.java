@@ -76,7 +76,8 @@ final class ExchangeJson {
         return exchange;
     }
 
-    private static Object plain(JsonNode node) {
+    /** A stored JSON value as plain Java (String, Number, Boolean, Map, List), null for JSON null. */
+    static Object plain(JsonNode node) {
         if (node == null || node.isNull()) {
             return null;
         }
@@ -87,7 +88,12 @@ final class ExchangeJson {
         }
     }
 
-    private static JsonNode value(Object value, String what, String where) {
+    /**
+     * {@code value} as JSON.
+     *
+     * @throws IllegalArgumentException naming {@code what} and the type when it is not a JSON value
+     */
+    static JsonNode value(Object value, String what, String where) {
         check(value, what, "", value, where);
         return value instanceof JsonNode node ? node.deepCopy() : MAPPER.valueToTree(value);
     }
@@ -124,7 +130,7 @@ final class ExchangeJson {
     }
 
     private static IllegalArgumentException refused(String what, Object value, String where) {
-        return new IllegalArgumentException(where + " stores exchanges as JSON only, and " + what + " is a "
+        return new IllegalArgumentException(where + " stores JSON values only, and " + what + " is a "
                                             + typeOf(value) + ": allowed are text, numbers, booleans, null, maps with"
                                             + " text keys and lists of those (convert it first, e.g."
                                             + " convertBodyTo(String.class)). Nothing was stored");

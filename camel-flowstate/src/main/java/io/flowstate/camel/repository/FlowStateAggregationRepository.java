@@ -8,7 +8,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -314,22 +313,6 @@ public class FlowStateAggregationRepository extends FlowStateRepositorySupport
     private static long versionOf(Exchange exchange) {
         Long version = exchange.getProperty(VERSION_PROPERTY, Long.class);
         return version == null ? -1 : version;
-    }
-
-    /** Read, change, compare-and-set, again on conflict; the new version. */
-    private long update(String stored, UnaryOperator<ObjectNode> change) {
-        FlowSnapshotRepository repository = repository();
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            Optional<VersionedValue> current = repository.getValue(storeNamespace(), stored);
-            ObjectNode next = change.apply(current.map(v -> (ObjectNode) v.value()).orElse(null));
-            try {
-                return repository.putValue(storeNamespace(), stored, next,
-                        current.map(VersionedValue::version).orElse(0L));
-            } catch (FlowSnapshotConflictException e) {
-                // another node wrote the group first: read it again
-            }
-        }
-        throw contended(stored);
     }
 
     private String keyOfCompleted(String exchangeId) {

@@ -1,11 +1,17 @@
 package io.flowstate.camel.repository;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowstate.camel.FlowStateException;
 import io.flowstate.camel.execution.FlowExecutions;
+import io.flowstate.camel.snapshot.FlowSnapshotConflictException;
 import io.flowstate.camel.snapshot.FlowSnapshotRepository;
 import io.flowstate.camel.snapshot.RepositoryChecks;
+import io.flowstate.camel.snapshot.VersionedValue;
 import io.flowstate.camel.support.Identifiers;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
@@ -19,6 +25,9 @@ import org.apache.camel.support.service.ServiceSupport;
  * has started; a repository given as a property is started and stopped by the bean unless it was started already.
  */
 public abstract class FlowStateRepositorySupport extends ServiceSupport implements CamelContextAware {
+
+    /** Compare-and-set rounds of one {@link #update} before it gives up. */
+    private static final int ATTEMPTS = 20;
 
     private final String kind;
     private CamelContext camelContext;
@@ -125,5 +134,31 @@ public abstract class FlowStateRepositorySupport extends ServiceSupport implemen
                                          + " options) or set the bean's repository property");
         }
         return found;
+    }
+
+    /**
+     * Read, change, compare-and-set the document stored under {@code stored}, again on conflict (another node wrote
+     * first); {@code change} gets the stored document (null when absent) and returns the new one (it must not have
+     * side effects). Returns the new version.
+     */
+    protected long update(String stored, UnaryOperator<ObjectNode> change) {
+        return update(stored, change, null);
+    }
+
+    /** As {@link #update(String, UnaryOperator)}, storing the document with an expiry (null: none). */
+    protected long update(String stored, UnaryOperator<ObjectNode> change, Instant expiresAt) {
+        FlowSnapshotRepository repository = repository();
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            Optional<VersionedValue> current = repository.getValue(storeNamespace(), stored);
+            ObjectNode next = change.apply(current.map(v -> ((ObjectNode) v.value()).deepCopy()).orElse(null));
+            try {
+                return repository.putValue(storeNamespace(), stored, next,
+                        current.map(VersionedValue::version).orElse(0L), expiresAt);
+            } catch (FlowSnapshotConflictException e) {
+                // another writer came first: read again
+            }
+        }
+        throw new FlowStateException("The entry " + stored + " of " + getClass().getSimpleName() + " " + namespace
+                                     + " changed under " + ATTEMPTS + " attempts in a row");
     }
 }

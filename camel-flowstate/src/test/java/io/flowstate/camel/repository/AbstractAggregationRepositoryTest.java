@@ -126,7 +126,7 @@ abstract class AbstractAggregationRepositoryTest extends AbstractRepositoryBeanT
         Exchange bytes = exchange(new byte[] { 1 });
         assertThatThrownBy(() -> repo.add(context, "k", before, bytes))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("FlowStateAggregationRepository bad stores exchanges as JSON only, and the body"
+                .hasMessageContaining("FlowStateAggregationRepository bad stores JSON values only, and the body"
                                       + " is a byte[]")
                 .hasMessageContaining("Nothing was stored");
         Exchange header = exchange("ok");
