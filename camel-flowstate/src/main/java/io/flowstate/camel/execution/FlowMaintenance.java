@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * died (expired lease) and suspended runs whose timeout passed, removes finished runs past their retention (and
  * beyond the cap on finished runs) and persistent values past their time-to-live; runs are continued only once the
  * CamelContext has started (their routes must be running). On its own thread and schedule, every third of
- * {@code leaseDuration}, it renews the leases of this node's running runs: however long the recovery interval, a lease is renewed well before it expires.
+ * {@code leaseDuration}, it renews the leases of this node's running runs: however long the recovery interval, a lease
+ * is renewed well before it expires.
  */
 public final class FlowMaintenance extends ServiceSupport {
 

@@ -104,7 +104,6 @@ public class FlowStateSagaService extends FlowStateRepositorySupport implements 
     @Override
     protected void doStart() throws Exception {
         super.doStart();
-        template = getCamelContext().createProducerTemplate();
         joinMaintenance();
     }
 
@@ -129,7 +128,7 @@ public class FlowStateSagaService extends FlowStateRepositorySupport implements 
         }
         if (template != null) {
             template.stop();
-            template = null;
+            template = null; // created again at first use
         }
         super.doStop();
     }
@@ -158,9 +157,14 @@ public class FlowStateSagaService extends FlowStateRepositorySupport implements 
         }
     }
 
-    ProducerTemplate template() {
+    /** The template of the compensation and completion calls; a bean found in the registry may not be started. */
+    synchronized ProducerTemplate template() {
         if (template == null) {
-            throw new FlowStateException("FlowStateSagaService is not started");
+            if (getCamelContext() == null) {
+                throw new FlowStateException("FlowStateSagaService has no CamelContext to call the compensations in:"
+                                             + " declare it as a bean of the CamelContext");
+            }
+            template = getCamelContext().createProducerTemplate();
         }
         return template;
     }

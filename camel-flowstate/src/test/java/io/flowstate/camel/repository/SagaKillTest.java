@@ -8,27 +8,26 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntFunction;
 
 import io.flowstate.camel.FlowStateComponent;
 import io.flowstate.camel.snapshot.VersionedValue;
 import io.flowstate.camel.snapshot.jdbc.JdbcFlowSnapshotRepository;
 import io.flowstate.camel.snapshot.jdbc.JdbcTestStores;
 import org.apache.camel.CamelContext;
-import org.apache.camel.Processor;
-import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.model.SagaPropagation;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
+import static io.flowstate.camel.repository.FlowStateSagaService.STEP_KEY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
  * A saga of three steps compensating on a node (a child JVM) killed with SIGKILL while it compensates step 2: after
  * the kill, another node on the same PostgreSQL tables goes on in its maintenance pass, compensations 2 and 1 run, in
- * that order, and the saga ends COMPENSATED.
+ * that order, and the saga ends COMPENSATED; with the routes in Java, YAML and XML (Camel's saga EIP, only the service
+ * bean is flowstate's).
  */
 class SagaKillTest {
 
@@ -39,25 +38,9 @@ class SagaKillTest {
         return service;
     }
 
-    /** direct:order runs steps 1 to 3, each with compensation direct:cancelN handled by {@code compensation}, then fails. */
-    static RoutesBuilder orderSaga(IntFunction<Processor> compensation) {
-        return new RouteBuilder() {
-            @Override
-            public void configure() {
-                from("direct:order").saga()
-                        .to("direct:step1", "direct:step2", "direct:step3")
-                        .throwException(new IllegalStateException("payment refused"));
-                for (int i = 1; i <= 3; i++) {
-                    from("direct:step" + i).saga().propagation(SagaPropagation.MANDATORY)
-                            .compensation("direct:cancel" + i).option("step", constant(i)).log("step " + i);
-                    from("direct:cancel" + i).process(compensation.apply(i));
-                }
-            }
-        };
-    }
-
-    @Test
-    void compensationsGoOnOnAnotherNodeAfterAKillWhileCompensatingStep2() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = { "java", "yaml", "xml" })
+    void compensationsGoOnOnAnotherNodeAfterAKillWhileCompensatingStep2(String dsl) throws Exception {
         try (JdbcTestStores.Store store = JdbcTestStores.postgres()) {
             JdbcFlowSnapshotRepository onB = store.newRepository();
             List<String> calls = new CopyOnWriteArrayList<>();
@@ -66,19 +49,25 @@ class SagaKillTest {
             component.setRepository(onB);
             nodeB.addComponent("flowstate", component);
             nodeB.addService(sagaService());
-            nodeB.addRoutes(orderSaga(step -> e -> calls.add(
-                    "cancel" + step + " " + e.getMessage().getHeader(FlowStateSagaService.STEP_KEY))));
+            OrderSagaRoutes.load(nodeB, dsl);
+            nodeB.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("direct:cancelled").process(e -> calls.add(e.getMessage().getBody(String.class)
+                                                                    + " " + e.getMessage().getHeader(STEP_KEY)));
+                }
+            });
             nodeB.start();
             try {
-                List<String> childOutput = runChildUntilItCompensatesStep2ThenKill(store);
-                assertThat(childOutput).contains("compensated 3");
+                List<String> childOutput = runChildUntilItCompensatesStep2ThenKill(store, dsl);
+                assertThat(childOutput).contains("compensated cancel3");
 
                 await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                     component.getMaintenance().runOnce();
                     assertThat(calls).hasSize(2);
                 });
                 assertThat(calls).extracting(c -> c.split(" ")[0]).containsExactly("cancel2", "cancel1");
-                assertThat(calls.get(0)).endsWith(":1");
+                assertThat(calls.get(0)).endsWith(":1"); // the step's key, as the killed node sent it
                 assertThat(calls.get(1)).endsWith(":0");
                 List<VersionedValue> sagas = List.copyOf(onB.getValues(AbstractSagaServiceTest.SAGAS).values());
                 assertThat(sagas).hasSize(1);
@@ -92,10 +81,11 @@ class SagaKillTest {
         }
     }
 
-    private static List<String> runChildUntilItCompensatesStep2ThenKill(JdbcTestStores.Store store) throws Exception {
+    private static List<String> runChildUntilItCompensatesStep2ThenKill(JdbcTestStores.Store store, String dsl)
+            throws Exception {
         String java = ProcessHandle.current().info().command().orElseThrow();
         Process child = new ProcessBuilder(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                SagaNodeMain.class.getName(), store.jdbcUrl(), store.user(), store.tablePrefix()))
+                SagaNodeMain.class.getName(), store.jdbcUrl(), store.user(), store.tablePrefix(), dsl))
                 .redirectErrorStream(true).start();
         // a child that hangs elsewhere is killed after 120 s, which ends its output and the wait below
         Thread guard = new Thread(() -> {

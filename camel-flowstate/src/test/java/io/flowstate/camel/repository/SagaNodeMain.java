@@ -6,14 +6,15 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.flowstate.camel.FlowStateComponent;
 import io.flowstate.camel.snapshot.jdbc.JdbcFlowSnapshotRepository;
 import org.apache.camel.CamelContext;
+import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 
 /**
  * A node of {@link SagaKillTest}, run in its own JVM on the shared PostgreSQL tables: it runs an order saga of three
- * steps that fails, compensates step 3 ("compensated 3") and hangs in the compensation of step 2 ("compensating 2")
+ * steps that fails, compensates step 3 ("compensated cancel3") and hangs in the compensation of step 2 ("compensating 2")
  * until the test kills the JVM with SIGKILL.
  * <p>
- * Arguments: JDBC URL, user, table prefix.
+ * Arguments: JDBC URL, user, table prefix, the DSL of the routes (java, yaml or xml).
  */
 public final class SagaNodeMain {
 
@@ -31,13 +32,20 @@ public final class SagaNodeMain {
         component.setRepository(repository);
         context.addComponent("flowstate", component);
         context.addService(SagaKillTest.sagaService());
-        context.addRoutes(SagaKillTest.orderSaga(step -> exchange -> {
-            if (step == 2) {
-                System.out.println("compensating 2");
-                new CountDownLatch(1).await(); // hangs until killed, before step 2 is marked compensated
+        OrderSagaRoutes.load(context, args[3]);
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:cancelled").process(exchange -> {
+                    String compensation = exchange.getMessage().getBody(String.class);
+                    if (compensation.equals("cancel2")) {
+                        System.out.println("compensating 2");
+                        new CountDownLatch(1).await(); // hangs until killed, before step 2 is marked compensated
+                    }
+                    System.out.println("compensated " + compensation);
+                });
             }
-            System.out.println("compensated " + step);
-        }));
+        });
         context.start();
         context.createProducerTemplate().sendBody("direct:order", "order-1");
     }

@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Persistent values as files: {@code <namespace>/<key>.json} under the values directory (a path key
  * {@code team/crm/config} becomes sub-folders), each holding {@code {"version": n, "value": ...}} (n as given by
- * {@link ValueVersions}), plus {@code "expiresAt"} (an ISO-8601 instant) for a value that expires. A write is a compare-and-set under a per-key lock followed by a durable replace; reads take
- * no lock (a replace is atomic).
+ * {@link ValueVersions}), plus {@code "expiresAt"} (an ISO-8601 instant) for a value that expires. A write is a
+ * compare-and-set under a per-key lock followed by a durable replace; reads take no lock (a replace is atomic).
  */
 final class FileValueStore {
 
