@@ -45,11 +45,7 @@ public class FlowStateIdempotentRepository extends FlowStateRepositorySupport im
 
     /** How long a key counts as seen; for ever when not set. */
     public void setTtl(Duration ttl) {
-        if (ttl != null && (ttl.isZero() || ttl.isNegative())) {
-            throw new IllegalArgumentException("The ttl of FlowStateIdempotentRepository must be a positive ISO-8601"
-                                               + " duration such as P7D, was " + ttl);
-        }
-        this.ttl = ttl;
+        this.ttl = positive("ttl", ttl);
     }
 
     @Override

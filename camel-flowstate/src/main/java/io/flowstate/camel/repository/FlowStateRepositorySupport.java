@@ -1,6 +1,7 @@
 package io.flowstate.camel.repository;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
@@ -75,6 +76,15 @@ public abstract class FlowStateRepositorySupport extends ServiceSupport implemen
     /** The clock that decides when keys expire; the system clock unless set (tests). */
     public void setClock(Clock clock) {
         this.clock = clock;
+    }
+
+    /** {@code value} when it is null or positive; else fails naming the bean, the property and the value. */
+    protected Duration positive(String property, Duration value) {
+        if (value != null && (value.isZero() || value.isNegative())) {
+            throw new IllegalArgumentException("The " + property + " of " + getClass().getSimpleName() + " must be a"
+                                               + " positive ISO-8601 duration such as P7D, was " + value);
+        }
+        return value;
     }
 
     protected Clock clock() {

@@ -1,5 +1,6 @@
 package io.flowstate.camel.repository;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -80,6 +81,25 @@ abstract class AbstractStateRepositoryTest extends AbstractRepositoryBeanTest {
         assertThat(repo.getState("plain-key")).isNull();
         repo.setState("never-set", null);
         assertThat(store.getValues("flowstate:state:positions")).hasSize(1);
+    }
+
+    @Test
+    void aValueExpiresTtlAfterItsLastSetAndThePurgeRemovesIt() {
+        FlowStateStateRepository repo = new FlowStateStateRepository();
+        repo.setTtl(Duration.ofDays(30));
+        bean(context, repo, "expiring");
+        repo.setState("orders/0", "41");
+        clock.advance(Duration.ofDays(29));
+        repo.setState("orders/0", "42");
+
+        clock.advance(Duration.ofDays(29));
+        assertThat(repo.getState("orders/0")).isEqualTo("42");
+        clock.advance(Duration.ofDays(1));
+        assertThat(repo.getState("orders/0")).isNull();
+        assertThat(store.purgeExpiredValues(clock.instant())).isEqualTo(1);
+        assertThat(store.getValues("flowstate:state:expiring")).isEmpty();
+        assertThatThrownBy(() -> repo.setTtl(Duration.ZERO))
+                .hasMessage("The ttl of FlowStateStateRepository must be a positive ISO-8601 duration such as P7D, was PT0S");
     }
 
     @Test
