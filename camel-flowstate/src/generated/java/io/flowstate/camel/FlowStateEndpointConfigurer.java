@@ -69,6 +69,7 @@ public class FlowStateEndpointConfigurer extends PropertyConfigurerSupport imple
         case "timeout": target.getConfiguration().setTimeout(property(camelContext, java.time.Duration.class, value)); return true;
         case "timeoutpayload":
         case "timeoutPayload": target.getConfiguration().setTimeoutPayload(property(camelContext, java.lang.String.class, value)); return true;
+        case "ttl": target.getConfiguration().setTtl(property(camelContext, java.time.Duration.class, value)); return true;
         case "unrecordedsteps":
         case "unrecordedSteps": target.getConfiguration().setUnrecordedSteps(property(camelContext, java.lang.String.class, value)); return true;
         case "updatedbefore":
@@ -128,6 +129,7 @@ public class FlowStateEndpointConfigurer extends PropertyConfigurerSupport imple
         case "timeout": return java.time.Duration.class;
         case "timeoutpayload":
         case "timeoutPayload": return java.lang.String.class;
+        case "ttl": return java.time.Duration.class;
         case "unrecordedsteps":
         case "unrecordedSteps": return java.lang.String.class;
         case "updatedbefore":
@@ -188,6 +190,7 @@ public class FlowStateEndpointConfigurer extends PropertyConfigurerSupport imple
         case "timeout": return target.getConfiguration().getTimeout();
         case "timeoutpayload":
         case "timeoutPayload": return target.getConfiguration().getTimeoutPayload();
+        case "ttl": return target.getConfiguration().getTtl();
         case "unrecordedsteps":
         case "unrecordedSteps": return target.getConfiguration().getUnrecordedSteps();
         case "updatedbefore":

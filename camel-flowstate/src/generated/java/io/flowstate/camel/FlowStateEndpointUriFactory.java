@@ -23,7 +23,7 @@ public class FlowStateEndpointUriFactory extends org.apache.camel.support.compon
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(34);
+        Set<String> props = new HashSet<>(35);
         props.add("businessKey");
         props.add("by");
         props.add("checkpoint");
@@ -55,6 +55,7 @@ public class FlowStateEndpointUriFactory extends org.apache.camel.support.compon
         props.add("stopWhenEmpty");
         props.add("timeout");
         props.add("timeoutPayload");
+        props.add("ttl");
         props.add("unrecordedSteps");
         props.add("updatedBefore");
         props.add("waitingFor");

@@ -250,6 +250,9 @@ public class FlowStateComponent extends DefaultComponent {
             throw new IllegalArgumentException("The options onTimeout, timeoutPayload, selfApproval and payloadSchema of "
                                                + uri + " belong on flowstate:suspend, the approval step");
         }
+        if (configuration.getTtl() != null) {
+            checkTtl(uri, operation, configuration);
+        }
         if (operation == FlowStateOperation.SLEEP) {
             if (configuration.getDuration() == null) {
                 throw new IllegalArgumentException(uri + " needs the duration of the sleep:"
@@ -259,6 +262,18 @@ public class FlowStateComponent extends DefaultComponent {
         } else if (configuration.getDuration() != null) {
             throw new IllegalArgumentException("The duration option of " + uri + " belongs on flowstate:sleep");
         }
+    }
+
+    private static void checkTtl(String uri, FlowStateOperation operation, FlowStateConfiguration configuration) {
+        if (operation != FlowStateOperation.SET) {
+            throw new IllegalArgumentException("The ttl option of " + uri + " belongs on flowstate:set");
+        }
+        if (configuration.getScope() != StateScope.PERSISTENT && configuration.getScope() != StateScope.GLOBAL) {
+            throw new IllegalArgumentException("The ttl option of " + uri + " needs scope=persistent or scope=global,"
+                                               + " where values are stored by themselves; scope "
+                                               + configuration.getScope().name().toLowerCase() + " has no expiry");
+        }
+        requirePositive("The option ttl of " + uri, configuration.getTtl());
     }
 
     /** The generated configurer, reading checkpoint as users write it (see OptionEnumConfigurer). */

@@ -88,6 +88,12 @@ public class FlowStateConfiguration {
                             + " (ResumeException.InvalidPayload) and the run stays SUSPENDED.")
     private String payloadSchema;
 
+    @UriParam(label = "set", javaType = "java.time.Duration",
+              description = "For set in the persistent and global scopes: how long the value lives (ISO-8601, e.g."
+                            + " PT24H); then it reads as absent and the maintenance pass removes it. No expiry when"
+                            + " omitted; a set without ttl clears an earlier one, append and increment keep it.")
+    private Duration ttl;
+
     @UriParam(label = "sleep", javaType = "java.time.Duration",
               description = "For sleep (required, positive): how long the run sleeps, an ISO-8601 duration such as"
                             + " PT10M. Its exchange stops, the run is saved SUSPENDED, and the recovery task of any"
@@ -379,6 +385,14 @@ public class FlowStateConfiguration {
 
     public void setPayloadSchema(String payloadSchema) {
         this.payloadSchema = payloadSchema;
+    }
+
+    public Duration getTtl() {
+        return ttl;
+    }
+
+    public void setTtl(Duration ttl) {
+        this.ttl = ttl;
     }
 
     public Duration getTimeout() {

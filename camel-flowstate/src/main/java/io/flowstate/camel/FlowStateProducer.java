@@ -110,7 +110,7 @@ public class FlowStateProducer extends HeaderSelectorProducer {
     @InvokeOnHeader(FlowStateConstants.OPERATION_SET)
     public Object onSet(Exchange exchange) {
         String key = key(exchange, FlowStateOperation.SET);
-        withValue(exchange, value -> store(exchange).set(key, value));
+        withValue(exchange, value -> store(exchange).set(key, value, configuration.getTtl()));
         return DONE;
     }
 

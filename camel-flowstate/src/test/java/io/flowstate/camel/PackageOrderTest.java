@@ -12,7 +12,8 @@ import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 /**
- * Dependencies between the component's packages point one way, from the component's face down to the repository SPI
+ * Dependencies between the component's packages point one way, from the component's faces (the component, and the
+ * beans of Camel's SPIs in {@code repository}, which nothing imports) down to the repository SPI
  * and the helpers under it; every package may use the face's constants and exception (as in every Camel component).
  * The repository SPI knows none of its backends, and the backends know none of each other, so a backend can ship as
  * its own artifact.
@@ -31,6 +32,7 @@ class PackageOrderTest {
     void noPackageImportsOneAboveIt() {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("face").definedBy("io.flowstate.camel")
+                .layer("spis").definedBy("io.flowstate.camel.repository..")
                 .layer("flow").definedBy("io.flowstate.camel.step..", "io.flowstate.camel.language..",
                         "io.flowstate.camel.trigger..", "io.flowstate.camel.aggregate..", "io.flowstate.camel.metrics..")
                 .layer("execution").definedBy("io.flowstate.camel.execution..")
@@ -38,11 +40,12 @@ class PackageOrderTest {
                 .layer("snapshot").definedBy("io.flowstate.camel.snapshot..")
                 .layer("support").definedBy("io.flowstate.camel.support..")
                 .whereLayer("face").mayNotBeAccessedByAnyLayer()
+                .whereLayer("spis").mayNotBeAccessedByAnyLayer()
                 .whereLayer("flow").mayOnlyBeAccessedByLayers("face")
-                .whereLayer("execution").mayOnlyBeAccessedByLayers("face", "flow")
-                .whereLayer("state").mayOnlyBeAccessedByLayers("face", "flow", "execution")
-                .whereLayer("snapshot").mayOnlyBeAccessedByLayers("face", "flow", "execution", "state")
-                .whereLayer("support").mayOnlyBeAccessedByLayers("face", "flow", "execution", "state", "snapshot")
+                .whereLayer("execution").mayOnlyBeAccessedByLayers("face", "spis", "flow")
+                .whereLayer("state").mayOnlyBeAccessedByLayers("face", "spis", "flow", "execution")
+                .whereLayer("snapshot").mayOnlyBeAccessedByLayers("face", "spis", "flow", "execution", "state")
+                .whereLayer("support").mayOnlyBeAccessedByLayers("face", "spis", "flow", "execution", "state", "snapshot")
                 .ignoreDependency(DescribedPredicate.alwaysTrue(),
                         JavaClass.Predicates.belongToAnyOf(FlowStateConstants.class, FlowStateException.class))
                 .check(classes);

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
@@ -77,6 +78,7 @@ public class FlowExecutions {
     private volatile WorkDirectories workDirectories;
     private volatile FlowResourceCatalog resourceCatalog;
     private final RunObservers observers = new RunObservers();
+    private final List<Runnable> maintenanceTasks = new CopyOnWriteArrayList<>();
 
     public FlowExecutions(JsonValues json, Supplier<FlowSnapshotRepository> repository, Clock clock) {
         this.json = json;
@@ -219,7 +221,24 @@ public class FlowExecutions {
         return json;
     }
 
-    FlowSnapshotRepository repository() {
+    /**
+     * Adds work to every maintenance pass of the component these runs belong to (after its own), e.g. the saga
+     * timeouts and recoveries of a saga service; a task that throws ends that pass only.
+     */
+    public void addMaintenanceTask(Runnable task) {
+        maintenanceTasks.add(task);
+    }
+
+    public void removeMaintenanceTask(Runnable task) {
+        maintenanceTasks.remove(task);
+    }
+
+    List<Runnable> maintenanceTasks() {
+        return maintenanceTasks;
+    }
+
+    /** The component's repository: null until the component has started. */
+    public FlowSnapshotRepository repository() {
         return repository.get();
     }
 
@@ -414,11 +433,11 @@ public class FlowExecutions {
 
     /** The {@code persistent} scope of a flow, in the repository. */
     public StateStore persistentScope(String flowId) {
-        return new RepositoryStateStore(repository.get(), flowId, json, observers::valueConflicted);
+        return new RepositoryStateStore(repository.get(), flowId, json, clock, observers::valueConflicted);
     }
 
     /** The {@code global} scope: values shared by all flows in the repository, keys are paths. */
     public StateStore globalScope() {
-        return RepositoryStateStore.global(repository.get(), json, observers::valueConflicted);
+        return RepositoryStateStore.global(repository.get(), json, clock, observers::valueConflicted);
     }
 }

@@ -18,11 +18,12 @@ import org.slf4j.LoggerFactory;
  * The component's background work. Once at start and then every {@code recoveryInterval}, it continues runs whose node
  * died (expired lease) and suspended runs whose timeout passed, {@code recoveryThreads} of them at a time (a killed
  * node's runs are taken over in parallel, not one after another), and removes finished runs past their retention (and
- * beyond the cap on finished runs); runs are continued only once the CamelContext has started (their routes must be
- * running). On its own thread and schedule, every third of {@code leaseDuration}, it renews the leases of this node's
- * running runs: however long the recovery interval, a lease is renewed well before it expires. Both schedules tick in
- * real time; what they compare (leases, wake-up times, retention) is read from the component's clock. A pass asked for
- * on demand ({@link #runOnce()}) never overlaps one of the schedule's.
+ * beyond the cap on finished runs) and persistent values past their time-to-live; runs are continued only once the
+ * CamelContext has started (their routes must be running). On its own thread and schedule, every third of
+ * {@code leaseDuration}, it renews the leases of this node's running runs: however long the recovery interval, a lease
+ * is renewed well before it expires. Both schedules tick in real time; what they compare (leases, wake-up times,
+ * retention, expiry) is read from the component's clock. A pass asked for on demand ({@link #runOnce()}) never
+ * overlaps one of the schedule's.
  */
 public final class FlowMaintenance extends ServiceSupport {
 
@@ -107,7 +108,12 @@ public final class FlowMaintenance extends ServiceSupport {
             if (removed > 0) {
                 LOG.debug("Removed {} finished runs past their retention", removed);
             }
+            int expired = repository.purgeExpiredValues(clock.instant());
+            if (expired > 0) {
+                LOG.debug("Removed {} persistent values past their time-to-live", expired);
+            }
             tasks.forEach(Runnable::run);
+            executions.maintenanceTasks().forEach(Runnable::run);
         } catch (RuntimeException e) {
             executions.observers().maintenancePassEnded(startedAt, Duration.ofNanos(System.nanoTime() - began),
                     continued, removed, e);

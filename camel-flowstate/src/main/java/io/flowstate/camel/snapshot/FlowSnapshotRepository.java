@@ -174,7 +174,24 @@ public interface FlowSnapshotRepository extends Service {
      *                                       necessarily 1): what the next write or delete must present
      * @throws FlowSnapshotConflictException when the stored version differs (nothing is changed)
      */
-    long putValue(String namespace, String key, JsonNode value, long expectedVersion);
+    default long putValue(String namespace, String key, JsonNode value, long expectedVersion) {
+        return putValue(namespace, key, value, expectedVersion, null);
+    }
+
+    /**
+     * Writes one value that expires at {@code expiresAt} (null: never), if the stored version is still
+     * {@code expectedVersion}. An expired value is still stored until {@link #purgeExpiredValues} removes it:
+     * {@link #getValue} and {@link #getValues} return it with its {@link VersionedValue#expiresAt()}, and callers that
+     * honour expiry treat it as absent and present its version to replace it (so replacing an expired value stays a
+     * compare-and-set: of two nodes replacing it, one wins). The repository compares no times itself: the caller's
+     * clock decides.
+     *
+     * @param  expectedVersion               the version last read (also of an expired value), {@code 0} when the key
+     *                                       must not be stored
+     * @return                               as {@link #putValue(String, String, JsonNode, long)}
+     * @throws FlowSnapshotConflictException when the stored version differs (nothing is changed)
+     */
+    long putValue(String namespace, String key, JsonNode value, long expectedVersion, Instant expiresAt);
 
     /**
      * Deletes one value if the stored version is still {@code expectedVersion}.
@@ -194,4 +211,13 @@ public interface FlowSnapshotRepository extends Service {
      * @return the number of values removed
      */
     int deleteValues(String namespace);
+
+    /**
+     * Removes every value (of every namespace) whose {@code expiresAt} is at or before {@code now}: the maintenance
+     * pass's purge. A value written again meanwhile with a later or no expiry is kept (the test and the removal are
+     * one atomic step per value).
+     *
+     * @return the number of values removed
+     */
+    int purgeExpiredValues(Instant now);
 }

@@ -1,10 +1,14 @@
 package io.flowstate.camel.state;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,30 +34,34 @@ public class RepositoryStateStore implements StateStore {
     private final String namespace;
     private final JsonValues json;
     private final boolean global;
+    private final Clock clock;
     private final Runnable onConflict;
 
     /**
      * The {@code persistent} scope of flow {@code namespace}.
      *
+     * @param clock      what decides whether a value with a time-to-live has expired
      * @param onConflict told of each write attempt that conflicted with a concurrent write (see {@link ConflictRetries})
      */
-    public RepositoryStateStore(FlowSnapshotRepository repository, String namespace, JsonValues json,
+    public RepositoryStateStore(FlowSnapshotRepository repository, String namespace, JsonValues json, Clock clock,
                                 Runnable onConflict) {
-        this(repository, namespace, json, false, onConflict);
+        this(repository, namespace, json, false, clock, onConflict);
     }
 
     private RepositoryStateStore(FlowSnapshotRepository repository, String namespace, JsonValues json, boolean global,
-                                 Runnable onConflict) {
+                                 Clock clock, Runnable onConflict) {
         this.repository = repository;
         this.namespace = namespace;
         this.json = json;
         this.global = global;
+        this.clock = clock;
         this.onConflict = onConflict;
     }
 
     /** The {@code global} scope: values shared by all flows, keys are paths ({@code team/crm/config}). */
-    public static RepositoryStateStore global(FlowSnapshotRepository repository, JsonValues json, Runnable onConflict) {
-        return new RepositoryStateStore(repository, GLOBAL_NAMESPACE, json, true, onConflict);
+    public static RepositoryStateStore global(FlowSnapshotRepository repository, JsonValues json, Clock clock,
+                                              Runnable onConflict) {
+        return new RepositoryStateStore(repository, GLOBAL_NAMESPACE, json, true, clock, onConflict);
     }
 
     /** A key of this scope, validated: a path for the global scope, a state key otherwise. */
@@ -83,8 +91,14 @@ public class RepositoryStateStore implements StateStore {
 
     @Override
     public void set(String key, Object value) {
+        set(key, value, null);
+    }
+
+    /** A set with {@code ttl} stores the value's expiry; a set without one clears an earlier expiry. */
+    @Override
+    public void set(String key, Object value, Duration ttl) {
         JsonNode node = json.toJson(requireKey(key), value);
-        update(key, current -> node);
+        update(key, current -> node, current -> ttl == null ? null : clock.instant().plus(ttl));
     }
 
     @Override
@@ -95,22 +109,23 @@ public class RepositoryStateStore implements StateStore {
             ArrayNode list = current != null && current.isArray()
                     ? ((ArrayNode) current).deepCopy() : JsonNodeFactory.instance.arrayNode();
             return list.add(item);
-        }).size();
+        }, RepositoryStateStore::keptExpiry).size();
     }
 
     @Override
     public Number increment(String key, Number by) {
         JsonNode step = json.toJson(requireKey(key), by);
-        return update(key, current -> StateValueRules.add(describe(key), key, current, step, json)).numberValue();
+        return update(key, current -> StateValueRules.add(describe(key), key, current, step, json),
+                RepositoryStateStore::keptExpiry).numberValue();
     }
 
     @Override
     public boolean delete(String key) {
         requireKey(key);
         return ConflictRetries.run(describe(key), onConflict, attempt -> {
-            Optional<VersionedValue> stored = repository.getValue(namespace, key);
+            Optional<VersionedValue> stored = live(repository.getValue(namespace, key));
             if (stored.isEmpty()) {
-                return false;
+                return false; // an expired value is left to the maintenance pass's purge
             }
             repository.deleteValue(namespace, key, stored.get().version());
             return true;
@@ -120,7 +135,7 @@ public class RepositoryStateStore implements StateStore {
     @Override
     public Map<String, Object> getAll() {
         Map<String, Object> all = new LinkedHashMap<>();
-        repository.getValues(namespace).forEach((k, v) -> all.put(k, json.toJava(opened(k, v))));
+        liveValues().forEach((k, v) -> all.put(k, json.toJava(opened(k, v))));
         return all;
     }
 
@@ -131,11 +146,29 @@ public class RepositoryStateStore implements StateStore {
 
     @Override
     public List<String> keys() {
-        return new ArrayList<>(repository.getValues(namespace).keySet());
+        return new ArrayList<>(liveValues().keySet());
     }
 
     private JsonNode read(String key) {
-        return repository.getValue(namespace, requireKey(key)).map(v -> opened(key, v)).orElse(null);
+        return live(repository.getValue(namespace, requireKey(key))).map(v -> opened(key, v)).orElse(null);
+    }
+
+    /** The stored value unless it has expired: an expired value reads as absent. */
+    private Optional<VersionedValue> live(Optional<VersionedValue> stored) {
+        Instant now = clock.instant();
+        return stored.filter(v -> !v.isExpired(now));
+    }
+
+    private Map<String, VersionedValue> liveValues() {
+        Instant now = clock.instant();
+        Map<String, VersionedValue> live = new LinkedHashMap<>(repository.getValues(namespace));
+        live.values().removeIf(v -> v.isExpired(now));
+        return live;
+    }
+
+    /** Append and increment keep the expiry a live value had (none for a value they create). */
+    private static Instant keptExpiry(Optional<VersionedValue> current) {
+        return current.map(VersionedValue::expiresAt).orElse(null);
     }
 
     /** A stored value as callers see it: decrypted when the key is secret. */
@@ -153,12 +186,18 @@ public class RepositoryStateStore implements StateStore {
         return json.secrets().seal(key, value);
     }
 
-    /** Read, compute, compare-and-set; again on conflict. {@code change} must not have side effects. */
-    private JsonNode update(String key, UnaryOperator<JsonNode> change) {
+    /**
+     * Read, compute, compare-and-set; again on conflict. {@code change} must not have side effects. An expired value
+     * counts as absent, and is replaced presenting its version (another node replacing it too makes one of them retry).
+     */
+    private JsonNode update(String key, UnaryOperator<JsonNode> change,
+                            Function<Optional<VersionedValue>, Instant> expiry) {
         return ConflictRetries.run(describe(key), onConflict, attempt -> {
             Optional<VersionedValue> stored = repository.getValue(namespace, key);
-            JsonNode next = change.apply(stored.map(v -> opened(key, v)).orElse(null));
-            repository.putValue(namespace, key, sealed(key, next), stored.map(VersionedValue::version).orElse(0L));
+            Optional<VersionedValue> current = live(stored);
+            JsonNode next = change.apply(current.map(v -> opened(key, v)).orElse(null));
+            repository.putValue(namespace, key, sealed(key, next), stored.map(VersionedValue::version).orElse(0L),
+                    expiry.apply(current));
             return next;
         });
     }

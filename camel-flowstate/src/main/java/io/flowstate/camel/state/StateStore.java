@@ -1,5 +1,6 @@
 package io.flowstate.camel.state;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -29,6 +30,20 @@ public interface StateStore {
      * @throws StateTypeException        when typed state rejects the key or the value
      */
     void set(String key, Object value);
+
+    /**
+     * Stores a JSON copy of the value that reads as absent once {@code ttl} has passed ({@code null}: never). Only
+     * the scopes kept in the repository ({@code persistent}, {@code global}) keep expiring values.
+     *
+     * @throws UnsupportedOperationException when {@code ttl} is given to a scope without expiry
+     */
+    default void set(String key, Object value, Duration ttl) {
+        if (ttl != null) {
+            throw new UnsupportedOperationException("State key '" + key + "' was not set: only the persistent and"
+                                                    + " global scopes keep values with a time-to-live");
+        }
+        set(key, value);
+    }
 
     /**
      * Appends a JSON copy of the value to the list at the key, creating the list when absent.

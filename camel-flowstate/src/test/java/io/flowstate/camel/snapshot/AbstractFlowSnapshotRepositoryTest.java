@@ -1460,6 +1460,70 @@ public abstract class AbstractFlowSnapshotRepositoryTest {
     }
 
     @Nested
+    class ExpiringValues {
+
+        @Test
+        void anExpiryIsStoredWithTheValueAndShownByGetAndGetValues() {
+            Instant expiresAt = T0.plusSeconds(60);
+            long v = repository.putValue("sessions", "s1", JSON.textNode("alice"), 0, expiresAt);
+
+            assertThat(repository.getValue("sessions", "s1"))
+                    .contains(new VersionedValue(JSON.textNode("alice"), v, expiresAt));
+            assertThat(repository.getValues("sessions"))
+                    .containsEntry("s1", new VersionedValue(JSON.textNode("alice"), v, expiresAt));
+            assertThat(repository.getValue("sessions", "s1").orElseThrow().isExpired(expiresAt.minusMillis(1))).isFalse();
+            assertThat(repository.getValue("sessions", "s1").orElseThrow().isExpired(expiresAt)).isTrue();
+        }
+
+        @Test
+        void aWriteWithoutExpiryClearsTheExpiry() {
+            long v = repository.putValue("sessions", "s1", JSON.numberNode(1), 0, T0);
+
+            long next = repository.putValue("sessions", "s1", JSON.numberNode(2), v);
+
+            assertThat(repository.getValue("sessions", "s1")).contains(new VersionedValue(JSON.numberNode(2), next, null));
+        }
+
+        @Test
+        void anExpiredValueIsReplacedPresentingItsVersionNotAsNew() {
+            long v = repository.putValue("sessions", "s1", JSON.numberNode(1), 0, T0);
+
+            assertThatThrownBy(() -> repository.putValue("sessions", "s1", JSON.numberNode(2), 0, T0.plusSeconds(60)))
+                    .isInstanceOf(FlowSnapshotConflictException.class);
+            assertThat(repository.getValue("sessions", "s1")).contains(new VersionedValue(JSON.numberNode(1), v, T0));
+
+            long next = repository.putValue("sessions", "s1", JSON.numberNode(2), v, T0.plusSeconds(60));
+            assertThat(repository.getValue("sessions", "s1"))
+                    .contains(new VersionedValue(JSON.numberNode(2), next, T0.plusSeconds(60)));
+        }
+
+        @Test
+        void purgeRemovesTheValuesExpiredAtThatTimeInEveryNamespaceAndNoOther() {
+            repository.putValue("sessions", "due", JSON.numberNode(1), 0, T0);
+            repository.putValue("sessions", "later", JSON.numberNode(2), 0, T0.plusMillis(1));
+            repository.putValue("sessions", "forever", JSON.numberNode(3), 0);
+            repository.putValue("flowstate:global", "team/crm/token", JSON.numberNode(4), 0, T0.minusSeconds(3600));
+
+            assertThat(repository.purgeExpiredValues(T0)).isEqualTo(2);
+
+            assertThat(repository.getValues("sessions")).containsOnlyKeys("later", "forever");
+            assertThat(repository.getValues("flowstate:global")).isEmpty();
+            assertThat(repository.purgeExpiredValues(T0)).isZero();
+            assertThat(repository.purgeExpiredValues(T0.plusMillis(1))).isEqualTo(1);
+            assertThat(repository.getValues("sessions")).containsOnlyKeys("forever");
+        }
+
+        @Test
+        void aValueRenewedBeforeThePurgeIsKept() {
+            long v = repository.putValue("sessions", "s1", JSON.numberNode(1), 0, T0);
+            repository.putValue("sessions", "s1", JSON.numberNode(2), v, T0.plusSeconds(60));
+
+            assertThat(repository.purgeExpiredValues(T0.plusSeconds(1))).isZero();
+            assertThat(repository.getValue("sessions", "s1").orElseThrow().value()).isEqualTo(JSON.numberNode(2));
+        }
+    }
+
+    @Nested
     class PersistentValues {
 
         @Test

@@ -1,5 +1,6 @@
 package io.flowstate.camel.state;
 
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -26,9 +27,9 @@ public final class AlwaysContendedRepository extends MemoryFlowSnapshotRepositor
     }
 
     @Override
-    public long putValue(String namespace, String key, JsonNode value, long expectedVersion) {
+    public long putValue(String namespace, String key, JsonNode value, long expectedVersion, Instant expiresAt) {
         refuseWhenContended(key);
-        return super.putValue(namespace, key, value, expectedVersion);
+        return super.putValue(namespace, key, value, expectedVersion, expiresAt);
     }
 
     @Override

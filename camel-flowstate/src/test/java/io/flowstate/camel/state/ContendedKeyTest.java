@@ -1,5 +1,6 @@
 package io.flowstate.camel.state;
 
+import java.time.Clock;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.flowstate.camel.snapshot.VersionedValue;
@@ -21,7 +22,7 @@ class ContendedKeyTest {
 
     @Test
     void anIncrementOfAContendedPersistentKeyGivesUpAfterTheBoundAndChangesNothing() {
-        RepositoryStateStore persistent = new RepositoryStateStore(repository, "orders", json, toldConflicts::incrementAndGet);
+        RepositoryStateStore persistent = new RepositoryStateStore(repository, "orders", json, Clock.systemUTC(), toldConflicts::incrementAndGet);
         persistent.set("hot", 5);
         VersionedValue before = repository.getValue("orders", "hot").orElseThrow();
         repository.contend("hot");
@@ -42,7 +43,7 @@ class ContendedKeyTest {
 
     @Test
     void aDeleteOfAContendedGlobalValueGivesUpAfterTheBoundAndKeepsIt() {
-        RepositoryStateStore global = RepositoryStateStore.global(repository, json, toldConflicts::incrementAndGet);
+        RepositoryStateStore global = RepositoryStateStore.global(repository, json, Clock.systemUTC(), toldConflicts::incrementAndGet);
         global.set("hot", "kept");
         VersionedValue before = repository.getValue(RepositoryStateStore.GLOBAL_NAMESPACE, "hot").orElseThrow();
         repository.contend("hot");

@@ -1,5 +1,6 @@
 package io.flowstate.camel.state;
 
+import java.time.Clock;
 import java.util.Base64;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -118,7 +119,7 @@ class SecretValuesTest {
         Runnable noConflictCount = () -> {
         };
         RepositoryStateStore persistent
-                = new RepositoryStateStore(new MemoryFlowSnapshotRepository(), "orders", json, noConflictCount);
+                = new RepositoryStateStore(new MemoryFlowSnapshotRepository(), "orders", json, Clock.systemUTC(), noConflictCount);
         persistent.set("apiToken", "hunter2");
 
         for (StateStore state : new StateStore[] { local, persistent }) {

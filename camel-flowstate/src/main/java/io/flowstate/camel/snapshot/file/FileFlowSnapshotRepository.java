@@ -495,10 +495,10 @@ public class FileFlowSnapshotRepository extends CompactingRepository {
     }
 
     @Override
-    public long putValue(String namespace, String key, JsonNode value, long expectedVersion) {
+    public long putValue(String namespace, String key, JsonNode value, long expectedVersion, Instant expiresAt) {
         checkStarted();
         RepositoryChecks.expectedVersion(expectedVersion);
-        return values.put(namespace, key, value, expectedVersion);
+        return values.put(namespace, key, value, expectedVersion, expiresAt);
     }
 
     @Override
@@ -517,6 +517,12 @@ public class FileFlowSnapshotRepository extends CompactingRepository {
     public int deleteValues(String namespace) {
         checkStarted();
         return values.deleteAll(namespace);
+    }
+
+    @Override
+    public int purgeExpiredValues(Instant now) {
+        checkStarted();
+        return values.purgeExpired(now);
     }
 
     // ---------------------------------------------------------------- internals (callers hold the run's lock)

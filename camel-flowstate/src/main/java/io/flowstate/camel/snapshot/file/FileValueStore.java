@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +31,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Persistent values as files: {@code <namespace>/<key>.json} under the values directory (a path key
  * {@code team/crm/config} becomes sub-folders), each holding {@code {"version": n, "value": ...}} (n as given by
- * {@link ValueVersions}). A write is a compare-and-set under a per-key lock followed by a durable replace; reads take
- * no lock (a replace is atomic).
+ * {@link ValueVersions}), plus {@code "expiresAt"} (an ISO-8601 instant) for a value that expires. A write is a
+ * compare-and-set under a per-key lock followed by a durable replace; reads take no lock (a replace is atomic).
  */
 final class FileValueStore {
 
@@ -80,12 +82,15 @@ final class FileValueStore {
         return read(namespace, key, file(namespace, key));
     }
 
-    long put(String namespace, String key, JsonNode value, long expectedVersion) {
+    long put(String namespace, String key, JsonNode value, long expectedVersion, Instant expiresAt) {
         Path file = file(namespace, key);
         long next = ValueVersions.next(expectedVersion); // a key created again does not restart at 1 (ABA)
         ObjectNode doc = JsonNodeFactory.instance.objectNode();
         doc.put("version", next);
         doc.set("value", value == null ? NullNode.instance : value);
+        if (expiresAt != null) {
+            doc.put("expiresAt", expiresAt.toString());
+        }
         byte[] data = codec.encodeValue("persistent value " + namespace + "/" + key, doc);
         ReentrantLock lock = lockOf(namespace, key);
         lock.lock();
@@ -151,6 +156,41 @@ final class FileValueStore {
         return removed;
     }
 
+    /** Removes the values of every namespace expired at {@code now}, each tested again under its key's lock. */
+    int purgeExpired(Instant now) {
+        int removed = 0;
+        for (String namespace : namespaces()) {
+            for (String key : keys(namespace)) {
+                ReentrantLock lock = lockOf(namespace, key);
+                lock.lock();
+                try {
+                    Path file = file(namespace, key);
+                    if (read(namespace, key, file).filter(v -> v.isExpired(now)).isPresent() && DurableFiles.delete(file)) {
+                        removed++;
+                    }
+                } catch (IOException e) {
+                    throw new FlowStateException("Could not delete expired persistent value " + namespace + "/" + key
+                                                 + ": " + e.getMessage() + ". " + removed + " values were deleted before", e);
+                } finally {
+                    lock.unlock();
+                }
+            }
+        }
+        return removed;
+    }
+
+    private List<String> namespaces() {
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        try (Stream<Path> dirs = Files.list(root)) {
+            return dirs.filter(Files::isDirectory).map(d -> d.getFileName().toString()).filter(Identifiers::isName)
+                    .toList();
+        } catch (IOException e) {
+            throw new FlowStateException("Could not list the persistent values in " + root + ": " + e.getMessage(), e);
+        }
+    }
+
     private List<String> keys(String namespace) {
         Path dir = root.resolve(RepositoryChecks.namespace(namespace));
         List<String> keys = new ArrayList<>();
@@ -195,7 +235,19 @@ final class FileValueStore {
         if (version == null || !version.canConvertToLong() || version.longValue() < 1 || value == null) {
             throw new FlowSnapshotFormatException(what + " has no valid version or value: the file is corrupt");
         }
-        return Optional.of(new VersionedValue(value, version.longValue()));
+        return Optional.of(new VersionedValue(value, version.longValue(), expiresAt(doc.get("expiresAt"), what)));
+    }
+
+    private static Instant expiresAt(JsonNode text, String what) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(text.asText());
+        } catch (DateTimeParseException e) {
+            throw new FlowSnapshotFormatException(what + " has an expiresAt that is not an ISO-8601 instant: '"
+                                                  + text.asText() + "'. The file is corrupt", e);
+        }
     }
 
     private Path file(String namespace, String key) {

@@ -266,9 +266,9 @@ public class JdbcFlowSnapshotRepository extends CompactingRepository {
     }
 
     @Override
-    public long putValue(String namespace, String key, JsonNode value, long expectedVersion) {
+    public long putValue(String namespace, String key, JsonNode value, long expectedVersion, Instant expiresAt) {
         RepositoryChecks.expectedVersion(expectedVersion);
-        return started(values).put(namespace, key, value, expectedVersion);
+        return started(values).put(namespace, key, value, expectedVersion, expiresAt);
     }
 
     @Override
@@ -284,6 +284,11 @@ public class JdbcFlowSnapshotRepository extends CompactingRepository {
     @Override
     public int deleteValues(String namespace) {
         return started(values).deleteAll(namespace);
+    }
+
+    @Override
+    public int purgeExpiredValues(Instant now) {
+        return started(values).purgeExpired(now);
     }
 
     // ---------------------------------------------------------------- helpers

@@ -36,7 +36,9 @@ final class JdbcMigrations {
                     JdbcMigrations::snapshotText),
             new Migration(6, "runs.business_key, open_business_key (unique per flow while the run is unfinished),"
                              + " attempt and last_step; indexes for the runs query's filters",
-                    JdbcMigrations::runsQuery));
+                    JdbcMigrations::runsQuery),
+            new Migration(7, "key_values.expires_at, when a value expires, indexed for the maintenance pass's purge",
+                    JdbcMigrations::valueExpiry));
 
     private JdbcMigrations() {
     }
@@ -149,5 +151,18 @@ final class JdbcMigrations {
         db.runsIndex("waiting_created", "waiting_for, created_at, execution_id", "waiting_for IS NOT NULL");
         db.runsIndex("business_key", "business_key, created_at, execution_id", "business_key IS NOT NULL");
         db.runsIndex("lease_owner", "lease_owner, created_at, execution_id", "lease_owner IS NOT NULL");
+    }
+
+    /**
+     * Values written before never expire (null). The index holds only expiring values where the dialect has partial
+     * indexes, so values without expiry cost the purge nothing. Only when missing, as for {@link #parentExecutionId}.
+     */
+    private static void valueExpiry(SchemaEditor db) throws SQLException {
+        JdbcSchema s = db.schema();
+        if (!db.hasColumn(s.values, "expires_at")) {
+            db.execute("ALTER TABLE " + s.values + " ADD COLUMN IF NOT EXISTS expires_at TIMESTAMP WITH TIME ZONE");
+        }
+        db.execute("CREATE INDEX IF NOT EXISTS " + s.valuesExpiryIndex() + " ON " + s.values + " (expires_at)"
+                   + (db.dialect().partialIndexes() ? " WHERE expires_at IS NOT NULL" : ""));
     }
 }

@@ -53,7 +53,9 @@ import io.flowstate.camel.FlowStateException;
  *   PRIMARY KEY (execution_id, version));
  * CREATE TABLE flowstate_key_values (
  *   value_namespace VARCHAR(200) NOT NULL, value_key VARCHAR(200) NOT NULL, value_json TEXT NOT NULL,
- *   version BIGINT NOT NULL, PRIMARY KEY (value_namespace, value_key));
+ *   version BIGINT NOT NULL, PRIMARY KEY (value_namespace, value_key),
+ *   expires_at TIMESTAMP WITH TIME ZONE); -- when the value expires (null: never); the maintenance pass purges it
+ * CREATE INDEX flowstate_key_values_expiry ON flowstate_key_values (expires_at) WHERE expires_at IS NOT NULL;
  * CREATE TABLE flowstate_schema_version (  -- one row per migration applied (JdbcMigrator)
  *   version INT NOT NULL PRIMARY KEY, description VARCHAR(200) NOT NULL,
  *   applied_at TIMESTAMP WITH TIME ZONE NOT NULL);
@@ -92,6 +94,11 @@ final class JdbcSchema {
         return prefix + "runs_" + name;
     }
 
+    /** The name of the values table's index on {@code expires_at}. */
+    String valuesExpiryIndex() {
+        return prefix + "key_values_expiry";
+    }
+
     /**
      * Fails, saying what to do, unless every table exists with the columns this version reads and writes: the check
      * after the migrations, or instead of them with {@code createSchema=false}.
@@ -101,7 +108,7 @@ final class JdbcSchema {
                 "SELECT execution_id, finished_at, parent_execution_id, business_key, open_business_key, attempt,"
                 + " last_step FROM " + runs + " WHERE 1 = 0",
                 "SELECT execution_id FROM " + deltas + " WHERE 1 = 0",
-                "SELECT value_key FROM " + values + " WHERE 1 = 0");
+                "SELECT value_key, expires_at FROM " + values + " WHERE 1 = 0");
         for (String probe : probes) {
             try {
                 JdbcAccess.query(c, probe, rs -> null);

@@ -3,6 +3,7 @@ package io.flowstate.camel.snapshot.jdbc;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -37,14 +38,15 @@ final class JdbcValueStore {
         check(namespace, key);
         try {
             return Optional.ofNullable(jdbc.withConnection(c -> JdbcAccess.queryFirst(c,
-                    "SELECT value_json, version" + byKey,
-                    rs -> value(namespace, key, rs.getString(1), rs.getLong(2)), namespace, key)));
+                    "SELECT value_json, version, expires_at" + byKey,
+                    rs -> value(namespace, key, rs.getString(1), rs.getLong(2), JdbcAccess.instant(rs, 3)), namespace,
+                    key)));
         } catch (SQLException e) {
             throw jdbc.failed("read persistent value " + namespace + "/" + key, e);
         }
     }
 
-    long put(String namespace, String key, JsonNode value, long expectedVersion) {
+    long put(String namespace, String key, JsonNode value, long expectedVersion, Instant expiresAt) {
         check(namespace, key);
         String json = new String(codec.encodeValue("persistent value " + namespace + "/" + key,
                 value == null ? NullNode.instance : value), StandardCharsets.UTF_8);
@@ -53,12 +55,14 @@ final class JdbcValueStore {
             jdbc.committed(c -> {
                 if (expectedVersion == 0) {
                     return JdbcAccess.update(c, "INSERT INTO " + schema.values
-                                                + " (value_namespace, value_key, value_json, version) VALUES (?, ?, ?, ?)",
-                            namespace, key, json, next);
+                                                + " (value_namespace, value_key, value_json, version, expires_at)"
+                                                + " VALUES (?, ?, ?, ?, ?)",
+                            namespace, key, json, next, JdbcAccess.instant(expiresAt));
                 }
-                return versioned(c, "UPDATE " + schema.values + " SET value_json = ?, version = version + 1"
+                return versioned(c, "UPDATE " + schema.values + " SET value_json = ?, version = version + 1, expires_at = ?"
                                     + " WHERE value_namespace = ? AND value_key = ? AND version = ?",
-                        namespace, key, expectedVersion, json, namespace, key, expectedVersion);
+                        namespace, key, expectedVersion, json, JdbcAccess.instant(expiresAt), namespace, key,
+                        expectedVersion);
             });
             return next;
         } catch (SQLException e) {
@@ -96,8 +100,10 @@ final class JdbcValueStore {
         try {
             Map<String, VersionedValue> values = new TreeMap<>();
             jdbc.withConnection(c -> JdbcAccess.query(c,
-                    "SELECT value_key, value_json, version FROM " + schema.values + " WHERE value_namespace = ?",
-                    rs -> Map.entry(rs.getString(1), value(namespace, rs.getString(1), rs.getString(2), rs.getLong(3))),
+                    "SELECT value_key, value_json, version, expires_at FROM " + schema.values
+                                                          + " WHERE value_namespace = ?",
+                    rs -> Map.entry(rs.getString(1),
+                            value(namespace, rs.getString(1), rs.getString(2), rs.getLong(3), JdbcAccess.instant(rs, 4))),
                     namespace)).forEach(e -> values.put(e.getKey(), e.getValue()));
             return values;
         } catch (SQLException e) {
@@ -115,10 +121,20 @@ final class JdbcValueStore {
         }
     }
 
-    private VersionedValue value(String namespace, String key, String json, long version) {
+    /** One statement: a value written again meanwhile with a later or no expiry no longer matches it. */
+    int purgeExpired(Instant now) {
+        try {
+            return jdbc.committed(c -> JdbcAccess.update(c,
+                    "DELETE FROM " + schema.values + " WHERE expires_at <= ?", JdbcAccess.instant(now)));
+        } catch (SQLException e) {
+            throw jdbc.failed("delete the expired persistent values", e);
+        }
+    }
+
+    private VersionedValue value(String namespace, String key, String json, long version, Instant expiresAt) {
         JsonNode node = codec.decodeValue(json.getBytes(StandardCharsets.UTF_8),
                 "The persistent value " + namespace + "/" + key + " in table " + schema.values);
-        return new VersionedValue(node, version);
+        return new VersionedValue(node, version, expiresAt);
     }
 
     private static void check(String namespace, String key) {

@@ -193,11 +193,11 @@ public class MemoryFlowSnapshotRepository extends ServiceSupport implements Flow
         RepositoryChecks.valueKey(key);
         Map<String, VersionedValue> ns = values.get(namespace);
         VersionedValue v = ns == null ? null : ns.get(key);
-        return v == null ? Optional.empty() : Optional.of(new VersionedValue(v.value().deepCopy(), v.version()));
+        return v == null ? Optional.empty() : Optional.of(copyOf(v));
     }
 
     @Override
-    public long putValue(String namespace, String key, JsonNode value, long expectedVersion) {
+    public long putValue(String namespace, String key, JsonNode value, long expectedVersion, Instant expiresAt) {
         RepositoryChecks.namespace(namespace);
         RepositoryChecks.valueKey(key);
         RepositoryChecks.expectedVersion(expectedVersion);
@@ -208,7 +208,7 @@ public class MemoryFlowSnapshotRepository extends ServiceSupport implements Flow
             if (storedVersion != expectedVersion) {
                 throw RepositoryChecks.valueConflict(namespace, key, expectedVersion, stored == null ? null : storedVersion);
             }
-            return new VersionedValue(copy, next);
+            return new VersionedValue(copy, next, expiresAt);
         });
         return next;
     }
@@ -234,7 +234,7 @@ public class MemoryFlowSnapshotRepository extends ServiceSupport implements Flow
             return Map.of();
         }
         Map<String, VersionedValue> copy = new LinkedHashMap<>();
-        new TreeMap<>(ns).forEach((k, v) -> copy.put(k, new VersionedValue(v.value().deepCopy(), v.version())));
+        new TreeMap<>(ns).forEach((k, v) -> copy.put(k, copyOf(v)));
         return copy;
     }
 
@@ -252,6 +252,28 @@ public class MemoryFlowSnapshotRepository extends ServiceSupport implements Flow
             }
         }
         return (int) removed.get();
+    }
+
+    @Override
+    public int purgeExpiredValues(Instant now) {
+        AtomicLong removed = new AtomicLong();
+        for (ConcurrentMap<String, VersionedValue> ns : values.values()) {
+            for (String key : List.copyOf(ns.keySet())) {
+                // one atomic test-and-remove per value: a value written again meanwhile is kept
+                ns.computeIfPresent(key, (k, stored) -> {
+                    if (!stored.isExpired(now)) {
+                        return stored;
+                    }
+                    removed.incrementAndGet();
+                    return null;
+                });
+            }
+        }
+        return (int) removed.get();
+    }
+
+    private static VersionedValue copyOf(VersionedValue stored) {
+        return new VersionedValue(stored.value().deepCopy(), stored.version(), stored.expiresAt());
     }
 
     /** Number of stored runs. */

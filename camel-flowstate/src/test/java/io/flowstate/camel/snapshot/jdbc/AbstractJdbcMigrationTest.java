@@ -171,7 +171,11 @@ abstract class AbstractJdbcMigrationTest {
             assertThat(tables.columnType(prefix + "run_deltas", "delta")).isNotEqualTo(Types.CLOB);
             assertThat(tables.columnType(prefix + "runs", "snapshot")).isNotEqualTo(Types.CLOB);
             assertThat(tables.hasColumn(prefix + "runs", "parent_execution_id")).isTrue();
+            assertThat(tables.indexColumns(prefix + "key_values", prefix + "key_values_expiry"))
+                    .containsExactly("expires_at");
         }
+        // a value of the earlier release never expires, and is kept by the purge of expired values
+        assertThat(repository.purgeExpiredValues(T0.plus(Duration.ofDays(365)))).isZero();
         // the finished run got its finished_at: purged by age; the waiting one is due and takes checkpoints
         assertThat(repository.findDue(T0.plus(Duration.ofDays(1)), 10)).extracting(s -> s.executionId())
                 .containsExactly("waiting");
