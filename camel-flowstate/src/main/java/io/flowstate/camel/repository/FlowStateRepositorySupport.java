@@ -35,7 +35,7 @@ public abstract class FlowStateRepositorySupport extends ServiceSupport implemen
     private FlowSnapshotRepository repository;
     private String namespace;
     private boolean startedHere;
-    private Clock clock = Clock.systemUTC();
+    private Clock clock;
 
     /** @param kind the bean's part of its repository namespace ({@code idempotent}, {@code state}, ...) */
     protected FlowStateRepositorySupport(String kind) {
@@ -73,7 +73,10 @@ public abstract class FlowStateRepositorySupport extends ServiceSupport implemen
         this.namespace = namespace;
     }
 
-    /** The clock that decides when keys expire; the system clock unless set (tests). */
+    /**
+     * The clock that decides when keys expire and leases end; when not set, the flowstate component's (its option
+     * clock), or the system clock without a component.
+     */
     public void setClock(Clock clock) {
         this.clock = clock;
     }
@@ -88,7 +91,12 @@ public abstract class FlowStateRepositorySupport extends ServiceSupport implemen
     }
 
     protected Clock clock() {
-        return clock;
+        if (clock != null) {
+            return clock;
+        }
+        FlowExecutions executions = camelContext == null ? null
+                : camelContext.getCamelContextExtension().getContextPlugin(FlowExecutions.class);
+        return executions != null ? executions.clock() : Clock.systemUTC();
     }
 
     /**
