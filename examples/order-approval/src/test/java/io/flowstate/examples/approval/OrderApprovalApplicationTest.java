@@ -215,6 +215,15 @@ class OrderApprovalApplicationTest {
         expect(failed, 503);
         String id = failed.headers().firstValue("Execution-Id").orElseThrow();
         assertThat(status(id).get("status").asText()).isEqualTo("FAILED");
+        // an approved order fails at ship too; restarted while the warehouse is still closed, it fails again
+        JsonNode large = JSON.readTree(post("/orders", "{\"id\": \"o-14\", \"amount\": 2000}").body());
+        String approvedId = large.get("executionId").asText();
+        HttpResponse<String> approval = post("/orders/" + approvedId + "/approval?token="
+                                             + large.get("resumeToken").asText(), "{\"approved\": true, \"by\": \"ann\"}");
+        expect(approval, 503);
+        assertThat(approval.headers().firstValue("Execution-Id")).hasValue(approvedId);
+        expect(post("/orders/" + approvedId + "/restart", ""), 503);
+        assertThat(status(approvedId).get("status").asText()).isEqualTo("FAILED");
 
         // it opens again: the restart completes the order from step ship, as attempt 2
         expect(post("/warehouse/open", ""), 200);
@@ -236,6 +245,12 @@ class OrderApprovalApplicationTest {
             assertThat(event.get("actor").asText()).isEqualTo("dave");
         });
 
+        // the approval is not asked again: the restart passes the suspend with the recorded answer
+        HttpResponse<String> third = post("/orders/" + approvedId + "/restart", "");
+        expect(third, 200);
+        assertThat(JSON.readTree(third.body()).get("decidedBy").asText()).isEqualTo("ann");
+        assertThat(JSON.readTree(third.body()).get("attempt").asInt()).isEqualTo(3);
+
         // a completed order cannot be restarted; an unknown one is not found
         expect(post("/orders/" + id + "/restart", ""), 409);
         expect(post("/orders/01a20736-0000-7000-8000-00000000dead/restart", ""), 404);
@@ -244,8 +259,10 @@ class OrderApprovalApplicationTest {
         // validate and price ran once for o-13: the restart skipped them with their recorded results
         assertThat(output.split("Order o-13 received", -1)).as(output).hasSize(2);
         assertThat(output.split("Order total 265", -1)).as(output).hasSize(2);
-        assertThat(output).contains("failed: the warehouse is closed", "Order o-13 leaves the warehouse (attempt 2)",
-                "Order o-13 shipped (auto");
+        assertThat(output).contains("Order run " + id + " failed: the warehouse is closed",
+                "Order o-13 leaves the warehouse (attempt 2)", "Order o-13 shipped (auto", "Order o-14 shipped (ann)");
+        // one line per failed attempt of o-14 (the approval's, the first restart's)
+        assertThat(output.split("Order run " + approvedId + " failed", -1)).as(output).hasSize(3);
         // the failure is answered and logged in one line, without a stack trace
         assertThat(output).as(output).doesNotContain(" ERROR ").doesNotContain("\tat ");
     }
