@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -25,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Starts the example as a user does (its own JVM, its main class, a fresh working directory) on a free port, and
  * drives the approval flow over HTTP: auto-completion of a small order, suspend of a large one, a wrong token (403),
- * a restart of the application, the resume, a second approval (409), a rejection, and the timeout path.
+ * a restart of the application, the resume, a second approval (409), a rejection, and the timeout path; and what an
+ * operator does: list the waiting orders page by page, cancel one, restart an order that failed once its cause is fixed.
  */
 class OrderApprovalApplicationTest {
 
@@ -173,6 +176,97 @@ class OrderApprovalApplicationTest {
         assertThat(output.split("Order total 2515", -1)).as(output).hasSize(2);
     }
 
+    @Test
+    void operatorListsCancelsAndRestartsOrders(@TempDir Path workDir) throws Exception {
+        // pages of one order, to walk the list with Page-Token
+        start(workDir, "PT5M", "-Dorder.waitingPageSize=1");
+        String first = JSON.readTree(post("/orders", "{\"id\": \"o-10\", \"amount\": 2500}").body())
+                .get("executionId").asText();
+        String second = JSON.readTree(post("/orders", "{\"id\": \"o-11\", \"amount\": 3500}").body())
+                .get("executionId").asText();
+        expect(post("/orders", "{\"id\": \"o-12\", \"amount\": 100}"), 200);
+
+        // the waiting orders, oldest first, one page each: the shipped one is not among them
+        HttpResponse<String> page1 = get("/waiting-orders", null);
+        expect(page1, 200);
+        JsonNode waiting = JSON.readTree(page1.body());
+        assertThat(waiting).hasSize(1);
+        assertThat(waiting.get(0).get("executionId").asText()).isEqualTo(first);
+        assertThat(waiting.get(0).get("status").asText()).isEqualTo("SUSPENDED");
+        assertThat(waiting.get(0).get("waitingFor").asText()).isEqualTo("approval");
+        String token = page1.headers().firstValue("Page-Token").orElseThrow();
+        HttpResponse<String> page2 = get("/waiting-orders", token);
+        expect(page2, 200);
+        assertThat(JSON.readTree(page2.body())).singleElement()
+                .satisfies(run -> assertThat(run.get("executionId").asText()).isEqualTo(second));
+        assertThat(page2.headers().firstValue("Page-Token")).as("the last page").isEmpty();
+        HttpResponse<String> tampered = get("/waiting-orders", token + "x");
+        expect(tampered, 400);
+        assertThat(tampered.body()).contains("Page-Token");
+
+        // cancel the first: the list shows only the second
+        expect(post("/orders/" + first + "/cancel", ""), 200);
+        assertThat(JSON.readTree(get("/waiting-orders", null).body())).singleElement()
+                .satisfies(run -> assertThat(run.get("executionId").asText()).isEqualTo(second));
+
+        // the warehouse closes: an order passes validate and price, then fails at step ship; its run is FAILED
+        expect(post("/warehouse/close", ""), 200);
+        HttpResponse<String> failed = post("/orders", "{\"id\": \"o-13\", \"amount\": 250}");
+        expect(failed, 503);
+        String id = failed.headers().firstValue("Execution-Id").orElseThrow();
+        assertThat(status(id).get("status").asText()).isEqualTo("FAILED");
+        // an approved order fails at ship too; restarted while the warehouse is still closed, it fails again
+        JsonNode large = JSON.readTree(post("/orders", "{\"id\": \"o-14\", \"amount\": 2000}").body());
+        String approvedId = large.get("executionId").asText();
+        HttpResponse<String> approval = post("/orders/" + approvedId + "/approval?token="
+                                             + large.get("resumeToken").asText(), "{\"approved\": true, \"by\": \"ann\"}");
+        expect(approval, 503);
+        assertThat(approval.headers().firstValue("Execution-Id")).hasValue(approvedId);
+        expect(post("/orders/" + approvedId + "/restart", ""), 503);
+        assertThat(status(approvedId).get("status").asText()).isEqualTo("FAILED");
+
+        // it opens again: the restart completes the order from step ship, as attempt 2
+        expect(post("/warehouse/open", ""), 200);
+        HttpResponse<String> restarted = http.send(HttpRequest.newBuilder(URI.create(base + "/orders/" + id + "/restart"))
+                .header("Actor", "dave").POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        expect(restarted, 200);
+        JsonNode result = JSON.readTree(restarted.body());
+        assertThat(result.get("orderId").asText()).isEqualTo("o-13");
+        assertThat(result.get("status").asText()).isEqualTo("shipped");
+        assertThat(result.get("total").asInt()).isEqualTo(265);
+        assertThat(result.get("executionId").asText()).isEqualTo(id);
+        assertThat(result.get("attempt").asInt()).isEqualTo(2);
+        assertThat(status(id).get("status").asText()).isEqualTo("COMPLETED");
+        HttpResponse<String> history = get("/orders/" + id + "/history", null);
+        expect(history, 200);
+        assertThat(JSON.readTree(history.body())).anySatisfy(event -> {
+            assertThat(event.get("type").asText()).isEqualTo("RESTARTED");
+            assertThat(event.get("actor").asText()).isEqualTo("dave");
+        });
+
+        // the approval is not asked again: the restart passes the suspend with the recorded answer
+        HttpResponse<String> third = post("/orders/" + approvedId + "/restart", "");
+        expect(third, 200);
+        assertThat(JSON.readTree(third.body()).get("decidedBy").asText()).isEqualTo("ann");
+        assertThat(JSON.readTree(third.body()).get("attempt").asInt()).isEqualTo(3);
+
+        // a completed order cannot be restarted; an unknown one is not found
+        expect(post("/orders/" + id + "/restart", ""), 409);
+        expect(post("/orders/01a20736-0000-7000-8000-00000000dead/restart", ""), 404);
+
+        String output = read(log);
+        // validate and price ran once for o-13: the restart skipped them with their recorded results
+        assertThat(output.split("Order o-13 received", -1)).as(output).hasSize(2);
+        assertThat(output.split("Order total 265", -1)).as(output).hasSize(2);
+        assertThat(output).contains("Order run " + id + " failed: the warehouse is closed",
+                "Order o-13 leaves the warehouse (attempt 2)", "Order o-13 shipped (auto", "Order o-14 shipped (ann)");
+        // one line per failed attempt of o-14 (the approval's, the first restart's)
+        assertThat(output.split("Order run " + approvedId + " failed", -1)).as(output).hasSize(3);
+        // the failure is answered and logged in one line, without a stack trace
+        assertThat(output).as(output).doesNotContain(" ERROR ").doesNotContain("\tat ");
+    }
+
     private int starts;
 
     private void restart(Path workDir, String approvalTimeout) throws Exception {
@@ -181,20 +275,22 @@ class OrderApprovalApplicationTest {
         start(workDir, approvalTimeout);
     }
 
-    private void start(Path workDir, String approvalTimeout) throws Exception {
+    private void start(Path workDir, String approvalTimeout, String... options) throws Exception {
         int port = freePort();
         int managementPort = freePort();
         base = "http://localhost:" + port;
         management = "http://localhost:" + managementPort;
         log = workDir.resolve("app-" + ++starts + ".log");
-        app = new ProcessBuilder(
+        List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElse("java"),
                 "-cp", System.getProperty("java.class.path"),
                 "-Dcamel.server.port=" + port,
                 "-Dcamel.management.port=" + managementPort,
                 "-Dorder.approvalTimeout=" + approvalTimeout,
-                "-Dcamel.component.flowstate.recoveryInterval=PT0.5S",
-                OrderApprovalApplication.class.getName())
+                "-Dcamel.component.flowstate.recoveryInterval=PT0.5S"));
+        command.addAll(List.of(options));
+        command.add(OrderApprovalApplication.class.getName());
+        app = new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
@@ -229,6 +325,14 @@ class OrderApprovalApplicationTest {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build();
         return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> get(String path, String pageToken) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).GET();
+        if (pageToken != null) {
+            request.header("Page-Token", pageToken);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** Asserts the status code; on failure shows the reply and what the application logged. */
