@@ -51,13 +51,16 @@ abstract class AbstractRepositoryBeanTest {
         template = context.createProducerTemplate();
     }
 
-    /** A started CamelContext on {@code repository} with {@code routes} (null: none). */
-    protected static CamelContext node(String name, CompactingRepository repository, RoutesBuilder routes)
-            throws Exception {
+    /**
+     * A started CamelContext on {@code repository} with {@code routes} (null: none), its component on the test's
+     * clock: the component's maintenance pass purges expired keys by its clock, which must be the beans'.
+     */
+    protected CamelContext node(String name, CompactingRepository repository, RoutesBuilder routes) throws Exception {
         CamelContext node = new DefaultCamelContext();
         node.getCamelContextExtension().setName(name);
         FlowStateComponent component = new FlowStateComponent();
         component.setRepository(repository);
+        component.setClock(clock);
         node.addComponent("state", component);
         if (routes != null) {
             node.addRoutes(routes);
