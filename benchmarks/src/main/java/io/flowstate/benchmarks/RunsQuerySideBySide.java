@@ -61,8 +61,27 @@ public final class RunsQuerySideBySide {
             }
             printPlan(stores, "small_");
             printPlan(stores, "large_");
+            long[] rawA = new long[samples];
+            long[] rawB = new long[samples];
+            try (Connection c = stores.dataSource().getConnection();
+                 java.sql.PreparedStatement pa = c.prepareStatement(rawSql("small_"));
+                 java.sql.PreparedStatement pb = c.prepareStatement(rawSql("large_"))) {
+                for (int i = 0; i < WARM_UP + samples; i++) {
+                    long ta = raw(pa);
+                    long tb = raw(pb);
+                    if (i >= WARM_UP) {
+                        rawA[i - WARM_UP] = ta;
+                        rawB[i - WARM_UP] = tb;
+                    }
+                }
+            }
             Stats sa = Stats.of(timesA);
             Stats sb = Stats.of(timesB);
+            Stats ra = Stats.of(rawA);
+            Stats rb = Stats.of(rawB);
+            System.out.printf("%nthe same SELECT on one held connection, plain JDBC, rows read (µs): p50 %.0f vs %.0f"
+                              + " (%.2f), mean %.0f vs %.0f (%.2f)%n", ra.p50, rb.p50, rb.p50 / ra.p50, ra.mean, rb.mean,
+                    rb.mean / ra.mean);
             System.out.printf("%nfirst page of 100 SUSPENDED runs of one flow, PostgreSQL, %,d finds each (µs)%n",
                     samples);
             System.out.printf("%-12s %10s %10s %10s%n", "stored runs", "p50", "p90", "mean");
@@ -133,6 +152,28 @@ public final class RunsQuerySideBySide {
             st.execute("DEALLOCATE find_" + prefix);
             st.execute("RESET plan_cache_mode");
         }
+    }
+
+    private static String rawSql(String prefix) {
+        return "SELECT execution_id, flow_id, route_id, status, version, created_at, updated_at, waiting_for, wake_at,"
+               + " lease_owner, lease_expires_at, last_step, attempt, parent_execution_id, business_key FROM " + prefix
+               + "runs WHERE status = 'SUSPENDED' AND flow_id = 'flow-7' ORDER BY created_at, execution_id"
+               + " FETCH FIRST 101 ROWS ONLY";
+    }
+
+    private static long raw(java.sql.PreparedStatement ps) throws java.sql.SQLException {
+        long started = System.nanoTime();
+        int rows = 0;
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                rs.getString(1);
+                rows++;
+            }
+        }
+        if (rows != 101) {
+            throw new IllegalStateException("expected 101 rows, read " + rows);
+        }
+        return System.nanoTime() - started;
     }
 
     private record Stats(double p50, double p90, double mean) {

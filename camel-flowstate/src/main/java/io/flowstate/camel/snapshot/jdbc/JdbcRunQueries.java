@@ -91,8 +91,10 @@ final class JdbcRunQueries {
             params.add(query.afterCreatedAt());
             params.add(query.afterExecutionId());
         }
-        sql.append(" ORDER BY created_at, execution_id FETCH FIRST ? ROWS ONLY");
-        params.add(query.pageSize() + 1);
+        // the row count as a literal too (a number the query checked, 2 to 1001): a generic plan that does not know
+        // it plans to read every matching row (a bitmap scan and a sort), so PostgreSQL would plan a large table's
+        // statement again on every call (measured: +0.15 ms per page with 1,000,000 runs stored)
+        sql.append(" ORDER BY created_at, execution_id FETCH FIRST ").append(query.pageSize() + 1).append(" ROWS ONLY");
         return new Statement(sql.toString(), params);
     }
 
