@@ -1,7 +1,6 @@
 package io.flowstate.benchmarks;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.Arrays;
@@ -16,7 +15,7 @@ import io.flowstate.camel.snapshot.jdbc.JdbcFlowSnapshotRepository;
  * embedded server (two table sets), so both see the same disk and the same neighbours: {@code samples} finds each,
  * in ABBA order after 300 warm-up ones.
  * <p>
- * The runs are inserted by one {@code INSERT ... SELECT generate_series} per table set, not through the API: 20 flows,
+ * The runs are inserted by one {@code INSERT ... SELECT generate_series} per table set, not through the API: 11 flows,
  * 70% COMPLETED, 10% FAILED, 15% SUSPENDED (waiting for approval or payment), 5% RUNNING, one second apart; then
  * {@code VACUUM ANALYZE} and {@code CHECKPOINT}. Prints the plan of the large table's query and p50, p90 and mean of
  * each size, with their ratio.
@@ -44,7 +43,6 @@ public final class RunsQuerySideBySide {
             stores.settle();
             FlowSnapshotQuery query = FlowSnapshotQuery.builder().flowId("flow-7").status(FlowStatus.SUSPENDED)
                     .pageSize(100).build();
-            printPlan(stores, "large_");
             for (int i = 0; i < WARM_UP; i++) {
                 find(a, query);
                 find(b, query);
@@ -61,8 +59,29 @@ public final class RunsQuerySideBySide {
                     timesA[i] = find(a, query);
                 }
             }
+            printPlan(stores, "small_");
+            printPlan(stores, "large_");
+            long[] rawA = new long[samples];
+            long[] rawB = new long[samples];
+            try (Connection c = stores.dataSource().getConnection();
+                 java.sql.PreparedStatement pa = c.prepareStatement(rawSql("small_"));
+                 java.sql.PreparedStatement pb = c.prepareStatement(rawSql("large_"))) {
+                for (int i = 0; i < WARM_UP + samples; i++) {
+                    long ta = raw(pa);
+                    long tb = raw(pb);
+                    if (i >= WARM_UP) {
+                        rawA[i - WARM_UP] = ta;
+                        rawB[i - WARM_UP] = tb;
+                    }
+                }
+            }
             Stats sa = Stats.of(timesA);
             Stats sb = Stats.of(timesB);
+            Stats ra = Stats.of(rawA);
+            Stats rb = Stats.of(rawB);
+            System.out.printf("%nthe same SELECT on one held connection, plain JDBC, rows read (µs): p50 %.0f vs %.0f"
+                              + " (%.2f), mean %.0f vs %.0f (%.2f)%n", ra.p50, rb.p50, rb.p50 / ra.p50, ra.mean, rb.mean,
+                    rb.mean / ra.mean);
             System.out.printf("%nfirst page of 100 SUSPENDED runs of one flow, PostgreSQL, %,d finds each (µs)%n",
                     samples);
             System.out.printf("%-12s %10s %10s %10s%n", "stored runs", "p50", "p90", "mean");
@@ -86,7 +105,7 @@ public final class RunsQuerySideBySide {
                        + " format_version, created_at, updated_at, waiting_for, lease_owner, lease_expires_at,"
                        + " snapshot_version, snapshot_bytes, delta_count, delta_bytes, snapshot, finished_at,"
                        + " business_key, open_business_key, last_step)"
-                       + " SELECT 'run-' || lpad(i::text, 8, '0'), 'flow-' || (i % 20), 'r', s.status, 3, 1,"
+                       + " SELECT 'run-' || lpad(i::text, 8, '0'), 'flow-' || (i % 11), 'r', s.status, 3, 1,"
                        + " TIMESTAMPTZ '2026-01-01' + i * INTERVAL '1 second',"
                        + " TIMESTAMPTZ '2026-01-01' + i * INTERVAL '1 second' + INTERVAL '5 minutes',"
                        + " CASE WHEN s.status = 'SUSPENDED' THEN (CASE WHEN i % 2 = 0 THEN 'approval' ELSE 'payment' END) END,"
@@ -113,21 +132,48 @@ public final class RunsQuerySideBySide {
         return elapsed;
     }
 
-    /** The plan PostgreSQL chooses for the find (the statement the repository sends, written out here). */
+    /**
+     * The plan PostgreSQL keeps for the find once the statement is prepared (a generic plan: the flow id a parameter,
+     * as the repository binds it), run warm.
+     */
     private static void printPlan(BenchStores stores, String prefix) throws Exception {
-        try (Connection c = stores.dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement("EXPLAIN ANALYZE SELECT execution_id FROM " + prefix + "runs"
-                                                       + " WHERE status = ? AND flow_id = ?"
-                                                       + " ORDER BY created_at, execution_id FETCH FIRST 101 ROWS ONLY")) {
-            ps.setString(1, "SUSPENDED");
-            ps.setString(2, "flow-7");
-            try (ResultSet rs = ps.executeQuery()) {
-                System.out.println("plan on " + prefix + "runs:");
+        try (Connection c = stores.dataSource().getConnection(); Statement st = c.createStatement()) {
+            st.execute("SET plan_cache_mode = force_generic_plan");
+            st.execute("PREPARE find_" + prefix + " AS SELECT execution_id, flow_id, route_id, status, version,"
+                       + " created_at, updated_at, waiting_for, wake_at, lease_owner, lease_expires_at, last_step,"
+                       + " attempt, parent_execution_id, business_key FROM " + prefix + "runs WHERE status = 'SUSPENDED'"
+                       + " AND flow_id = $1 ORDER BY created_at, execution_id FETCH FIRST 101 ROWS ONLY");
+            try (ResultSet rs = st.executeQuery("EXPLAIN (ANALYZE, BUFFERS) EXECUTE find_" + prefix + "('flow-7')")) {
+                System.out.println("generic plan on " + prefix + "runs:");
                 while (rs.next()) {
                     System.out.println("  " + rs.getString(1));
                 }
             }
+            st.execute("DEALLOCATE find_" + prefix);
+            st.execute("RESET plan_cache_mode");
         }
+    }
+
+    private static String rawSql(String prefix) {
+        return "SELECT execution_id, flow_id, route_id, status, version, created_at, updated_at, waiting_for, wake_at,"
+               + " lease_owner, lease_expires_at, last_step, attempt, parent_execution_id, business_key FROM " + prefix
+               + "runs WHERE status = 'SUSPENDED' AND flow_id = 'flow-7' ORDER BY created_at, execution_id"
+               + " FETCH FIRST 101 ROWS ONLY";
+    }
+
+    private static long raw(java.sql.PreparedStatement ps) throws java.sql.SQLException {
+        long started = System.nanoTime();
+        int rows = 0;
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                rs.getString(1);
+                rows++;
+            }
+        }
+        if (rows != 101) {
+            throw new IllegalStateException("expected 101 rows, read " + rows);
+        }
+        return System.nanoTime() - started;
     }
 
     private record Stats(double p50, double p90, double mean) {
