@@ -276,7 +276,7 @@ public class FlowStateProducer extends HeaderSelectorProducer {
 
     @InvokeOnHeader(FlowStateConstants.OPERATION_RUNS)
     public Object onRuns(Exchange exchange) {
-        runsListing.answer(exchange, endpoint.getComponent().getRepository());
+        runsListing.answer(exchange, endpoint.getComponent().getRepository(), executions.clock().instant());
         return DONE;
     }
 

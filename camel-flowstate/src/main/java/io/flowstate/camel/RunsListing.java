@@ -27,11 +27,12 @@ final class RunsListing {
         this.businessKey = businessKey;
     }
 
-    void answer(Exchange exchange, FlowSnapshotRepository repository) {
+    /** @param now the component clock's time: what a duration in updatedBefore counts back from */
+    void answer(Exchange exchange, FlowSnapshotRepository repository, Instant now) {
         Message message = exchange.getMessage();
         String token = message.getHeader(FlowStateConstants.PAGE_TOKEN, String.class);
         FlowSnapshotPage page = repository.find(
-                RunsOptions.query(configuration, businessKey.of(exchange, false), token));
+                RunsOptions.query(configuration, businessKey.of(exchange, false), token, now));
         List<Map<String, Object>> runs = new ArrayList<>(page.items().size());
         page.items().forEach(run -> runs.add(summary(run)));
         message.setBody(runs);

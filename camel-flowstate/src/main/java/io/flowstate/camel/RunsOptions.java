@@ -77,7 +77,7 @@ final class RunsOptions {
     }
 
     /** The query an endpoint's options give, for one exchange's business key and page token. */
-    static FlowSnapshotQuery query(FlowStateConfiguration c, String businessKey, String pageToken) {
+    static FlowSnapshotQuery query(FlowStateConfiguration c, String businessKey, String pageToken, Instant now) {
         FlowSnapshotQuery.Builder query = FlowSnapshotQuery.builder()
                 .flowId(c.getFlow())
                 .statuses(c.statuses())
@@ -87,7 +87,8 @@ final class RunsOptions {
                 .startedBefore(instant("startedBefore", c.getStartedBefore()))
                 .leaseOwner(c.getLeaseOwner())
                 .pageSize(c.getLimit())
-                .pageToken(pageToken);
+                .pageToken(pageToken)
+                .asOf(now);
         updatedBefore(c.getUpdatedBefore(), query);
         return query.build();
     }

@@ -3,6 +3,7 @@ package io.flowstate.camel.time;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -137,6 +138,19 @@ class ControlledTimeTest extends CamelTestSupport {
         return state.get(key);
     }
 
+    /** updatedBefore=PT1H on flowstate:runs means an hour before the component clock's now, not the system's. */
+    @Test
+    void aRunsQueryCountsItsDurationsBackFromTheComponentsClock() {
+        String id = executionId(template.request("direct:order", e -> e.getMessage().setBody("order-9")));
+
+        clock.advance(Duration.ofMinutes(59));
+        assertThat(template.requestBody("direct:stale", null, List.class)).isEmpty();
+
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(template.requestBody("direct:stale", null, List.class))
+                .extracting(run -> ((Map<?, ?>) run).get("executionId")).containsExactly(id);
+    }
+
     @Override
     protected RouteBuilder createRouteBuilder() {
         return new RouteBuilder() {
@@ -160,6 +174,8 @@ class ControlledTimeTest extends CamelTestSupport {
                                 .setBody(simple("approved ${variable.order}: ${body}"))
                         .end()
                         .to("flowstate:set:decision");
+
+                from("direct:stale").to("flowstate:runs?status=SUSPENDED&updatedBefore=PT1H");
 
                 from("direct:read")
                         .to("flowstate:restore")
