@@ -71,14 +71,19 @@ final class Cluster implements AutoCloseable {
      * @param stepMillis how long each step of flow work takes
      */
     List<ClusterNode> start(int recoveryThreads, long stepMillis, String... names) throws Exception {
+        return start(recoveryThreads, stepMillis, List.of(), names);
+    }
+
+    /** As {@link #start(int, long, String...)}, with {@code more} arguments for each node. */
+    List<ClusterNode> start(int recoveryThreads, long stepMillis, List<String> more, String... names) throws Exception {
         List<ClusterNode> started = new ArrayList<>();
-        started.add(startNode(names[0], recoveryThreads, stepMillis));
+        started.add(startNode(names[0], recoveryThreads, stepMillis, more));
         List<CompletableFuture<ClusterNode>> others = new ArrayList<>();
         for (int i = 1; i < names.length; i++) {
             String name = names[i];
             others.add(CompletableFuture.supplyAsync(() -> {
                 try {
-                    return startNode(name, recoveryThreads, stepMillis);
+                    return startNode(name, recoveryThreads, stepMillis, more);
                 } catch (Exception e) {
                     throw new IllegalStateException("Node " + name + " did not start", e);
                 }
@@ -91,7 +96,12 @@ final class Cluster implements AutoCloseable {
     }
 
     ClusterNode startNode(String name, int recoveryThreads, long stepMillis) throws Exception {
-        ClusterNode node = ClusterNode.start(this, name, recoveryThreads, stepMillis);
+        return startNode(name, recoveryThreads, stepMillis, List.of());
+    }
+
+    private ClusterNode startNode(String name, int recoveryThreads, long stepMillis, List<String> more)
+            throws Exception {
+        ClusterNode node = ClusterNode.start(this, name, recoveryThreads, stepMillis, more.toArray(String[]::new));
         synchronized (nodes) {
             nodes.add(node);
         }
@@ -117,6 +127,18 @@ final class Cluster implements AutoCloseable {
             counts.merge(run(id).status(), 1, Integer::sum);
         }
         return counts;
+    }
+
+    /** Runs SQL statements (separated by semicolons, no comments) on the cluster's database, one by one. */
+    void execute(String statements) throws java.sql.SQLException {
+        reader();
+        try (java.sql.Connection c = readerPool.getConnection(); java.sql.Statement st = c.createStatement()) {
+            for (String sql : statements.split(";")) {
+                if (!sql.isBlank()) {
+                    st.execute(sql);
+                }
+            }
+        }
     }
 
     /** How many runs of {@code flowId} are in {@code status}. */

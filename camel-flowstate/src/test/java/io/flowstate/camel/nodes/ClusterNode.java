@@ -45,12 +45,14 @@ final class ClusterNode implements AutoCloseable {
     }
 
     /** Starts a node and waits (bounded) until it is ready for commands. */
-    static ClusterNode start(Cluster cluster, String name, int recoveryThreads, long stepMillis) throws Exception {
+    static ClusterNode start(Cluster cluster, String name, int recoveryThreads, long stepMillis, String... more)
+            throws Exception {
         String java = ProcessHandle.current().info().command().orElseThrow();
-        List<String> command = List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp",
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp",
                 System.getProperty("java.class.path"), ClusterNodeMain.class.getName(), cluster.jdbcUrl(),
                 cluster.tablePrefix(), name, String.valueOf(recoveryThreads), String.valueOf(Cluster.LEASE.toMillis()),
-                String.valueOf(Cluster.RECOVERY_INTERVAL.toMillis()), String.valueOf(stepMillis));
+                String.valueOf(Cluster.RECOVERY_INTERVAL.toMillis()), String.valueOf(stepMillis)));
+        command.addAll(List.of(more));
         ClusterNode node = new ClusterNode(name, new ProcessBuilder(command).redirectErrorStream(true).start());
         node.awaitLine("ready", l -> l.equals("@@ ready " + name));
         return node;

@@ -32,7 +32,8 @@ import static org.apache.camel.builder.Builder.exchangeProperty;
  * input, one command a line ({@code TAG COMMAND ARGS...}), each run on its own thread; it answers
  * {@code @@ reply TAG ...} on its standard output, where its log goes too.
  * <p>
- * Arguments: {@code jdbcUrl tablePrefix nodeName recoveryThreads leaseMillis recoveryIntervalMillis stepMillis}.
+ * Arguments: {@code jdbcUrl tablePrefix nodeName recoveryThreads leaseMillis recoveryIntervalMillis stepMillis
+ * [watch]}; with {@code watch}, the node also runs {@link ClusteredWatch}.
  * Commands: {@code approve} (starts an approval run; replies its id and resume token), {@code resume ID TOKEN}
  * ({@code ok BODY} or {@code error EXCEPTION}), {@code sleep} (starts a run that sleeps 3 s; replies its id),
  * {@code work N} (starts N runs of ten steps without waiting for them; replies {@code started}), {@code count THREADS
@@ -71,14 +72,23 @@ public final class ClusterNodeMain {
         repository.setTablePrefix(args[1]);
         Main main = new Main();
         main.bind("flowRepo", repository);
-        main.addInitialProperty("camel.main.name", node);
+        boolean watch = args.length > 7;
+        // camel-quartz keeps the CamelContext name in the job it stores, and a node runs only jobs named with its
+        // own: clustered nodes must share the name, or a job created by one never runs on another
+        main.addInitialProperty("camel.main.name", watch ? ClusteredWatch.CAMEL_CONTEXT_NAME : node);
         main.addInitialProperty("camel.component.flowstate.repository", "#flowRepo");
         main.addInitialProperty("camel.component.flowstate.recoveryThreads", args[3]);
         main.addInitialProperty("camel.component.flowstate.leaseDuration", "PT" + Long.parseLong(args[4]) / 1000.0 + "S");
         main.addInitialProperty("camel.component.flowstate.recoveryInterval",
                 "PT" + Long.parseLong(args[5]) / 1000.0 + "S");
         main.configure().addRoutesBuilder(routes(node, stepMillis));
+        if (watch) {
+            ClusteredWatch.addTo(main, dataSource, url, args[1], node, stepMillis);
+        }
         main.start();
+        if (watch) {
+            ClusteredWatch.reportScheduler(main);
+        }
         ProducerTemplate template = main.getCamelContext().createProducerTemplate();
         say("ready " + node);
         ExecutorService commands = Executors.newCachedThreadPool();
@@ -225,7 +235,7 @@ public final class ClusterNodeMain {
         return e.getMessage().getHeader(FlowStateConstants.EXECUTION_ID, String.class);
     }
 
-    private static synchronized void say(String line) {
+    static synchronized void say(String line) {
         System.out.println("@@ " + line);
         System.out.flush();
     }
