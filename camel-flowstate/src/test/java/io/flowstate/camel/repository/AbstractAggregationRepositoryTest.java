@@ -1,5 +1,6 @@
 package io.flowstate.camel.repository;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +46,8 @@ abstract class AbstractAggregationRepositoryTest extends AbstractRepositoryBeanT
         failing.setNamespace("failing");
         failing.setRecoveryInterval(100);
         failing.setCompletionLease(Duration.ofMillis(100));
+        // its recoveries wait for that lease to pass in real time: not the test clock the component runs on
+        failing.setClock(Clock.systemUTC());
         failing.setMaximumRedeliveries(2);
         failing.setDeadLetterUri("mock:dead");
         return new RouteBuilder() {
