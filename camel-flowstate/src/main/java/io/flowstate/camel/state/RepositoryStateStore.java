@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
@@ -195,11 +196,13 @@ public class RepositoryStateStore implements StateStore {
      */
     private JsonNode update(String key, UnaryOperator<JsonNode> change,
                             Function<Optional<VersionedValue>, Instant> expiry) {
-        VersionedValue stored = repository.updateValue(namespace, key, storedValue -> {
-            Optional<VersionedValue> current = live(storedValue);
+        AtomicReference<JsonNode> written = new AtomicReference<>(); // the last call's value is the one stored
+        repository.updateValue(namespace, key, stored -> {
+            Optional<VersionedValue> current = live(stored);
             JsonNode next = change.apply(current.map(v -> opened(key, v)).orElse(null));
+            written.set(next);
             return new ValueUpdate(sealed(key, next), expiry.apply(current));
         });
-        return opened(key, stored);
+        return written.get(); // as computed: a secret value is not decrypted again (nor its number type changed)
     }
 }
