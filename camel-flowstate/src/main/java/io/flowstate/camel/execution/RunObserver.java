@@ -25,9 +25,10 @@ public interface RunObserver {
     }
 
     /**
-     * A compare-and-set write of a stored value (a persistent or global state key, a context, a
+     * A compare-and-set write of a stored value (a delete of a persistent or global state key, a context, a
      * {@code flowstate:changes} watermark) met a concurrent write of the same key; it is read and tried again, up to
-     * {@link io.flowstate.camel.state.ConflictRetries#MAX_ATTEMPTS} attempts.
+     * {@link io.flowstate.camel.state.ConflictRetries#MAX_ATTEMPTS} attempts. A set, increment or append of a persistent
+     * or global key never conflicts: it is one atomic update of the repository.
      */
     default void valueConflicted() {
     }

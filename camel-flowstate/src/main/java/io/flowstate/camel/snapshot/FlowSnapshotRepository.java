@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Service;
@@ -192,6 +193,22 @@ public interface FlowSnapshotRepository extends Service {
      * @throws FlowSnapshotConflictException when the stored version differs (nothing is changed)
      */
     long putValue(String namespace, String key, JsonNode value, long expectedVersion, Instant expiresAt);
+
+    /**
+     * Replaces one value with what {@code change} computes from it, as one atomic step that never conflicts: the
+     * repository holds the key (a row lock, a per-key lock) from the read to the write, so concurrent updates of one
+     * key (from several threads or nodes) queue instead of failing. What {@code increment} and {@code append} need:
+     * read-compute-write without retries that run out under contention. The version is advanced as by
+     * {@link #putValue(String, String, JsonNode, long, Instant)}.
+     * <p>
+     * {@code change} sees the stored value (an expired one too: callers that honour expiry treat it as absent) and may
+     * be called more than once (e.g. when two nodes create an absent key at once); only its last result is stored. It
+     * must be quick and without side effects. When it throws, nothing is changed and the exception reaches the caller.
+     *
+     * @param  change what to store, given the stored value (empty when the key is absent)
+     * @return        the value now stored, with its new version and expiry
+     */
+    VersionedValue updateValue(String namespace, String key, Function<Optional<VersionedValue>, ValueUpdate> change);
 
     /**
      * Deletes one value if the stored version is still {@code expectedVersion}.

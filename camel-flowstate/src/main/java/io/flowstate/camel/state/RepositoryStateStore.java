@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
@@ -16,14 +17,16 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.flowstate.camel.FlowStateException;
 import io.flowstate.camel.snapshot.FlowSnapshotRepository;
+import io.flowstate.camel.snapshot.ValueUpdate;
 import io.flowstate.camel.snapshot.VersionedValue;
 import io.flowstate.camel.support.Identifiers;
 
 /**
  * State kept in a {@link FlowSnapshotRepository} under one namespace: the {@code persistent} scope of a flow, or the
- * {@code global} scope (namespace {@link #GLOBAL_NAMESPACE}, keys are paths such as {@code team/crm/config}). Every
- * write is a compare-and-set on the stored version, retried on conflict ({@link ConflictRetries}), so {@code increment}
- * and {@code append} stay atomic across threads and across Camel nodes sharing the repository.
+ * {@code global} scope (namespace {@link #GLOBAL_NAMESPACE}, keys are paths such as {@code team/crm/config}).
+ * {@code set}, {@code increment} and {@code append} are each one atomic update of the repository (it holds the key from
+ * read to write), so they stay exact across threads and across Camel nodes sharing the repository, and never fail
+ * because others write the same key. {@code delete} is a compare-and-set, retried on conflict ({@link ConflictRetries}).
  */
 public class RepositoryStateStore implements StateStore {
 
@@ -41,7 +44,7 @@ public class RepositoryStateStore implements StateStore {
      * The {@code persistent} scope of flow {@code namespace}.
      *
      * @param clock      what decides whether a value with a time-to-live has expired
-     * @param onConflict told of each write attempt that conflicted with a concurrent write (see {@link ConflictRetries})
+     * @param onConflict told of each delete attempt that conflicted with a concurrent write (see {@link ConflictRetries})
      */
     public RepositoryStateStore(FlowSnapshotRepository repository, String namespace, JsonValues json, Clock clock,
                                 Runnable onConflict) {
@@ -187,18 +190,19 @@ public class RepositoryStateStore implements StateStore {
     }
 
     /**
-     * Read, compute, compare-and-set; again on conflict. {@code change} must not have side effects. An expired value
-     * counts as absent, and is replaced presenting its version (another node replacing it too makes one of them retry).
+     * Read, compute and write as one atomic repository operation ({@link FlowSnapshotRepository#updateValue}): writers
+     * of one key queue rather than conflict, so nothing fails under contention. {@code change} must not have side
+     * effects (the repository may call it again). An expired value counts as absent.
      */
     private JsonNode update(String key, UnaryOperator<JsonNode> change,
                             Function<Optional<VersionedValue>, Instant> expiry) {
-        return ConflictRetries.run(describe(key), onConflict, attempt -> {
-            Optional<VersionedValue> stored = repository.getValue(namespace, key);
+        AtomicReference<JsonNode> written = new AtomicReference<>(); // the last call's value is the one stored
+        repository.updateValue(namespace, key, stored -> {
             Optional<VersionedValue> current = live(stored);
             JsonNode next = change.apply(current.map(v -> opened(key, v)).orElse(null));
-            repository.putValue(namespace, key, sealed(key, next), stored.map(VersionedValue::version).orElse(0L),
-                    expiry.apply(current));
-            return next;
+            written.set(next);
+            return new ValueUpdate(sealed(key, next), expiry.apply(current));
         });
+        return written.get(); // as computed: a secret value is not decrypted again (nor its number type changed)
     }
 }

@@ -16,7 +16,6 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.flowstate.camel.FlowStateConstants;
 import io.flowstate.camel.snapshot.jdbc.JdbcFlowSnapshotRepository;
-import io.flowstate.camel.state.ContendedKeyException;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
@@ -37,7 +36,8 @@ import static org.apache.camel.builder.Builder.exchangeProperty;
  * Commands: {@code approve} (starts an approval run; replies its id and resume token), {@code resume ID TOKEN}
  * ({@code ok BODY} or {@code error EXCEPTION}), {@code sleep} (starts a run that sleeps 3 s; replies its id),
  * {@code work N} (starts N runs of ten steps without waiting for them; replies {@code started}), {@code count THREADS
- * CALLS} (persistent increments; replies how many were applied and how many gave up on a contended key), {@code hold
+ * CALLS} (persistent increments; replies how many were applied and how many failed, printing {@code @@ increment failed
+ * EXCEPTION} for each failure), {@code hold
  * N} (starts N runs of flow held, which stop at their first step on this node until it is killed).
  * <p>
  * Prints {@code @@ step ORDER ID STEP NODE} when a step of flow {@code work} starts, {@code @@ woke ID NODE} when a
@@ -148,7 +148,7 @@ public final class ClusterNodeMain {
     private static String count(ProducerTemplate template, int threads, int calls) throws RuntimeException {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         AtomicInteger applied = new AtomicInteger();
-        AtomicInteger contended = new AtomicInteger();
+        AtomicInteger failed = new AtomicInteger();
         List<Future<?>> all = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             all.add(pool.submit(() -> {
@@ -156,10 +156,9 @@ public final class ClusterNodeMain {
                     Exchange done = template.request("direct:count", e -> e.getMessage().setBody(1));
                     if (done.getException() == null) {
                         applied.incrementAndGet();
-                    } else if (done.getException() instanceof ContendedKeyException) {
-                        contended.incrementAndGet();
                     } else {
-                        throw new IllegalStateException("An increment failed", done.getException());
+                        failed.incrementAndGet();
+                        System.out.println("@@ increment failed " + done.getException());
                     }
                 }
             }));
@@ -173,7 +172,7 @@ public final class ClusterNodeMain {
         } finally {
             pool.shutdown();
         }
-        return applied.get() + " " + contended.get();
+        return applied.get() + " " + failed.get();
     }
 
     private static RouteBuilder routes(String node, long stepMillis) {

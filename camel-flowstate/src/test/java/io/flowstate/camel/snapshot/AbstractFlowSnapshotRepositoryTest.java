@@ -1770,6 +1770,90 @@ public abstract class AbstractFlowSnapshotRepositoryTest {
     }
 
     @Nested
+    class AtomicUpdates {
+
+        /** What an increment asks of the repository: the stored number plus one, its expiry kept. */
+        private VersionedValue addOne(String namespace, String key) {
+            return repository.updateValue(namespace, key, stored -> new ValueUpdate(
+                    JSON.numberNode(stored.map(v -> v.value().intValue()).orElse(0) + 1),
+                    stored.map(VersionedValue::expiresAt).orElse(null)));
+        }
+
+        @Test
+        void sixteenThreadsUpdatingOneKeyGiveAnExactTotalWithoutAFailure() throws Exception {
+            int threads = 16;
+            int each = 100;
+
+            List<Set<Long>> seen = race(threads, () -> {
+                Set<Long> totals = new HashSet<>();
+                for (int i = 0; i < each; i++) {
+                    totals.add(addOne("counters", "hits").value().longValue());
+                }
+                return totals;
+            });
+
+            VersionedValue stored = repository.getValue("counters", "hits").orElseThrow();
+            assertThat(stored.value().longValue()).isEqualTo(threads * each);
+            // each update returned the total it stored, and no two returned the same one
+            Set<Long> all = new HashSet<>();
+            seen.forEach(all::addAll);
+            assertThat(all).hasSize(threads * each).contains(1L, (long) threads * each);
+            assertThat(stored.version()).isGreaterThanOrEqualTo(ValueVersions.FIRST_MIN + threads * each - 1L);
+        }
+
+        @Test
+        void anUpdateCreatesAnAbsentKeyAndAdvancesThePresentOnesVersionByOne() {
+            VersionedValue created = addOne("counters", "new");
+
+            assertThat(created.value()).isEqualTo(JSON.numberNode(1));
+            assertThat(created.version()).isBetween(ValueVersions.FIRST_MIN, ValueVersions.FIRST_BOUND);
+            VersionedValue next = addOne("counters", "new");
+            assertThat(next).isEqualTo(new VersionedValue(JSON.numberNode(2), created.version() + 1));
+            assertThat(repository.getValue("counters", "new")).contains(next);
+            assertThat(repository.putValue("counters", "new", JSON.numberNode(7), next.version()))
+                    .isEqualTo(next.version() + 1);
+        }
+
+        @Test
+        void anUpdateSeesTheStoredExpiryAndStoresTheOneItIsGiven() {
+            Instant expiresAt = T0.plusSeconds(60);
+            repository.putValue("sessions", "s1", JSON.numberNode(41), 0, expiresAt);
+
+            VersionedValue kept = addOne("sessions", "s1");
+
+            assertThat(kept.expiresAt()).isEqualTo(expiresAt);
+            assertThat(repository.getValue("sessions", "s1").orElseThrow().expiresAt()).isEqualTo(expiresAt);
+            repository.updateValue("sessions", "s1", stored -> new ValueUpdate(stored.orElseThrow().value(), null));
+            assertThat(repository.getValue("sessions", "s1").orElseThrow())
+                    .isEqualTo(new VersionedValue(JSON.numberNode(42), kept.version() + 1, null));
+        }
+
+        @Test
+        void aChangeThatThrowsChangesNothingAndReachesTheCaller() {
+            long v = repository.putValue("counters", "name", JSON.textNode("not a number"), 0);
+
+            assertThatThrownBy(() -> repository.updateValue("counters", "name", stored -> {
+                throw new IllegalArgumentException("the value of name is not a number: " + stored.orElseThrow().value());
+            })).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("the value of name is not a number: \"not a number\"");
+            assertThatThrownBy(() -> repository.updateValue("counters", "absent", stored -> {
+                throw new IllegalArgumentException("refused");
+            })).hasMessage("refused");
+
+            assertThat(repository.getValue("counters", "name")).contains(new VersionedValue(JSON.textNode("not a number"), v));
+            assertThat(repository.getValue("counters", "absent")).isEmpty();
+        }
+
+        @Test
+        void anUpdateOfAnInvalidKeyIsRefusedBeforeItsChangeRuns() {
+            assertThatThrownBy(() -> repository.updateValue("counters", "../escape", stored -> {
+                throw new AssertionError("the change must not run for an invalid key");
+            })).isInstanceOf(InvalidIdentifierException.class);
+            assertThat(repository.getValues("counters")).isEmpty();
+        }
+    }
+
+    @Nested
     class DeleteAndRetention {
 
         @Test

@@ -8,8 +8,9 @@ import io.flowstate.camel.snapshot.FlowSnapshotConflictException;
 import io.flowstate.camel.snapshot.memory.MemoryFlowSnapshotRepository;
 
 /**
- * A real memory repository on which, once {@link #contend} is called, every write of one key meets a concurrent
- * writer that wrote first (what a key written by very many writers at once looks like to one of them).
+ * A real memory repository on which, once {@link #contend} is called, every compare-and-set write or delete of one
+ * key meets a concurrent writer that wrote first (what a key written by very many writers at once looks like to one
+ * of them). Atomic updates ({@code updateValue}) hold the key instead of comparing versions: they go through.
  */
 public final class AlwaysContendedRepository extends MemoryFlowSnapshotRepository {
 

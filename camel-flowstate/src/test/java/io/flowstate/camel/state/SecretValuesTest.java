@@ -134,6 +134,21 @@ class SecretValuesTest {
     }
 
     @Test
+    void aSecretPersistentCounterIncrementsAsALongAndStaysEncrypted() {
+        json.setSecrets(SecretValues.of("apiCalls", KEY));
+        MemoryFlowSnapshotRepository repository = new MemoryFlowSnapshotRepository();
+        RepositoryStateStore persistent = new RepositoryStateStore(repository, "orders", json, Clock.systemUTC(), () -> {
+        });
+
+        assertThat(persistent.increment("apiCalls", 1)).isEqualTo(1L);
+        assertThat(persistent.increment("apiCalls", 41)).isEqualTo(42L);
+
+        assertThat(repository.getValue("orders", "apiCalls").orElseThrow().value().asText())
+                .startsWith("flowstate:secret:v1:").doesNotContain("42");
+        assertThat(persistent.get("apiCalls", Long.class)).isEqualTo(42L);
+    }
+
+    @Test
     void readingAPlainValueAsTheWrongTypeNamesTheKeyAndShowsTheValue() {
         json.setSecrets(SecretValues.of("apiToken", KEY));
         LocalStateStore state = new LocalStateStore(json, null);

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,6 +31,7 @@ import io.flowstate.camel.snapshot.FlowSnapshotSummary;
 import io.flowstate.camel.snapshot.FlowStatus;
 import io.flowstate.camel.snapshot.RepositoryChecks;
 import io.flowstate.camel.snapshot.RunCounts;
+import io.flowstate.camel.snapshot.ValueUpdate;
 import io.flowstate.camel.snapshot.VersionedValue;
 import io.flowstate.camel.snapshot.file.RunFiles.Loaded;
 import io.flowstate.camel.support.FileProblems;
@@ -499,6 +501,12 @@ public class FileFlowSnapshotRepository extends CompactingRepository {
         checkStarted();
         RepositoryChecks.expectedVersion(expectedVersion);
         return values.put(namespace, key, value, expectedVersion, expiresAt);
+    }
+
+    @Override
+    public VersionedValue updateValue(String namespace, String key, Function<Optional<VersionedValue>, ValueUpdate> change) {
+        checkStarted();
+        return values.update(namespace, key, change);
     }
 
     @Override

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,6 +23,7 @@ import io.flowstate.camel.FlowStateException;
 import io.flowstate.camel.snapshot.FlowSnapshotCodec;
 import io.flowstate.camel.snapshot.FlowSnapshotFormatException;
 import io.flowstate.camel.snapshot.RepositoryChecks;
+import io.flowstate.camel.snapshot.ValueUpdate;
 import io.flowstate.camel.snapshot.ValueVersions;
 import io.flowstate.camel.snapshot.VersionedValue;
 import io.flowstate.camel.support.Identifiers;
@@ -32,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * Persistent values as files: {@code <namespace>/<key>.json} under the values directory (a path key
  * {@code team/crm/config} becomes sub-folders), each holding {@code {"version": n, "value": ...}} (n as given by
  * {@link ValueVersions}), plus {@code "expiresAt"} (an ISO-8601 instant) for a value that expires. A write is a
- * compare-and-set under a per-key lock followed by a durable replace; reads take no lock (a replace is atomic).
+ * compare-and-set (or an update's read and compute) under a per-key lock followed by a durable replace; reads take no
+ * lock (a replace is atomic).
  */
 final class FileValueStore {
 
@@ -85,13 +88,7 @@ final class FileValueStore {
     long put(String namespace, String key, JsonNode value, long expectedVersion, Instant expiresAt) {
         Path file = file(namespace, key);
         long next = ValueVersions.next(expectedVersion); // a key created again does not restart at 1 (ABA)
-        ObjectNode doc = JsonNodeFactory.instance.objectNode();
-        doc.put("version", next);
-        doc.set("value", value == null ? NullNode.instance : value);
-        if (expiresAt != null) {
-            doc.put("expiresAt", expiresAt.toString());
-        }
-        byte[] data = codec.encodeValue("persistent value " + namespace + "/" + key, doc);
+        byte[] data = encode(namespace, key, next, value, expiresAt);
         ReentrantLock lock = lockOf(namespace, key);
         lock.lock();
         try {
@@ -99,14 +96,47 @@ final class FileValueStore {
             if (stored != expectedVersion) {
                 throw RepositoryChecks.valueConflict(namespace, key, expectedVersion, stored == 0 ? null : stored);
             }
+            write(namespace, key, file, data);
+            return next;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Read, compute and replace under the key's lock: concurrent updates of one key wait their turn. */
+    VersionedValue update(String namespace, String key, Function<Optional<VersionedValue>, ValueUpdate> change) {
+        Path file = file(namespace, key);
+        ReentrantLock lock = lockOf(namespace, key);
+        lock.lock();
+        try {
+            Optional<VersionedValue> stored = read(namespace, key, file);
+            ValueUpdate next = change.apply(stored);
+            long version = ValueVersions.next(stored.map(VersionedValue::version).orElse(0L));
+            write(namespace, key, file, encode(namespace, key, version, next.value(), next.expiresAt()));
+            return new VersionedValue(next.value(), version, next.expiresAt());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private byte[] encode(String namespace, String key, long version, JsonNode value, Instant expiresAt) {
+        ObjectNode doc = JsonNodeFactory.instance.objectNode();
+        doc.put("version", version);
+        doc.set("value", value == null ? NullNode.instance : value);
+        if (expiresAt != null) {
+            doc.put("expiresAt", expiresAt.toString());
+        }
+        return codec.encodeValue("persistent value " + namespace + "/" + key, doc);
+    }
+
+    /** A durable replace of the key's file; the caller holds the key's lock. */
+    private static void write(String namespace, String key, Path file, byte[] data) {
+        try {
             DurableFiles.createDirectories(file.getParent());
             DurableFiles.replace(file, data);
-            return next;
         } catch (IOException e) {
             throw new FlowStateException("Could not store persistent value " + namespace + "/" + key + " in " + file
                                          + ": " + e.getMessage() + ". The value was not changed", e);
-        } finally {
-            lock.unlock();
         }
     }
 

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 import javax.sql.DataSource;
 
@@ -23,6 +24,7 @@ import io.flowstate.camel.snapshot.FlowSnapshotQuery;
 import io.flowstate.camel.snapshot.FlowSnapshotSummary;
 import io.flowstate.camel.snapshot.RepositoryChecks;
 import io.flowstate.camel.snapshot.RunCounts;
+import io.flowstate.camel.snapshot.ValueUpdate;
 import io.flowstate.camel.snapshot.VersionedValue;
 import org.apache.camel.api.management.ManagedAttribute;
 import org.apache.camel.api.management.ManagedResource;
@@ -269,6 +271,11 @@ public class JdbcFlowSnapshotRepository extends CompactingRepository {
     public long putValue(String namespace, String key, JsonNode value, long expectedVersion, Instant expiresAt) {
         RepositoryChecks.expectedVersion(expectedVersion);
         return started(values).put(namespace, key, value, expectedVersion, expiresAt);
+    }
+
+    @Override
+    public VersionedValue updateValue(String namespace, String key, Function<Optional<VersionedValue>, ValueUpdate> change) {
+        return started(values).update(namespace, key, change);
     }
 
     @Override

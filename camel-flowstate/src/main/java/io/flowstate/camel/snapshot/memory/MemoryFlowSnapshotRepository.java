@@ -11,6 +11,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,6 +25,7 @@ import io.flowstate.camel.snapshot.FlowSnapshotRepository;
 import io.flowstate.camel.snapshot.FlowSnapshotSummary;
 import io.flowstate.camel.snapshot.RepositoryChecks;
 import io.flowstate.camel.snapshot.RunCounts;
+import io.flowstate.camel.snapshot.ValueUpdate;
 import io.flowstate.camel.snapshot.ValueVersions;
 import io.flowstate.camel.snapshot.VersionedValue;
 import org.apache.camel.api.management.ManagedResource;
@@ -211,6 +213,19 @@ public class MemoryFlowSnapshotRepository extends ServiceSupport implements Flow
             return new VersionedValue(copy, next, expiresAt);
         });
         return next;
+    }
+
+    /** Computes the new value inside the map's atomic compute of the key: concurrent updates of it wait their turn. */
+    @Override
+    public VersionedValue updateValue(String namespace, String key, Function<Optional<VersionedValue>, ValueUpdate> change) {
+        RepositoryChecks.namespace(namespace);
+        RepositoryChecks.valueKey(key);
+        VersionedValue updated = values.computeIfAbsent(namespace, n -> new ConcurrentHashMap<>()).compute(key, (k, stored) -> {
+            ValueUpdate next = change.apply(Optional.ofNullable(stored).map(MemoryFlowSnapshotRepository::copyOf));
+            long version = ValueVersions.next(stored == null ? 0 : stored.version());
+            return new VersionedValue(next.value().deepCopy(), version, next.expiresAt());
+        });
+        return copyOf(updated);
     }
 
     @Override

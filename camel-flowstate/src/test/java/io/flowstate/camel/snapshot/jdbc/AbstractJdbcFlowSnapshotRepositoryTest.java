@@ -20,6 +20,7 @@ import io.flowstate.camel.snapshot.FlowSnapshotQuery;
 import io.flowstate.camel.snapshot.FlowSnapshotRepository;
 import io.flowstate.camel.snapshot.FlowSnapshotTooLargeException;
 import io.flowstate.camel.snapshot.FlowStatus;
+import io.flowstate.camel.snapshot.ValueUpdate;
 import io.flowstate.camel.snapshot.ValueVersions;
 import io.flowstate.camel.snapshot.VersionedValue;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -123,6 +124,30 @@ abstract class AbstractJdbcFlowSnapshotRepositoryTest extends AbstractFlowSnapsh
     /** Two repositories on one database, as two nodes have: compare-and-set and claims stay exact across them. */
     @Nested
     class TwoNodesOnOneStore {
+
+        @Test
+        void atomicUpdatesOfOneAbsentKeyFromTwoRepositoriesOfEightThreadsAreExactAndNeverFail() throws Exception {
+            FlowSnapshotRepository second = createSecondRepositoryOnSameStore();
+            second.start();
+            try {
+                int each = 50;
+                AtomicInteger next = new AtomicInteger();
+                List<FlowSnapshotRepository> both = List.of(repository, second);
+
+                race(16, () -> {
+                    FlowSnapshotRepository mine = both.get(next.getAndIncrement() % 2);
+                    for (int i = 0; i < each; i++) {
+                        mine.updateValue("counters", "hot", stored -> new ValueUpdate(
+                                JSON.numberNode(stored.map(v -> v.value().intValue()).orElse(0) + 1), null));
+                    }
+                    return null;
+                });
+
+                assertThat(second.getValue("counters", "hot").orElseThrow().value().intValue()).isEqualTo(16 * each);
+            } finally {
+                second.stop();
+            }
+        }
 
         @Test
         void twoRepositoriesOnOneStoreGiveAnExactTotal() throws Exception {
