@@ -124,7 +124,8 @@ abstract class AbstractIdempotentRepositoryTest extends AbstractRepositoryBeanTe
         assertThat(repo.add("a")).isFalse();
 
         clock.advance(Duration.ofHours(1));
-        assertThat(store.purgeExpiredValues(clock.instant())).isEqualTo(1);
+        // the component's own maintenance pass, on the same clock, may have purged it first
+        assertThat(store.purgeExpiredValues(clock.instant())).isBetween(0, 1);
         assertThat(store.getValues("flowstate:idempotent:expiring")).isEmpty();
     }
 

@@ -96,7 +96,8 @@ abstract class AbstractStateRepositoryTest extends AbstractRepositoryBeanTest {
         assertThat(repo.getState("orders/0")).isEqualTo("42");
         clock.advance(Duration.ofDays(1));
         assertThat(repo.getState("orders/0")).isNull();
-        assertThat(store.purgeExpiredValues(clock.instant())).isEqualTo(1);
+        // the component's own maintenance pass, on the same clock, may have purged it first
+        assertThat(store.purgeExpiredValues(clock.instant())).isBetween(0, 1);
         assertThat(store.getValues("flowstate:state:expiring")).isEmpty();
         assertThatThrownBy(() -> repo.setTtl(Duration.ZERO))
                 .hasMessage("The ttl of FlowStateStateRepository must be a positive ISO-8601 duration such as P7D, was PT0S");
