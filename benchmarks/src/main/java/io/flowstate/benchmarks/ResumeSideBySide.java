@@ -8,19 +8,11 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
-import io.flowstate.camel.FlowStateComponent;
-import io.flowstate.camel.FlowStateConstants;
 import io.flowstate.camel.snapshot.FlowSnapshot;
 import io.flowstate.camel.snapshot.FlowSnapshotCodec;
 import io.flowstate.camel.snapshot.FlowSnapshotQuery;
 import io.flowstate.camel.snapshot.FlowSnapshotSummary;
-import org.apache.camel.CamelContext;
-import org.apache.camel.Endpoint;
-import org.apache.camel.Exchange;
-import org.apache.camel.ProducerTemplate;
-import org.apache.camel.impl.DefaultCamelContext;
 
 /**
  * Resume latency with few vs many stored runs, measured side by side: two stores of the same kind, one holding
@@ -118,25 +110,15 @@ public final class ResumeSideBySide {
     private static final class Side implements AutoCloseable {
 
         private final BenchStores stores;
-        private final CamelContext context;
-        private final ProducerTemplate template;
-        private final Endpoint approval;
-        private final Endpoint resume;
+        private final ApprovalFlow flow;
         private final FlowSnapshotSummary rawRow;
         private final String rawDocument;
         private long rawVersion;
 
         Side(String kind, int storedRuns) throws Exception {
             stores = BenchStores.open(kind, 8);
-            context = new DefaultCamelContext();
-            context.getComponent("flowstate", FlowStateComponent.class).setRepository(stores.repository);
-            context.addRoutes(new ApprovalRoutes());
-            context.start();
-            template = context.createProducerTemplate();
-            approval = context.getEndpoint(ApprovalRoutes.APPROVAL);
-            resume = context.getEndpoint(ApprovalRoutes.RESUME);
-            Map<?, ?> model = template.requestBody(approval, "order-7", Map.class);
-            FlowSnapshot stored = stores.repository.load((String) model.get("executionId")).orElseThrow();
+            flow = new ApprovalFlow(stores.repository);
+            FlowSnapshot stored = flow.suspended();
             ResumeLatencyBenchmark.storeCopies(stores.repository, stored, storedRuns - 1);
             stores.settle();
             rawRow = stores.repository.find(FlowSnapshotQuery.builder().pageSize(1).build()).items().get(0);
@@ -188,26 +170,12 @@ public final class ResumeSideBySide {
 
         /** Suspends a run, times its resume until it completed (ns), removes it. */
         long sample() {
-            Map<?, ?> reply = template.requestBody(approval, "order-7", Map.class);
-            String id = (String) reply.get("executionId");
-            String token = (String) reply.get("resumeToken");
-            long started = System.nanoTime();
-            Exchange out = template.request(resume, e -> {
-                e.getMessage().setHeader(FlowStateConstants.EXECUTION_ID, id);
-                e.getMessage().setHeader(FlowStateConstants.RESUME_TOKEN, token);
-                e.getMessage().setBody("ann");
-            });
-            long took = System.nanoTime() - started;
-            if (out.getException() != null) {
-                throw new IllegalStateException(out.getException());
-            }
-            stores.repository.delete(id, stores.repository.load(id).orElseThrow().version());
-            return took;
+            return flow.sample();
         }
 
         @Override
         public void close() throws Exception {
-            context.stop();
+            flow.close();
             stores.close();
         }
     }

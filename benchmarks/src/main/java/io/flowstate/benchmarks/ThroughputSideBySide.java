@@ -1,0 +1,333 @@
+package io.flowstate.benchmarks;
+
+import java.beans.BeanInfo;
+import java.beans.Introspector;
+import java.beans.PropertyDescriptor;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.function.ToDoubleFunction;
+
+import io.flowstate.camel.FlowStateComponent;
+import io.flowstate.camel.FlowStateConstants;
+import io.flowstate.camel.snapshot.FlowSnapshot;
+import io.flowstate.camel.snapshot.FlowSnapshotRepository;
+import io.flowstate.camel.snapshot.jdbc.JdbcFlowSnapshotRepository;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Endpoint;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.impl.DefaultCamelContext;
+
+/**
+ * Issue 19 part 4 in one process and one run: the three throughput and latency ratios of camel-flowstate on PostgreSQL
+ * against the raw limit, a versioned single-row {@code UPDATE} of an ~850 B document ({@link RawUpdates}), measured
+ * side by side on one embedded PostgreSQL server (fsync, synchronous_commit and full_page_writes on, as
+ * {@link BenchStores}), one Hikari pool, and the JDBC repository with its default options (printed at the top).
+ * <pre>
+ * mvn -B -o -q -pl camel-flowstate,benchmarks package -DskipTests
+ * java -cp benchmarks/target/benchmarks.jar io.flowstate.benchmarks.ThroughputSideBySide [name=value...]
+ * </pre>
+ * Arguments and defaults are in {@link ThroughputSettings} (e.g. {@code callers=8 rounds=3 phaseSeconds=2
+ * largeStore=10000} for a short check); the run prints them all first, as the command line that repeats it.
+ * <ol>
+ * <li><b>Runs in flight.</b> Throughput phases of {@code phaseSeconds}, interleaved: in every round one raw phase
+ * ({@code rawClients} threads, each UPDATE-ing its own row, auto-commit) and one flow phase per {@code callers} count
+ * (that many threads, each starting run after run of the W1 flow of {@link TenStepRoutes}: {@code flowstate:start} and
+ * ten steps each setting one state value, {@code checkpoint=afterEachStep}), in an order rotated each round so all see
+ * the same background load. Figures: the median over the rounds of each kind's rate (raw UPDATEs/s; checkpointed
+ * steps/s = runs × 10 / s), and the CPU time of this JVM and of the PostgreSQL server (postmaster and its children,
+ * from /proc) per 1,000 UPDATEs or steps, with the cores each used on average: on a small machine shared by Java and
+ * the database these say which side limits a figure. Ratio 1: flow steps/s ÷ raw UPDATEs/s (target ≥ 1.0).</li>
+ * <li><b>One run alone.</b> (a) repository level: {@code saveDelta} of a steady step ({@link CheckpointRuns}) and one
+ * raw UPDATE, alternating, {@code pairs} rounds: ratio of the medians and of the means (target ≤ 1.25). (b) flow
+ * level: one caller's W1 run, timed whole and divided by its 10 steps, alternating with one raw UPDATE: the time per
+ * step ÷ the raw UPDATE's median, the peer table's "overhead" figure.</li>
+ * <li><b>W3 resume.</b> {@code a → suspend → b} ({@link ApprovalRoutes}): the time from {@code flowstate:resume}
+ * until the run completed, on two repositories in the same database (table prefixes {@code w3small_} and
+ * {@code w3large_}) holding {@code smallStore} and {@code largeStore} suspended runs, alternating with each other and
+ * with a raw UPDATE. Ratios: resume p50 ÷ raw UPDATE p50 (target ≤ 5) and large ÷ small (target: flat, ~1.0).</li>
+ * </ol>
+ * The last lines print the three ratios. Finished runs of the throughput phases are capped by the component's
+ * {@code maxFinishedRuns} (its background pass deletes older ones, as a production node would).
+ */
+public final class ThroughputSideBySide {
+
+    private ThroughputSideBySide() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        ThroughputSettings settings = ThroughputSettings.parse(args);
+        System.out.println("command: java -cp benchmarks/target/benchmarks.jar " + ThroughputSideBySide.class.getName()
+                           + " " + settings.arguments());
+        System.out.printf("machine: %d cores, Java %s%n", Runtime.getRuntime().availableProcessors(),
+                Runtime.version());
+        try (BenchStores stores = BenchStores.open("postgres", settings.pool())) {
+            printDatabase(stores, settings);
+            ProcessCpu cpu = ProcessCpu.of(stores.dataSource());
+            TenStepRoutes w1 = new TenStepRoutes(settings.stateBytes());
+            RawUpdates raw = new RawUpdates(stores.dataSource(), settings.rawClients(), w1.documents(16));
+            CamelContext context = new DefaultCamelContext();
+            FlowStateComponent component = context.getComponent("flowstate", FlowStateComponent.class);
+            component.setRepository(stores.repository);
+            component.setMaxFinishedRuns(settings.maxFinishedRuns());
+            context.addRoutes(w1);
+            context.start();
+            try {
+                Flow flow = new Flow(context, stores.repository);
+                System.out.printf("W1 run: %d steps, state %d B of JSON after its last step; raw document %d B;"
+                                  + " postmaster pid %d%n%n", TenStepRoutes.STEPS, flow.checkedStateBytes(),
+                        raw.documentBytes(), cpu.postmasterPid());
+                double[] inFlight = inFlight(settings, cpu, raw, flow);
+                double[] alone = alone(settings, stores.repository, raw, flow);
+                double[] resume = ResumeComparison.run(settings, stores, raw);
+                printRatios(settings, inFlight, alone, resume);
+            } finally {
+                context.stop();
+            }
+        }
+    }
+
+    /** The W1 flow of the throughput context. */
+    private static final class Flow {
+
+        private final ProducerTemplate template;
+        private final Endpoint endpoint;
+        private final FlowSnapshotRepository repository;
+
+        Flow(CamelContext context, FlowSnapshotRepository repository) {
+            this.template = context.createProducerTemplate();
+            this.endpoint = context.getEndpoint(TenStepRoutes.FLOW);
+            this.repository = repository;
+        }
+
+        /** One run through its ten steps; returns its execution id. */
+        String run() {
+            Exchange out = template.request(endpoint, e -> e.getMessage().setBody("order-42"));
+            if (out.getException() != null) {
+                throw new IllegalStateException("A W1 run failed", out.getException());
+            }
+            return out.getMessage().getHeader(FlowStateConstants.EXECUTION_ID, String.class);
+        }
+
+        /** Runs once and checks the run completed with its state: the state's size in bytes of JSON. */
+        int checkedStateBytes() {
+            String id = run();
+            FlowSnapshot stored = repository.load(id).orElseThrow(() -> new IllegalStateException("Run " + id
+                                                                                                   + " not stored"));
+            if (!stored.status().isFinished() || stored.state().size() != TenStepRoutes.KEYS) {
+                throw new IllegalStateException("Run " + id + " is " + stored.status() + " with state keys "
+                                                + stored.state().size());
+            }
+            return stored.state().toString().length();
+        }
+    }
+
+    private static void printDatabase(BenchStores stores, ThroughputSettings settings) throws Exception {
+        StringJoiner server = new StringJoiner(", ");
+        try (Connection c = stores.dataSource().getConnection(); Statement s = c.createStatement()) {
+            for (String name : List.of("server_version", "fsync", "synchronous_commit", "full_page_writes",
+                    "shared_buffers", "max_connections")) {
+                try (ResultSet rs = s.executeQuery("SHOW " + name)) {
+                    rs.next();
+                    server.add(name + "=" + rs.getString(1));
+                }
+            }
+        }
+        System.out.println("PostgreSQL (embedded): " + server);
+        System.out.println("Hikari pool: " + settings.pool() + " connections, shared by all parts");
+        System.out.println("repository: " + stores.repository.getClass().getSimpleName() + " " + options(
+                stores.repository));
+    }
+
+    /** The bean's settable options of simple types, as {@code name=value}: the repository's defaults as run. */
+    static String options(Object bean) throws Exception {
+        BeanInfo info = Introspector.getBeanInfo(bean.getClass(), Object.class);
+        StringJoiner options = new StringJoiner(" ");
+        for (PropertyDescriptor p : info.getPropertyDescriptors()) {
+            Class<?> type = p.getPropertyType();
+            boolean simple = type != null && (type.isPrimitive() || Number.class.isAssignableFrom(type)
+                                              || type == String.class || type == Boolean.class || type.isEnum()
+                                              || type == Duration.class);
+            if (simple && p.getReadMethod() != null && p.getWriteMethod() != null) {
+                options.add(p.getName() + "=" + p.getReadMethod().invoke(bean));
+            }
+        }
+        return options.toString();
+    }
+
+    // ---------------------------------------------------------------- 1. runs in flight
+
+    private record Kind(String label, String unit, int threads, ThroughputPhase.Work work) {
+    }
+
+    /** Median rates: [0] raw UPDATEs/s, then steps/s per callers count. */
+    private static double[] inFlight(ThroughputSettings settings, ProcessCpu cpu, RawUpdates raw, Flow flow)
+            throws Exception {
+        List<Kind> kinds = new ArrayList<>();
+        kinds.add(new Kind("raw UPDATE x" + settings.rawClients(), "UPDATEs", settings.rawClients(), raw::update));
+        for (int callers : settings.callers()) {
+            kinds.add(new Kind("W1 flow x" + callers, "steps", callers, thread -> {
+                flow.run();
+                return TenStepRoutes.STEPS;
+            }));
+        }
+        System.out.printf("== 1. runs in flight: %d rounds of %d phases of %d s, order rotated each round ==%n",
+                settings.rounds(), kinds.size(), settings.phase().toSeconds());
+        for (Kind kind : kinds) {
+            ThroughputPhase.run(kind.threads(), settings.warmup(), cpu, kind.work());
+        }
+        Map<Kind, List<ThroughputPhase.Result>> results = new LinkedHashMap<>();
+        kinds.forEach(k -> results.put(k, new ArrayList<>()));
+        for (int round = 0; round < settings.rounds(); round++) {
+            for (int i = 0; i < kinds.size(); i++) {
+                Kind kind = kinds.get((round + i) % kinds.size());
+                results.get(kind).add(ThroughputPhase.run(kind.threads(), settings.phase(), cpu, kind.work()));
+            }
+        }
+        System.out.printf("%-16s %-8s %10s %10s %10s %12s %12s %9s %9s%n", "phase", "unit", "median/s", "min/s",
+                "max/s", "JVM cpu-s", "PG cpu-s", "JVM", "PG");
+        System.out.printf("%-16s %-8s %10s %10s %10s %12s %12s %9s %9s%n", "", "", "", "", "", "per 1000",
+                "per 1000", "cores", "cores");
+        double[] medians = new double[kinds.size()];
+        for (int k = 0; k < kinds.size(); k++) {
+            Kind kind = kinds.get(k);
+            List<ThroughputPhase.Result> r = results.get(kind);
+            double[] rates = r.stream().mapToDouble(ThroughputPhase.Result::perSecond).sorted().toArray();
+            medians[k] = median(r, ThroughputPhase.Result::perSecond);
+            System.out.printf("%-16s %-8s %,10.0f %,10.0f %,10.0f %12.3f %12.3f %9.2f %9.2f%n", kind.label(),
+                    kind.unit(), medians[k], rates[0], rates[rates.length - 1],
+                    median(r, ThroughputPhase.Result::jvmCpuPerThousand),
+                    median(r, ThroughputPhase.Result::postgresCpuPerThousand),
+                    median(r, ThroughputPhase.Result::jvmCores), median(r, ThroughputPhase.Result::postgresCores));
+        }
+        System.out.println();
+        return medians;
+    }
+
+    private static double median(List<ThroughputPhase.Result> results, ToDoubleFunction<ThroughputPhase.Result> f) {
+        double[] sorted = results.stream().mapToDouble(f).sorted().toArray();
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    // ---------------------------------------------------------------- 2. one run alone
+
+    /** [checkpoint p50 ÷ raw p50, checkpoint mean ÷ raw mean, flow step ÷ raw p50]. */
+    private static double[] alone(ThroughputSettings settings, FlowSnapshotRepository repository, RawUpdates raw,
+                                  Flow flow) throws Exception {
+        int pairs = settings.pairs();
+        int keys = CheckpointRuns.keysFor(settings.stateBytes());
+        // leased for a day: the component's recovery must not take this run, whose route is not in the context
+        FlowSnapshot alone = CheckpointRuns.steadyRun("alone-1", CheckpointRuns.state(keys)).toBuilder()
+                .leaseExpiresAt(Instant.now().plus(Duration.ofDays(1))).build();
+        long version = repository.save(alone, 0);
+        long[] checkpoint = new long[pairs];
+        long[] rawA = new long[pairs];
+        long step = keys;
+        int warmup = Math.max(300, pairs / 3);
+        for (int r = -warmup; r < pairs; r++) {
+            long took;
+            long rawTook;
+            if (Math.floorMod(r, 2) == 0) {
+                long started = System.nanoTime();
+                version = repository.saveDelta("alone-1", CheckpointRuns.steadyStep(step++, keys), version);
+                took = System.nanoTime() - started;
+                rawTook = raw.timedUpdate(0);
+            } else {
+                rawTook = raw.timedUpdate(0);
+                long started = System.nanoTime();
+                version = repository.saveDelta("alone-1", CheckpointRuns.steadyStep(step++, keys), version);
+                took = System.nanoTime() - started;
+            }
+            if (r >= 0) {
+                checkpoint[r] = took;
+                rawA[r] = rawTook;
+            }
+        }
+        repository.delete("alone-1", version);
+        int runs = settings.singleRuns();
+        long[] perStep = new long[runs];
+        long[] rawB = new long[runs];
+        for (int r = -Math.max(100, runs / 5); r < runs; r++) {
+            long rawTook = 0;
+            if (Math.floorMod(r, 2) == 1) {
+                rawTook = raw.timedUpdate(0);
+            }
+            long started = System.nanoTime();
+            flow.run();
+            long took = (System.nanoTime() - started) / TenStepRoutes.STEPS;
+            if (Math.floorMod(r, 2) == 0) {
+                rawTook = raw.timedUpdate(0);
+            }
+            if (r >= 0) {
+                perStep[r] = took;
+                rawB[r] = rawTook;
+            }
+        }
+        System.out.println("== 2. one run alone ==");
+        printLatencyHeader();
+        Latency cp = Latency.of("(a) step checkpoint (saveDelta)", checkpoint);
+        Latency rawPairs = Latency.of("(a) raw UPDATE alongside", rawA);
+        Latency flowStep = Latency.of("(b) W1 run ÷ 10 steps", perStep);
+        Latency rawFlow = Latency.of("(b) raw UPDATE alongside", rawB);
+        System.out.printf("(a) checkpoint ÷ raw UPDATE: %.2fx p50, %.2fx mean (%d pairs, %d state keys)%n",
+                cp.p50() / rawPairs.p50(), cp.mean() / rawPairs.mean(), pairs, keys);
+        System.out.printf("(b) W1 step ÷ raw UPDATE p50: %.2fx (%d runs)%n%n", flowStep.p50() / rawFlow.p50(), runs);
+        return new double[] { cp.p50() / rawPairs.p50(), cp.mean() / rawPairs.mean(), flowStep.p50() / rawFlow.p50() };
+    }
+
+    static void printLatencyHeader() {
+        System.out.printf("%-34s %8s %9s %9s %9s%n", "", "samples", "p50 µs", "p90 µs", "mean µs");
+    }
+
+    /** Median, 90th percentile and mean of timed samples (µs), printed as one line when made. */
+    record Latency(double p50, double p90, double mean) {
+
+        static Latency of(String label, long[] nanos) {
+            long[] sorted = nanos.clone();
+            Arrays.sort(sorted);
+            Latency l = new Latency(sorted[sorted.length / 2] / 1e3, sorted[(int) (sorted.length * 0.9)] / 1e3,
+                    Arrays.stream(sorted).average().orElse(0) / 1e3);
+            System.out.printf("%-34s %8d %9.0f %9.0f %9.0f%n", label, nanos.length, l.p50(), l.p90(), l.mean());
+            return l;
+        }
+    }
+
+    // ---------------------------------------------------------------- the ratios
+
+    private static void printRatios(ThroughputSettings settings, double[] inFlight, double[] alone, double[] resume) {
+        System.out.println("== THE THREE RATIOS (issue 19 part 4) ==");
+        StringJoiner steps = new StringJoiner("; ");
+        List<Integer> callers = settings.callers();
+        for (int i = 0; i < callers.size(); i++) {
+            steps.add(String.format("%d callers %,.0f steps/s = %.2fx", callers.get(i), inFlight[i + 1],
+                    inFlight[i + 1] / inFlight[0]));
+        }
+        System.out.printf("1. runs in flight: %s the raw %,.0f UPDATEs/s with %d clients (target >= 1.0)%n", steps,
+                inFlight[0], settings.rawClients());
+        System.out.printf("2. one run alone: step checkpoint = %.2fx one raw UPDATE p50 (%.2fx mean) (target <= 1.25);"
+                          + " W1 flow step = %.2fx raw UPDATE p50 (the peer table's overhead)%n",
+                alone[0], alone[1], alone[2]);
+        System.out.printf("3. W3 resume until completed: %.2fx raw UPDATE p50 with %,d runs stored, %.2fx with %,d"
+                          + " (target <= 5); %,d ÷ %,d stored = %.2fx (target flat)%n",
+                resume[0], settings.smallStore(), resume[1], settings.largeStore(), settings.largeStore(),
+                settings.smallStore(), resume[2]);
+    }
+
+    /** A JDBC repository with default options but its own table prefix, on the given stores' DataSource. */
+    static JdbcFlowSnapshotRepository repository(BenchStores stores, String tablePrefix) {
+        JdbcFlowSnapshotRepository repository = new JdbcFlowSnapshotRepository(stores.dataSource());
+        repository.setTablePrefix(tablePrefix);
+        repository.start();
+        return repository;
+    }
+}
