@@ -17,8 +17,8 @@ final class ResumeComparison {
     static double[] run(ThroughputSettings settings, BenchStores stores, RawUpdates raw) throws Exception {
         System.out.printf("== 3. W3 resume until completed, %,d and %,d runs stored ==%n", settings.smallStore(),
                 settings.largeStore());
-        JdbcFlowSnapshotRepository small = ThroughputSideBySide.repository(stores, "w3small_");
-        JdbcFlowSnapshotRepository large = ThroughputSideBySide.repository(stores, "w3large_");
+        JdbcFlowSnapshotRepository small = repository(stores, "w3small_");
+        JdbcFlowSnapshotRepository large = repository(stores, "w3large_");
         try (ApprovalFlow a = new ApprovalFlow(small); ApprovalFlow b = new ApprovalFlow(large)) {
             fill(a, small, settings.smallStore());
             fill(b, large, settings.largeStore());
@@ -46,12 +46,12 @@ final class ResumeComparison {
                     rawC[i] = tr;
                 }
             }
-            ThroughputSideBySide.printLatencyHeader();
-            ThroughputSideBySide.Latency la = ThroughputSideBySide.Latency.of(
+            Latency.printHeader();
+            Latency la = Latency.of(
                     String.format("resume, %,d stored", settings.smallStore()), resumeA);
-            ThroughputSideBySide.Latency lb = ThroughputSideBySide.Latency.of(
+            Latency lb = Latency.of(
                     String.format("resume, %,d stored", settings.largeStore()), resumeB);
-            ThroughputSideBySide.Latency lr = ThroughputSideBySide.Latency.of("raw UPDATE alongside", rawC);
+            Latency lr = Latency.of("raw UPDATE alongside", rawC);
             System.out.printf("resume ÷ raw UPDATE p50: %.2fx (%,d stored), %.2fx (%,d stored); large ÷ small p50"
                               + " %.2fx, mean %.2fx%n%n", la.p50() / lr.p50(), settings.smallStore(),
                     lb.p50() / lr.p50(), settings.largeStore(), lb.p50() / la.p50(), lb.mean() / la.mean());
@@ -60,6 +60,14 @@ final class ResumeComparison {
             small.stop();
             large.stop();
         }
+    }
+
+    /** A JDBC repository with default options but its own table prefix, on the given stores' DataSource. */
+    private static JdbcFlowSnapshotRepository repository(BenchStores stores, String tablePrefix) {
+        JdbcFlowSnapshotRepository repository = new JdbcFlowSnapshotRepository(stores.dataSource());
+        repository.setTablePrefix(tablePrefix);
+        repository.start();
+        return repository;
     }
 
     /** Stores {@code runs} suspended runs: one through the route, the others copies of it. */

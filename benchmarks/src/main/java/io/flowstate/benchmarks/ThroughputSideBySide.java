@@ -7,9 +7,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,14 +15,7 @@ import java.util.StringJoiner;
 import java.util.function.ToDoubleFunction;
 
 import io.flowstate.camel.FlowStateComponent;
-import io.flowstate.camel.FlowStateConstants;
-import io.flowstate.camel.snapshot.FlowSnapshot;
-import io.flowstate.camel.snapshot.FlowSnapshotRepository;
-import io.flowstate.camel.snapshot.jdbc.JdbcFlowSnapshotRepository;
 import org.apache.camel.CamelContext;
-import org.apache.camel.Endpoint;
-import org.apache.camel.Exchange;
-import org.apache.camel.ProducerTemplate;
 import org.apache.camel.impl.DefaultCamelContext;
 
 /**
@@ -81,53 +72,19 @@ public final class ThroughputSideBySide {
             component.setMaxFinishedRuns(settings.maxFinishedRuns());
             context.addRoutes(w1);
             context.start();
+            System.out.println("component: " + options(component));
             try {
-                Flow flow = new Flow(context, stores.repository);
+                TenStepFlow flow = new TenStepFlow(context, stores.repository);
                 System.out.printf("W1 run: %d steps, state %d B of JSON after its last step; raw document %d B;"
                                   + " postmaster pid %d%n%n", TenStepRoutes.STEPS, flow.checkedStateBytes(),
                         raw.documentBytes(), cpu.postmasterPid());
                 double[] inFlight = inFlight(settings, cpu, raw, flow);
-                double[] alone = alone(settings, stores.repository, raw, flow);
+                double[] alone = AloneComparison.run(settings, stores.repository, raw, flow);
                 double[] resume = ResumeComparison.run(settings, stores, raw);
                 printRatios(settings, inFlight, alone, resume);
             } finally {
                 context.stop();
             }
-        }
-    }
-
-    /** The W1 flow of the throughput context. */
-    private static final class Flow {
-
-        private final ProducerTemplate template;
-        private final Endpoint endpoint;
-        private final FlowSnapshotRepository repository;
-
-        Flow(CamelContext context, FlowSnapshotRepository repository) {
-            this.template = context.createProducerTemplate();
-            this.endpoint = context.getEndpoint(TenStepRoutes.FLOW);
-            this.repository = repository;
-        }
-
-        /** One run through its ten steps; returns its execution id. */
-        String run() {
-            Exchange out = template.request(endpoint, e -> e.getMessage().setBody("order-42"));
-            if (out.getException() != null) {
-                throw new IllegalStateException("A W1 run failed", out.getException());
-            }
-            return out.getMessage().getHeader(FlowStateConstants.EXECUTION_ID, String.class);
-        }
-
-        /** Runs once and checks the run completed with its state: the state's size in bytes of JSON. */
-        int checkedStateBytes() {
-            String id = run();
-            FlowSnapshot stored = repository.load(id).orElseThrow(() -> new IllegalStateException("Run " + id
-                                                                                                   + " not stored"));
-            if (!stored.status().isFinished() || stored.state().size() != TenStepRoutes.KEYS) {
-                throw new IllegalStateException("Run " + id + " is " + stored.status() + " with state keys "
-                                                + stored.state().size());
-            }
-            return stored.state().toString().length();
         }
     }
 
@@ -148,8 +105,8 @@ public final class ThroughputSideBySide {
                 stores.repository));
     }
 
-    /** The bean's settable options of simple types, as {@code name=value}: the repository's defaults as run. */
-    static String options(Object bean) throws Exception {
+    /** The bean's settable options of simple types, as {@code name=value}: the defaults as run. */
+    private static String options(Object bean) throws Exception {
         BeanInfo info = Introspector.getBeanInfo(bean.getClass(), Object.class);
         StringJoiner options = new StringJoiner(" ");
         for (PropertyDescriptor p : info.getPropertyDescriptors()) {
@@ -170,7 +127,7 @@ public final class ThroughputSideBySide {
     }
 
     /** Median rates: [0] raw UPDATEs/s, then steps/s per callers count. */
-    private static double[] inFlight(ThroughputSettings settings, ProcessCpu cpu, RawUpdates raw, Flow flow)
+    private static double[] inFlight(ThroughputSettings settings, ProcessCpu cpu, RawUpdates raw, TenStepFlow flow)
             throws Exception {
         List<Kind> kinds = new ArrayList<>();
         kinds.add(new Kind("raw UPDATE x" + settings.rawClients(), "UPDATEs", settings.rawClients(), raw::update));
@@ -219,89 +176,6 @@ public final class ThroughputSideBySide {
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
-    // ---------------------------------------------------------------- 2. one run alone
-
-    /** [checkpoint p50 ÷ raw p50, checkpoint mean ÷ raw mean, flow step ÷ raw p50]. */
-    private static double[] alone(ThroughputSettings settings, FlowSnapshotRepository repository, RawUpdates raw,
-                                  Flow flow) throws Exception {
-        int pairs = settings.pairs();
-        int keys = CheckpointRuns.keysFor(settings.stateBytes());
-        // leased for a day: the component's recovery must not take this run, whose route is not in the context
-        FlowSnapshot alone = CheckpointRuns.steadyRun("alone-1", CheckpointRuns.state(keys)).toBuilder()
-                .leaseExpiresAt(Instant.now().plus(Duration.ofDays(1))).build();
-        long version = repository.save(alone, 0);
-        long[] checkpoint = new long[pairs];
-        long[] rawA = new long[pairs];
-        long step = keys;
-        int warmup = Math.max(300, pairs / 3);
-        for (int r = -warmup; r < pairs; r++) {
-            long took;
-            long rawTook;
-            if (Math.floorMod(r, 2) == 0) {
-                long started = System.nanoTime();
-                version = repository.saveDelta("alone-1", CheckpointRuns.steadyStep(step++, keys), version);
-                took = System.nanoTime() - started;
-                rawTook = raw.timedUpdate(0);
-            } else {
-                rawTook = raw.timedUpdate(0);
-                long started = System.nanoTime();
-                version = repository.saveDelta("alone-1", CheckpointRuns.steadyStep(step++, keys), version);
-                took = System.nanoTime() - started;
-            }
-            if (r >= 0) {
-                checkpoint[r] = took;
-                rawA[r] = rawTook;
-            }
-        }
-        repository.delete("alone-1", version);
-        int runs = settings.singleRuns();
-        long[] perStep = new long[runs];
-        long[] rawB = new long[runs];
-        for (int r = -Math.max(100, runs / 5); r < runs; r++) {
-            long rawTook = 0;
-            if (Math.floorMod(r, 2) == 1) {
-                rawTook = raw.timedUpdate(0);
-            }
-            long started = System.nanoTime();
-            flow.run();
-            long took = (System.nanoTime() - started) / TenStepRoutes.STEPS;
-            if (Math.floorMod(r, 2) == 0) {
-                rawTook = raw.timedUpdate(0);
-            }
-            if (r >= 0) {
-                perStep[r] = took;
-                rawB[r] = rawTook;
-            }
-        }
-        System.out.println("== 2. one run alone ==");
-        printLatencyHeader();
-        Latency cp = Latency.of("(a) step checkpoint (saveDelta)", checkpoint);
-        Latency rawPairs = Latency.of("(a) raw UPDATE alongside", rawA);
-        Latency flowStep = Latency.of("(b) W1 run ÷ 10 steps", perStep);
-        Latency rawFlow = Latency.of("(b) raw UPDATE alongside", rawB);
-        System.out.printf("(a) checkpoint ÷ raw UPDATE: %.2fx p50, %.2fx mean (%d pairs, %d state keys)%n",
-                cp.p50() / rawPairs.p50(), cp.mean() / rawPairs.mean(), pairs, keys);
-        System.out.printf("(b) W1 step ÷ raw UPDATE p50: %.2fx (%d runs)%n%n", flowStep.p50() / rawFlow.p50(), runs);
-        return new double[] { cp.p50() / rawPairs.p50(), cp.mean() / rawPairs.mean(), flowStep.p50() / rawFlow.p50() };
-    }
-
-    static void printLatencyHeader() {
-        System.out.printf("%-34s %8s %9s %9s %9s%n", "", "samples", "p50 µs", "p90 µs", "mean µs");
-    }
-
-    /** Median, 90th percentile and mean of timed samples (µs), printed as one line when made. */
-    record Latency(double p50, double p90, double mean) {
-
-        static Latency of(String label, long[] nanos) {
-            long[] sorted = nanos.clone();
-            Arrays.sort(sorted);
-            Latency l = new Latency(sorted[sorted.length / 2] / 1e3, sorted[(int) (sorted.length * 0.9)] / 1e3,
-                    Arrays.stream(sorted).average().orElse(0) / 1e3);
-            System.out.printf("%-34s %8d %9.0f %9.0f %9.0f%n", label, nanos.length, l.p50(), l.p90(), l.mean());
-            return l;
-        }
-    }
-
     // ---------------------------------------------------------------- the ratios
 
     private static void printRatios(ThroughputSettings settings, double[] inFlight, double[] alone, double[] resume) {
@@ -321,13 +195,5 @@ public final class ThroughputSideBySide {
                           + " (target <= 5); %,d ÷ %,d stored = %.2fx (target flat)%n",
                 resume[0], settings.smallStore(), resume[1], settings.largeStore(), settings.largeStore(),
                 settings.smallStore(), resume[2]);
-    }
-
-    /** A JDBC repository with default options but its own table prefix, on the given stores' DataSource. */
-    static JdbcFlowSnapshotRepository repository(BenchStores stores, String tablePrefix) {
-        JdbcFlowSnapshotRepository repository = new JdbcFlowSnapshotRepository(stores.dataSource());
-        repository.setTablePrefix(tablePrefix);
-        repository.start();
-        return repository;
     }
 }
