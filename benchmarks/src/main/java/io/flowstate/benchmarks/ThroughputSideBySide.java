@@ -56,6 +56,7 @@ public final class ThroughputSideBySide {
     }
 
     public static void main(String[] args) throws Exception {
+        long started = System.nanoTime();
         ThroughputSettings settings = ThroughputSettings.parse(args);
         System.out.println("command: java -cp benchmarks/target/benchmarks.jar " + ThroughputSideBySide.class.getName()
                            + " " + settings.arguments());
@@ -82,6 +83,7 @@ public final class ThroughputSideBySide {
                 double[] alone = AloneComparison.run(settings, stores.repository, raw, flow);
                 double[] resume = ResumeComparison.run(settings, stores, raw);
                 printRatios(settings, inFlight, alone, resume);
+                System.out.printf("(whole run %.0f s)%n", (System.nanoTime() - started) / 1e9);
             } finally {
                 context.stop();
             }
