@@ -67,14 +67,19 @@ final class NodeRounds implements AutoCloseable {
         NodesFigures.printCpu(raw, raw.count(), "UPDATEs");
         NodesWindow nodes = measureNodes(nodeCount);
         System.out.printf("W1 on %d node%s, %.1f s:%n", nodeCount, nodeCount == 1 ? "" : "s", nodes.window().seconds());
-        System.out.printf("  %-10s %9s %9s%n", "node", "runs/s", "steps/s");
+        double seconds = nodes.window().seconds();
+        System.out.printf("  %-10s %9s %9s %8s %27s%n", "node", "runs/s", "steps/s", "cores",
+                "CPU ms per 1,000 own steps");
         for (int i = 0; i < nodeCount; i++) {
             NodeJvm.Counts c = nodes.counts().get(i);
-            System.out.printf("  %-10s %,9.0f %,9.0f%n", nodes.names().get(i), c.runs() / nodes.window().seconds(),
-                    c.steps() / nodes.window().seconds());
+            double cores = nodes.window().cpu().cores().get(nodes.names().get(i));
+            System.out.printf("  %-10s %,9.0f %,9.0f %8.2f %27.1f%n", nodes.names().get(i), c.runs() / seconds,
+                    c.steps() / seconds, cores, cores * seconds * 1e6 / Math.max(1, c.steps()));
         }
-        System.out.printf("  %-10s %,9.0f %,9.0f%n", "all", nodes.runsPerSecond(), nodes.stepsPerSecond());
-        NodesFigures.printCpu(nodes.window(), nodes.window().count(), "steps");
+        System.out.printf("  %-10s %,9.0f %,9.0f %8.2f %27.1f%n", "all nodes", nodes.runsPerSecond(),
+                nodes.stepsPerSecond(), nodes.nodeCores(),
+                nodes.nodeCores() * seconds * 1e6 / Math.max(1, nodes.window().count()));
+        NodesFigures.printCpu(nodes.window(), nodes.window().count(), "steps of all nodes");
         System.out.printf("steps/s ÷ raw UPDATE/s = %.2fx%n", nodes.stepsPerSecond() / raw.perSecond());
         verify(flowId(nodeCount), nodes.runsReported());
         return new Round(nodeCount, raw, nodes);

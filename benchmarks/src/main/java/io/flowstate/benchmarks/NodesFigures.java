@@ -90,13 +90,13 @@ final class NodesFigures {
 
     /** The CPU of a window's processes, in cores and per 1,000 units of {@code work} ({@code per} names them). */
     static void printCpu(Window w, long work, String per) {
-        System.out.printf("  %-10s %8s %20s%n", "process", "cores", "CPU ms per 1,000 " + per);
+        String header = "CPU ms per 1,000 " + per;
+        String row = "  %-10s %8.2f %" + header.length() + ".1f%n";
+        System.out.printf("  %-10s %8s %s%n", "process", "cores", header);
         for (Map.Entry<String, Double> e : w.cpu().cores().entrySet()) {
-            System.out.printf("  %-10s %8.2f %20.1f%n", e.getKey(), e.getValue(),
-                    e.getValue() * w.seconds() * 1e6 / Math.max(1, work));
+            System.out.printf(row, e.getKey(), e.getValue(), e.getValue() * w.seconds() * 1e6 / Math.max(1, work));
         }
-        System.out.printf("  %-10s %8.2f %20.1f%n", "all above", w.cpu().total(),
-                w.cpu().total() * w.seconds() * 1e6 / Math.max(1, work));
+        System.out.printf(row, "all above", w.cpu().total(), w.cpu().total() * w.seconds() * 1e6 / Math.max(1, work));
         System.out.printf("  machine busy %.2f cores, iowait %.2f cores; limited by: %s%n", w.cpu().machineBusy(),
                 w.cpu().machineIowait(), limit(w.cpu()));
         System.out.printf("  PostgreSQL: %,.0f commits/s, %,.0f WAL flushes/s, %.2f commits per flush%n",

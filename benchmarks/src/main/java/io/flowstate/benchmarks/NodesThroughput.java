@@ -30,9 +30,11 @@ import java.util.List;
  * <ul>
  * <li>{@code raw UPDATE/s}: UPDATEs committed per second by the raw clients over their window;</li>
  * <li>per node and in all: {@code runs/s} (W1 runs completed), {@code steps/s} (W1 steps completed, each followed by
- * its checkpoint), and the node JVM's CPU in cores (CPU seconds per second) and in CPU milliseconds per 1,000 steps;</li>
- * <li>the same CPU figures for the PostgreSQL server (postmaster and every process it forked) and for the driver (which
- * only waits during the nodes' window), and the whole machine's busy cores and iowait from {@code /proc/stat}: on a
+ * its checkpoint), and the node JVM's CPU in cores (CPU seconds per second) and in CPU milliseconds per 1,000 of its
+ * own steps;</li>
+ * <li>the CPU of every process, in cores and in CPU milliseconds per 1,000 steps of all nodes: each node JVM, the
+ * PostgreSQL server (postmaster and every process it forked) and the driver (which only waits during the nodes'
+ * window); and the whole machine's busy cores and iowait from {@code /proc/stat}: on a
  * machine with few cores the nodes and the database share them, so a total near the number of cores means the figure
  * is limited by CPU; well below it, by the time each commit waits (WAL flush, locks); more machine time than the
  * processes metered here means other programs took part of the CPU;</li>
@@ -42,11 +44,13 @@ import java.util.List;
  * <li>{@code steps/s ÷ raw UPDATE/s}: the checkpointed step rate of all nodes as a multiple of the raw rate measured just
  * before with the same server.</li>
  * </ul>
- * A summary table of all node counts ends the output.
+ * A summary table of all node counts ends the output. The node JVMs are killed when the driver ends, also when it fails
+ * or is stopped (a shutdown hook), and a node ends by itself when its standard input closes; the server is stopped and
+ * its files removed.
  */
 public final class NodesThroughput {
 
-    /** Options of each node JVM: a fixed heap, so its size does not depend on how many nodes share the machine. */
+    /** Options of each node JVM: a bounded heap (the JVM's default is a quarter of the machine's memory for each). */
     static final List<String> NODE_JVM_OPTIONS = List.of("-Xms256m", "-Xmx512m");
 
     private NodesThroughput() {
