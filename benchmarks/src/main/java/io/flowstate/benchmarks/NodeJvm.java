@@ -29,6 +29,7 @@ final class NodeJvm implements AutoCloseable {
     private final OutputStream commands;
     private final BlockingQueue<String> replies = new LinkedBlockingQueue<>();
     private final Deque<String> lastLines = new ArrayDeque<>();
+    private final Thread reader;
 
     /** The counters a node reports: runs completed, steps completed, runs failed. */
     record Counts(long runs, long steps, long failed) {
@@ -47,7 +48,7 @@ final class NodeJvm implements AutoCloseable {
         this.name = name;
         this.process = process;
         this.commands = process.getOutputStream();
-        Thread reader = new Thread(this::read, name + "-output");
+        this.reader = new Thread(this::read, name + "-output");
         reader.setDaemon(true);
         reader.start();
     }
@@ -95,20 +96,27 @@ final class NodeJvm implements AutoCloseable {
 
     /** Waits (bounded) for the node's next reply, which must start with {@code word}; returns the rest of it. */
     String await(String word) throws InterruptedException {
-        String reply = replies.poll(REPLY_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + REPLY_TIMEOUT.toNanos();
+        String reply;
+        do {
+            // once its output ended (the node died) every reply it gave is queued: give up then, not at the deadline
+            boolean outputEnded = !reader.isAlive();
+            reply = replies.poll(outputEnded ? 0 : 1, TimeUnit.SECONDS);
+            if (outputEnded) {
+                break;
+            }
+        } while (reply == null && System.nanoTime() < deadline);
         if (reply == null || !reply.startsWith(word)) {
-            throw new IllegalStateException("Node " + name + (reply == null ? " did not reply " + word + " within "
-                    + REPLY_TIMEOUT.toSeconds() + " s" : " replied '" + reply + "' instead of " + word)
-                                            + (process.isAlive() ? "" : " (it ended with exit code "
-                                                                        + process.exitValue() + ")")
-                                            + "; its last output:\n" + lastOutput());
+            String what = reply != null ? " replied '" + reply + "' instead of " + word
+                    : reader.isAlive() ? " did not reply " + word + " within " + REPLY_TIMEOUT.toSeconds() + " s"
+                    : " ended (" + exitStatus() + ") before it replied " + word;
+            throw new IllegalStateException("Node " + name + what + "; its last output:\n" + lastOutput());
         }
         return reply.substring(word.length()).trim();
     }
 
-    Counts count() throws IOException, InterruptedException {
-        send("count");
-        return Counts.parse(await("count"));
+    private String exitStatus() throws InterruptedException {
+        return process.waitFor(10, TimeUnit.SECONDS) ? "exit code " + process.exitValue() : "its output closed";
     }
 
     /** Asks the node to stop its callers; {@link #awaitStopped()} gives its final counts. */

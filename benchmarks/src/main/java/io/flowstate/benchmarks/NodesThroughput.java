@@ -56,18 +56,27 @@ public final class NodesThroughput {
     private NodesThroughput() {
     }
 
-    public static void main(String[] args) throws Exception {
-        int[] nodeCounts = Arrays.stream((args.length > 0 ? args[0] : "1,2,3").split(",")).mapToInt(Integer::parseInt)
-                .toArray();
-        int callers = args.length > 1 ? Integer.parseInt(args[1]) : 8;
-        int window = args.length > 2 ? Integer.parseInt(args[2]) : 20;
-        int warmup = args.length > 3 ? Integer.parseInt(args[3]) : 10;
-        int rawClients = args.length > 4 ? Integer.parseInt(args[4]) : 8;
-        if (Arrays.stream(nodeCounts).anyMatch(n -> n < 1) || callers < 1 || window < 1 || warmup < 0
-            || rawClients < 1) {
-            throw new IllegalArgumentException("Node counts, callers, window seconds and raw clients must be 1 or more,"
-                                               + " warm-up seconds 0 or more; were " + String.join(" ", args));
+    private static int number(String name, String text, int least) {
+        try {
+            int value = Integer.parseInt(text.trim());
+            if (value >= least) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // told below
         }
+        throw new IllegalArgumentException(name + " must be a whole number, " + least + " or more, was '" + text
+                                           + "'; arguments: [nodeCounts] [callers] [windowSeconds] [warmupSeconds]"
+                                           + " [rawClients], e.g. 1,2,3 8 20 10 8");
+    }
+
+    public static void main(String[] args) throws Exception {
+        int[] nodeCounts = Arrays.stream((args.length > 0 ? args[0] : "1,2,3").split(","))
+                .mapToInt(n -> number("a node count", n, 1)).toArray();
+        int callers = args.length > 1 ? number("callers", args[1], 1) : 8;
+        int window = args.length > 2 ? number("windowSeconds", args[2], 1) : 20;
+        int warmup = args.length > 3 ? number("warmupSeconds", args[3], 0) : 10;
+        int rawClients = args.length > 4 ? number("rawClients", args[4], 1) : 8;
         System.out.println("NodesThroughput " + String.join(" ", args) + "  (" + Instant.now() + ")");
         System.out.printf("settings: node counts %s, %d callers per node, window %d s after %d s warm-up, %d raw UPDATE"
                           + " clients; %d cores, CLK_TCK %d; node JVM options %s, node pool %d connections%n",
