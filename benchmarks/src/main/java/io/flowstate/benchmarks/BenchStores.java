@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -105,6 +106,24 @@ final class BenchStores implements AutoCloseable {
         return dataSource;
     }
 
+    /** The embedded PostgreSQL's JDBC URL (user {@code postgres}), for other JVMs. */
+    String jdbcUrl() {
+        return postgres().getJdbcUrl("postgres", "postgres");
+    }
+
+    /** The PostgreSQL server's postmaster process id (the parent of its backends), from its data directory. */
+    long postmasterPid() throws IOException {
+        postgres();
+        return Long.parseLong(Files.readAllLines(dir.resolve("pg").resolve("postmaster.pid")).get(0).trim());
+    }
+
+    private EmbeddedPostgres postgres() {
+        if (postgres == null) {
+            throw new IllegalStateException("Repository " + kind + " has no PostgreSQL server: use postgres");
+        }
+        return postgres;
+    }
+
     @Override
     public void close() throws IOException {
         repository.stop();
@@ -117,6 +136,10 @@ final class BenchStores implements AutoCloseable {
         deleteTree(dir);
     }
 
+    /**
+     * Deletes {@code root} and everything in it. Files that vanish meanwhile are fine: at JVM exit the embedded
+     * PostgreSQL's own shutdown hook removes its data directory at the same time.
+     */
     static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
@@ -124,16 +147,24 @@ final class BenchStores implements AutoCloseable {
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
+                Files.deleteIfExists(file);
                 return FileVisitResult.CONTINUE;
             }
 
             @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                if (e instanceof NoSuchFileException) {
+                    return FileVisitResult.CONTINUE;
+                }
+                throw e;
+            }
+
+            @Override
             public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                if (e != null) {
+                if (e != null && !(e instanceof NoSuchFileException)) {
                     throw new UncheckedIOException(e);
                 }
-                Files.delete(d);
+                Files.deleteIfExists(d);
                 return FileVisitResult.CONTINUE;
             }
         });
