@@ -14,15 +14,17 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.main.Main;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Flow groups split over two databases, configured as docs/scaling.md shows: the component {@code flowstate} on one
- * DataSource and a second component bean {@code flowstate2} on another, both set by {@code camel.component.*}
- * properties under Camel Main. A run lives in the repository of the component that started it and is resumed through
- * that component only; {@code global} values are per repository.
+ * Flow groups split over two repositories, configured as docs/scaling.md shows, under Camel Main: the component
+ * {@code flowstate} and a second component bean {@code flowstate2}, set by {@code camel.component.*} properties, either
+ * each on its own DataSource ({@code flowstate-two-components.properties}) or each on its own repository bean with its
+ * own table prefix in one database ({@code flowstate-two-prefixes.properties}). A run lives in the repository of the
+ * component that started it and is resumed through that component only; {@code global} values are per repository.
  */
 class FlowStateTwoComponentsTest {
 
@@ -35,10 +37,11 @@ class FlowStateTwoComponentsTest {
         }
     }
 
-    @Test
-    void eachComponentKeepsItsRunsAndValuesInItsOwnDatabase() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = { "flowstate-two-components", "flowstate-two-prefixes" })
+    void eachComponentKeepsItsRunsAndValuesInItsOwnRepository(String configuration) throws Exception {
         main = new Main();
-        main.setDefaultPropertyPlaceholderLocation("classpath:main/flowstate-two-components.properties");
+        main.setDefaultPropertyPlaceholderLocation("classpath:main/" + configuration + ".properties");
         main.start();
         CamelContext context = main.getCamelContext();
         FlowSnapshotRepository orders = context.getComponent("flowstate", FlowStateComponent.class).getRepository();
@@ -47,6 +50,10 @@ class FlowStateTwoComponentsTest {
         assertThat(orders).isInstanceOf(JdbcFlowSnapshotRepository.class);
         assertThat(billing).isInstanceOf(JdbcFlowSnapshotRepository.class).isNotSameAs(orders);
         assertThat(second.getRecoveryThreads()).isEqualTo(2);
+        if (configuration.endsWith("prefixes")) {
+            assertThat(orders).isSameAs(context.getRegistry().lookupByName("ordersRepo"));
+            assertThat(billing).isSameAs(context.getRegistry().lookupByName("billingRepo"));
+        }
 
         try (ProducerTemplate template = context.createProducerTemplate()) {
             Map<?, ?> order = template.requestBody("direct:orders", "order-1", Map.class);
