@@ -114,15 +114,15 @@ public final class PoolSizes {
         int most = Arrays.stream(clients).max().orElse(1);
         String state = "x".repeat(850);
         try (HikariDataSource pool = stores.newPool(most)) {
-            try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
-                s.execute("CREATE TABLE IF NOT EXISTS pool_sizes_raw (id INT PRIMARY KEY, version BIGINT NOT NULL,"
-                          + " state TEXT NOT NULL)");
-                s.execute("TRUNCATE pool_sizes_raw");
-                s.execute("INSERT INTO pool_sizes_raw SELECT g, 0, repeat('x', 850) FROM generate_series(0, " + most
-                          + ") g");
-            }
             double[] rates = new double[clients.length];
             for (int i = 0; i < clients.length; i++) {
+                try (Connection c = pool.getConnection(); Statement s = c.createStatement()) { // rows at version 0
+                    s.execute("DROP TABLE IF EXISTS pool_sizes_raw");
+                    s.execute("CREATE TABLE pool_sizes_raw (id INT PRIMARY KEY, version BIGINT NOT NULL,"
+                              + " state TEXT NOT NULL)");
+                    s.execute("INSERT INTO pool_sizes_raw SELECT g, 0, repeat('x', 850) FROM generate_series(0, "
+                              + most + ") g");
+                }
                 AtomicLong nextRow = new AtomicLong();
                 ThreadLocal<long[]> row = ThreadLocal.withInitial(() -> new long[] { nextRow.getAndIncrement(), 0 });
                 long updates = drive(clients[i], seconds, warmUp, () -> update(pool, row.get(), state), () -> {

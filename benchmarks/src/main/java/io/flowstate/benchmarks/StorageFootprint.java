@@ -29,6 +29,10 @@ import org.apache.camel.impl.DefaultCamelContext;
  * what it stores after 100, 1,000, 10,000... steps (its last full document and the deltas since), and its bytes per
  * step, which compaction keeps bounded (the deltas are folded into the document every 1000 or once they outgrow
  * it);</li>
+ * <li>steady state: {@code runs / 2} more W1 runs while a purge after every 1,000 keeps {@code runs} finished runs
+ * (as {@code maxFinishedRuns} would): what the store grows although it holds as many runs, and the whole store after
+ * {@code VACUUM} against its rows alone (on PostgreSQL this depends on how fast autovacuum and page pruning reclaim
+ * the rows' old versions, so on the write rate too);</li>
  * <li>the retention purge of the finished runs as the component's maintenance pass calls it: first the cap
  * ({@code purgeFinishedBeyond(runs / 2)}, option {@code maxFinishedRuns}), then the age ({@code purgeFinished(now)},
  * option {@code retention}): time per pass and per 1,000 runs.</li>
@@ -45,11 +49,13 @@ import org.apache.camel.impl.DefaultCamelContext;
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.flowstate.benchmarks.StorageFootprint [runs] [waiting] [steps] [repository...]
  * </pre>
- * Defaults: 10000 runs, 2000 waiting, 10000 steps, repositories {@code postgres file}; about 2-4 minutes.
+ * Defaults: 10000 runs, 2000 waiting, 10000 steps, repositories {@code postgres file}; about 3 minutes on a quiet
+ * 2-core machine (5-6 under a load average of 10-15).
  */
 public final class StorageFootprint {
 
     private static final int IN_FLIGHT = 8;
+    private static final int STEADY_BATCH = 1_000;
 
     private StorageFootprint() {
     }
@@ -104,6 +110,7 @@ public final class StorageFootprint {
                         "store grew B", "B/step");
                 template.requestBodyAndHeader(SizingFlows.LONG, "order-42", SizingFlows.STEPS_HEADER, steps);
                 phase(String.format("the run of %,d steps, COMPLETED", steps), steps, "step");
+                steadyState(stores.repository, runs, () -> template.requestBody(SizingFlows.W1, "order-42"));
                 purge(stores.repository, runs);
             } finally {
                 context.stop();
@@ -151,6 +158,32 @@ public final class StorageFootprint {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Another {@code runs / 2} W1 runs while the cap keeps {@code runs} finished runs (a purge after every
+     * {@value #STEADY_BATCH}, as the maintenance pass with {@code maxFinishedRuns} would): the store holds as many runs
+     * as before, so what it grew is the space the writes left that later writes did not reuse (PostgreSQL: dead row
+     * versions beyond what autovacuum and page pruning freed in time).
+     */
+    private void steadyState(FlowSnapshotRepository repository, int runs, Runnable w1) throws Exception {
+        long started = System.nanoTime();
+        for (int done = 0; done < runs / 2; done += STEADY_BATCH) {
+            callConcurrently(Math.min(STEADY_BATCH, runs / 2 - done), w1);
+            repository.purgeFinishedBeyond(runs);
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        phase(String.format("steady state: %,d more W1 runs while the cap kept %,d finished (%.0f runs/s with the"
+                            + " purges, under load %s): what the store grew",
+                runs / 2, runs, runs / 2 / seconds, loadAverage()), runs / 2, "run");
+        long[] total = new long[2];
+        for (long[] part : last.values()) {
+            total[0] += part[0];
+            total[1] += part[1];
+        }
+        String[] views = footprint.views();
+        System.out.printf("whole store now: %,d bytes %s, %,d bytes %s (%.2fx)%n", total[0], views[0], total[1],
+                views[1], (double) total[0] / total[1]);
     }
 
     private static void purge(FlowSnapshotRepository repository, int runs) throws Exception {
