@@ -36,6 +36,9 @@ interface Footprint {
      */
     int baseline(int view);
 
+    /** Makes the space of removed rows reusable, as autovacuum does (PostgreSQL: {@code VACUUM}); nothing for files. */
+    void reclaim() throws Exception;
+
     /** One stored run: {bytes of its last full document, bytes of the deltas stored since, number of those deltas}. */
     long[] run(String executionId) throws Exception;
 
@@ -80,6 +83,11 @@ interface Footprint {
                 parts.put(PARTS[i][0], new long[] { vacuumed[i], rewritten[i] });
             }
             return parts;
+        }
+
+        @Override
+        public void reclaim() throws SQLException {
+            sizesAfter("VACUUM");
         }
 
         private long[] sizesAfter(String vacuum) throws SQLException {
@@ -153,6 +161,11 @@ interface Footprint {
                 parts.put(folder + "/", sizes);
             }
             return parts;
+        }
+
+        @Override
+        public void reclaim() {
+            // a removed file's blocks are free at once
         }
 
         @Override

@@ -30,9 +30,9 @@ import org.apache.camel.impl.DefaultCamelContext;
  * step, which compaction keeps bounded (the deltas are folded into the document every 1000 or once they outgrow
  * it);</li>
  * <li>steady state: {@code runs / 2} more W1 runs while a purge after every 1,000 keeps {@code runs} finished runs
- * (as {@code maxFinishedRuns} would): what the store grows although it holds as many runs, and the whole store after
- * {@code VACUUM} against its rows alone (on PostgreSQL this depends on how fast autovacuum and page pruning reclaim
- * the rows' old versions, so on the write rate too);</li>
+ * (as {@code maxFinishedRuns} would), each purge followed by a plain {@code VACUUM} (as an autovacuum keeping up
+ * would): what the store grows although it holds as many runs, and the whole store after {@code VACUUM} against its
+ * rows alone;</li>
  * <li>the retention purge of the finished runs as the component's maintenance pass calls it: first the cap
  * ({@code purgeFinishedBeyond(runs / 2)}, option {@code maxFinishedRuns}), then the age ({@code purgeFinished(now)},
  * option {@code retention}): time per pass and per 1,000 runs.</li>
@@ -161,21 +161,22 @@ public final class StorageFootprint {
     }
 
     /**
-     * Another {@code runs / 2} W1 runs while the cap keeps {@code runs} finished runs (a purge after every
-     * {@value #STEADY_BATCH}, as the maintenance pass with {@code maxFinishedRuns} would): the store holds as many runs
-     * as before, so what it grew is the space the writes left that later writes did not reuse (PostgreSQL: dead row
-     * versions beyond what autovacuum and page pruning freed in time).
+     * Another {@code runs / 2} W1 runs while the cap keeps {@code runs} finished runs: after every
+     * {@value #STEADY_BATCH}, a purge (as the maintenance pass with {@code maxFinishedRuns} would) and a plain
+     * {@code VACUUM} (as an autovacuum that keeps up would). The store holds as many runs as before, so what it grew is
+     * the space the writes left that later writes did not reuse.
      */
     private void steadyState(FlowSnapshotRepository repository, int runs, Runnable w1) throws Exception {
         long started = System.nanoTime();
         for (int done = 0; done < runs / 2; done += STEADY_BATCH) {
             callConcurrently(Math.min(STEADY_BATCH, runs / 2 - done), w1);
             repository.purgeFinishedBeyond(runs);
+            footprint.reclaim();
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         phase(String.format("steady state: %,d more W1 runs while the cap kept %,d finished (%.0f runs/s with the"
-                            + " purges, under load %s): what the store grew",
-                runs / 2, runs, runs / 2 / seconds, loadAverage()), runs / 2, "run");
+                            + " purges, under load %s), purge and VACUUM after every %,d: what the store grew",
+                runs / 2, runs, runs / 2 / seconds, loadAverage(), STEADY_BATCH), runs / 2, "run");
         long[] total = new long[2];
         for (long[] part : last.values()) {
             total[0] += part[0];
