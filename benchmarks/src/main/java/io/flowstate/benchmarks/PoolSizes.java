@@ -30,11 +30,12 @@ import org.apache.camel.impl.DefaultCamelContext;
  * CamelContext with the component's defaults (so its maintenance pass and {@code recoveryThreads} share the pool, as
  * on a node).
  * <p>
- * Per pool size and runs in flight it prints checkpointed steps/s, the ratio to the raw rate below, and what the pool
- * saw (sampled every 5 ms): connections in use, mean and peak, and threads waiting for one, mean. Before and after
- * the flows, the database's own write ceiling in the same run: versioned single-row UPDATEs of an ~850 B row, each
- * client its own row and connection, auto-commit, with 8 and 16 clients. All figures are rates: on a shared machine
- * they move with its load (printed); compare the rows of one run.
+ * Per pool size and runs in flight it prints checkpointed steps/s, the ratio to the raw rate below (measured before
+ * the flows, with as many clients as runs in flight), and what the pool saw (sampled every 5 ms): connections in
+ * use, mean and peak, and threads waiting for one, mean. Before and after the flows, the database's own write ceiling
+ * in the same run: versioned single-row UPDATEs of an ~850 B row, each client its own row and connection,
+ * auto-commit, with as many clients as each count of runs in flight. All figures are rates: on a shared machine they
+ * move with its load (printed); compare the rows of one run.
  * <p>
  * Run, after {@code mvn -B -o -q -pl camel-flowstate,benchmarks package -DskipTests}:
  * <pre>
