@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -107,11 +108,10 @@ interface Footprint {
 
         @Override
         public long[] run(String executionId) throws SQLException {
-            try (Connection c = dataSource.getConnection(); var ps = c.prepareStatement(
-                    "SELECT r.snapshot_bytes, COALESCE(SUM(OCTET_LENGTH(d.delta)), 0), COUNT(d.version)"
-                                                                                       + " FROM flowstate_runs r LEFT JOIN flowstate_run_deltas d"
-                                                                                       + " ON d.execution_id = r.execution_id WHERE r.execution_id = ?"
-                                                                                       + " GROUP BY r.snapshot_bytes")) {
+            String sql = "SELECT r.snapshot_bytes, COALESCE(SUM(OCTET_LENGTH(d.delta)), 0), COUNT(d.version)"
+                         + " FROM flowstate_runs r LEFT JOIN flowstate_run_deltas d ON d.execution_id = r.execution_id"
+                         + " WHERE r.execution_id = ? GROUP BY r.snapshot_bytes";
+            try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setString(1, executionId);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();

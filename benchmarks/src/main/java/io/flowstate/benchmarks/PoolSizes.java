@@ -39,7 +39,8 @@ import org.apache.camel.impl.DefaultCamelContext;
  * <p>
  * Run, after {@code mvn -B -o -q -pl camel-flowstate,benchmarks package -DskipTests}:
  * <pre>
- * java -cp benchmarks/target/benchmarks.jar io.flowstate.benchmarks.PoolSizes [seconds] [warm-up seconds] [pool sizes] [runs in flight]
+ * java -cp benchmarks/target/benchmarks.jar io.flowstate.benchmarks.PoolSizes \
+ *     [seconds] [warm-up seconds] [pool sizes] [runs in flight]
  * </pre>
  * Defaults: 8 s measured after 3 s of warm-up per row, pool sizes {@code 2,4,8,16}, runs in flight {@code 8,16}; about
  * 2.5 minutes.
