@@ -124,6 +124,14 @@ final class BenchStores implements AutoCloseable {
         return postgres;
     }
 
+    /** Another pool of {@code size} connections on the same database (h2, postgres); the caller closes it. */
+    HikariDataSource newPool(int size) {
+        if (dataSource == null) {
+            throw new IllegalStateException("The " + kind + " repository has no database: use h2 or postgres");
+        }
+        return pool(dataSource.getJdbcUrl(), dataSource.getUsername(), size);
+    }
+
     @Override
     public void close() throws IOException {
         repository.stop();
