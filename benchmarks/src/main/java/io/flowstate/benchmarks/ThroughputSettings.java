@@ -29,7 +29,6 @@ final class ThroughputSettings {
         DEFAULTS.put("resumes", "1000"); // W3 resumes per store
         DEFAULTS.put("smallStore", "1000"); // runs stored in the small W3 store
         DEFAULTS.put("largeStore", "100000"); // runs stored in the large W3 store
-        DEFAULTS.put("groupCommit", "true"); // the JDBC repository's groupCommit option (false: each checkpoint alone)
     }
 
     private final Map<String, String> values;
@@ -51,9 +50,8 @@ final class ThroughputSettings {
         }
         ThroughputSettings settings = new ThroughputSettings(values);
         settings.callers(); // every value checked before anything starts
-        settings.groupCommit();
         for (String name : DEFAULTS.keySet()) {
-            if (!name.equals("callers") && !name.equals("groupCommit")) {
+            if (!name.equals("callers")) {
                 settings.positive(name);
             }
         }
@@ -79,14 +77,6 @@ final class ThroughputSettings {
 
     Duration warmup() {
         return Duration.ofSeconds(positive("warmupSeconds"));
-    }
-
-    boolean groupCommit() {
-        String value = values.get("groupCommit");
-        if (!value.equals("true") && !value.equals("false")) {
-            throw new IllegalArgumentException("groupCommit=" + value + " is not valid: use true or false");
-        }
-        return Boolean.parseBoolean(value);
     }
 
     int pool() {

@@ -15,7 +15,6 @@ import java.util.StringJoiner;
 import java.util.function.ToDoubleFunction;
 
 import io.flowstate.camel.FlowStateComponent;
-import io.flowstate.camel.snapshot.jdbc.JdbcFlowSnapshotRepository;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
 
@@ -64,10 +63,6 @@ public final class ThroughputSideBySide {
         System.out.printf("machine: %d cores, Java %s%n", Runtime.getRuntime().availableProcessors(),
                 Runtime.version());
         try (BenchStores stores = BenchStores.open("postgres", settings.pool())) {
-            JdbcFlowSnapshotRepository repository = (JdbcFlowSnapshotRepository) stores.repository;
-            repository.stop();
-            repository.setGroupCommit(settings.groupCommit());
-            repository.start();
             printDatabase(stores, settings);
             ProcessCpu cpu = ProcessCpu.of(stores.dataSource());
             TenStepRoutes w1 = new TenStepRoutes(settings.stateBytes());
