@@ -27,10 +27,14 @@ final class ThroughputPhase {
                   double postgresCores) {
     }
 
+    /** The names {@link #run} reads from its meter: this JVM, and the PostgreSQL server with all its processes. */
+    static final String JVM = "jvm";
+    static final String POSTGRES = "postgres";
+
     private ThroughputPhase() {
     }
 
-    static Result run(int threads, Duration length, ProcessCpu cpu, Work work) throws Exception {
+    static Result run(int threads, Duration length, CpuMeter cpu, Work work) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             CountDownLatch go = new CountDownLatch(1);
@@ -47,7 +51,7 @@ final class ThroughputPhase {
                     return null;
                 }));
             }
-            ProcessCpu.Sample before = cpu.sample();
+            CpuMeter.Sample before = cpu.sample();
             long started = System.nanoTime();
             deadline[0] = started + length.toNanos();
             go.countDown(); // publishes deadline[0] to the threads
@@ -55,11 +59,13 @@ final class ThroughputPhase {
                 f.get();
             }
             long wall = System.nanoTime() - started;
-            ProcessCpu.Sample used = cpu.sample().minus(before);
+            CpuMeter.Use used = CpuMeter.between(before, cpu.sample());
             double count = units.sum();
-            return new Result(count * 1e9 / wall, used.jvmNanos() / 1e9 / count * 1000,
-                    used.postgresNanos() / 1e9 / count * 1000, (double) used.jvmNanos() / wall,
-                    (double) used.postgresNanos() / wall);
+            double jvm = used.cores().get(JVM);
+            double postgres = used.cores().get(POSTGRES);
+            double seconds = used.seconds();
+            return new Result(count * 1e9 / wall, jvm * seconds / count * 1000, postgres * seconds / count * 1000, jvm,
+                    postgres);
         } finally {
             pool.shutdownNow();
         }

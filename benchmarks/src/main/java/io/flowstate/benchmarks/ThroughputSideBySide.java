@@ -64,7 +64,8 @@ public final class ThroughputSideBySide {
                 Runtime.version());
         try (BenchStores stores = BenchStores.open("postgres", settings.pool())) {
             printDatabase(stores, settings);
-            ProcessCpu cpu = ProcessCpu.of(stores.dataSource());
+            CpuMeter cpu = new CpuMeter().process(ThroughputPhase.JVM, ProcessHandle.current().pid())
+                    .processTree(ThroughputPhase.POSTGRES, stores.postmasterPid());
             TenStepRoutes w1 = new TenStepRoutes(settings.stateBytes());
             RawUpdates raw = new RawUpdates(stores.dataSource(), settings.rawClients(), w1.documents(16));
             CamelContext context = new DefaultCamelContext();
@@ -78,7 +79,7 @@ public final class ThroughputSideBySide {
                 TenStepFlow flow = new TenStepFlow(context, stores.repository);
                 System.out.printf("W1 run: %d steps, state %d B of JSON after its last step; raw document %d B;"
                                   + " postmaster pid %d%n%n", TenStepRoutes.STEPS, flow.checkedStateBytes(),
-                        raw.documentBytes(), cpu.postmasterPid());
+                        raw.documentBytes(), stores.postmasterPid());
                 double[] inFlight = inFlight(settings, cpu, raw, flow);
                 double[] alone = AloneComparison.run(settings, stores.repository, raw, flow);
                 double[] resume = ResumeComparison.run(settings, stores, raw);
@@ -129,7 +130,7 @@ public final class ThroughputSideBySide {
     }
 
     /** Median rates: [0] raw UPDATEs/s, then steps/s per callers count. */
-    private static double[] inFlight(ThroughputSettings settings, ProcessCpu cpu, RawUpdates raw, TenStepFlow flow)
+    private static double[] inFlight(ThroughputSettings settings, CpuMeter cpu, RawUpdates raw, TenStepFlow flow)
             throws Exception {
         List<Kind> kinds = new ArrayList<>();
         kinds.add(new Kind("raw UPDATE x" + settings.rawClients(), "UPDATEs", settings.rawClients(), raw::update));
