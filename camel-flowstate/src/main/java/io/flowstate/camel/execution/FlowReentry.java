@@ -134,9 +134,13 @@ public final class FlowReentry {
         }
         // decoded before any claim too: the inner runs on the way are built again when the route reaches them, from
         // the same stored values (each is claimed at the version read here)
+        // a resume's payload is the result of the step it continues: stored with the claim, so reaching that step
+        // writes nothing (an inner run is built again when its flow reaches it: its step records the result itself)
+        boolean recordStep = ancestors.isEmpty() && signal != null && signal.resultKnownAtClaim();
         Prepared prepared;
         if (ancestors.isEmpty()) {
-            prepared = prepare(route, stored, stored, signal, Map.of(), own, caller);
+            prepared = prepare(route, stored, stored, recordStep ? signal.recordedByClaim() : signal, Map.of(), own,
+                    caller);
         } else {
             readable(stored, stored, caller);
             for (FlowSnapshot parent : ancestors.subList(0, ancestors.size() - 1)) {
@@ -148,9 +152,12 @@ public final class FlowReentry {
         // who answered and what happened are recorded with the claim that continues the run: one write
         long version = claim(stored, signal == null || signal.approval() == null ? null
                 : RunApprovals.with(stored.approvals(), stored.waitingFor(), (ObjectNode) signal.approval()),
-                continuedEvents(stored, how, caller));
+                recordStep ? signal.payload() : null, continuedEvents(stored, how, caller));
         for (FlowSnapshot parent : ancestors) {
-            version = claim(parent, null, List.of());
+            version = claim(parent, null, null, List.of());
+        }
+        if (recordStep) {
+            prepared.run().results().completeSaved(stored.waitingFor(), signal.payload().deepCopy());
         }
         // the run as built, at the version its claim gave it
         prepared.run().saveState().saved(version, FlowStatus.RUNNING, null, null);
@@ -312,10 +319,13 @@ public final class FlowReentry {
         };
     }
 
-    /** @param approvals the run's approvals with this answer added, or null */
-    private long claim(FlowSnapshot stored, ObjectNode approvals, List<HistoryEvent> events) {
+    /**
+     * @param approvals  the run's approvals with this answer added, or null
+     * @param stepResult the result of the step the run waits in, stored as completed by the claim; null for none
+     */
+    private long claim(FlowSnapshot stored, ObjectNode approvals, JsonNode stepResult, List<HistoryEvent> events) {
         try {
-            return executions.checkpoints().claim(stored, approvals, events);
+            return executions.checkpoints().claim(stored, approvals, stepResult, events);
         } catch (FlowSnapshotConflictException e) {
             throw new ResumeException.NotSuspended("Run " + stored.executionId() + " was resumed or taken over by"
                                                    + " someone else at the same time; it continues there.");
