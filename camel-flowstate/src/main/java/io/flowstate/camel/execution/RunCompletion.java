@@ -1,7 +1,6 @@
 package io.flowstate.camel.execution;
 
 import io.flowstate.camel.FlowStateConstants;
-import io.flowstate.camel.FlowStateException;
 import io.flowstate.camel.snapshot.FlowStatus;
 import io.flowstate.camel.snapshot.RepositoryUnavailableException;
 import org.apache.camel.Exchange;
@@ -73,17 +72,13 @@ final class RunCompletion extends SynchronizationAdapter {
             }
         } catch (RuntimeException e) {
             // the run keeps its lease and recovery will take it over
-            LOG.warn("Could not mark run {} of flow '{}' {}: {}", run.getExecutionId(), run.getFlowId(), status,
+            LOG.warn("Could not mark run {} of flow '{}' {}{}: {}", run.getExecutionId(), run.getFlowId(), status,
+                    recordsLastStep ? " with its last step (stored as before that step; recovery runs it again)" : "",
                     e.getMessage(), e);
             if (recordsLastStep && exchange.getException() == null) {
-                // this write was also the last step's checkpoint: as a failed checkpoint, the exchange fails (its
-                // caller must not take the step as recorded); recovery runs the step again
-                exchange.setException(new FlowStateException("Run " + run.getExecutionId() + " of flow '"
-                                                              + run.getFlowId() + "' could not be saved " + status
-                                                              + " with its last step: " + e.getMessage() + " The run"
-                                                              + " stays as stored before that step, and recovery"
-                                                              + " continues it from there.",
-                        e));
+                // this write was also the last step's checkpoint: as with a failed checkpoint, the exchange fails with
+                // the repository's error (its caller must not take the step as recorded); recovery runs the step again
+                exchange.setException(e);
             }
         }
     }
