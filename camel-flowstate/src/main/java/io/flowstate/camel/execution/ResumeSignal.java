@@ -18,14 +18,6 @@ public record ResumeSignal(String waitingFor, JsonNode payload, boolean timedOut
         this(waitingFor, payload, timedOut, approval, false);
     }
 
-    /**
-     * Whether the suspend step's result is known before the route reaches it, so the claim can store it: for a resume,
-     * the payload. A timeout's result depends on the step's onTimeout option, which only the step knows.
-     */
-    boolean resultKnownAtClaim() {
-        return !timedOut && approval != null;
-    }
-
     /** This signal, its result stored by the claim. */
     ResumeSignal recordedByClaim() {
         return new ResumeSignal(waitingFor, payload, timedOut, approval, true);

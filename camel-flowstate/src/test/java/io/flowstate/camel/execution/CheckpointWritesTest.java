@@ -105,6 +105,41 @@ class CheckpointWritesTest {
                 HistoryEvent.Type.COMPLETED);
     }
 
+    @Test
+    void aTimedOutApprovalIsClaimedWithItsTimeoutPayloadAndCompletedInOneMoreWrite() throws Exception {
+        start("memory");
+        String id = (String) template.requestBody("direct:late", "order-8", Map.class).get("executionId");
+        repository.reset();
+
+        clock.advance(Duration.ofMinutes(2)); // past the suspend's timeout
+        context.getComponent("flowstate", FlowStateComponent.class).runMaintenance();
+
+        FlowSnapshot stored = repository.load(id).orElseThrow();
+        assertThat(stored.status()).isEqualTo(FlowStatus.COMPLETED);
+        assertThat(stored.results().get("late").booleanValue()).isFalse();
+        assertThat(stored.results().get("afterLate").asText()).isEqualTo("approved: false");
+        assertThat(stored.approvals().get("late").get("timedOut").asBoolean()).isTrue();
+        // the claim (with the timeout's payload as the step's result) and the completion (with step afterLate)
+        assertThat(repository.writes()).isEqualTo(2);
+    }
+
+    @Test
+    void aTimeoutWhoseStepsOfThatNameDisagreeIsRecordedByTheStep() throws Exception {
+        start("memory");
+        String id = (String) template.requestBody("direct:either", "order-9", Map.class).get("executionId");
+        repository.reset();
+
+        clock.advance(Duration.ofMinutes(2));
+        context.getComponent("flowstate", FlowStateComponent.class).runMaintenance();
+
+        FlowSnapshot stored = repository.load(id).orElseThrow();
+        assertThat(stored.status()).isEqualTo(FlowStatus.COMPLETED);
+        assertThat(stored.results().get("either").isNull()).isTrue();
+        // two routes suspend at 'either', one continuing with null, one with a payload: which one the run reaches is
+        // known only there, so the claim, then the step's own checkpoint, then the completion
+        assertThat(repository.writes()).isEqualTo(3);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = { "yaml", "xml" })
     void theRuleHoldsInYamlAndXmlRoutes(String dsl) throws Exception {
@@ -255,6 +290,19 @@ class CheckpointWritesTest {
                         .step("ship").process(e -> count("ship")).setBody(simple("shipped, approved by ${body}"))
                         .end();
                 from("direct:resume").to("flowstate:resume");
+
+                from("direct:late").routeId("late")
+                        .to("flowstate:start")
+                        .to("flowstate:suspend:late?timeout=PT1M&onTimeout=resume&timeoutPayload=false")
+                        .step("afterLate").setBody(simple("approved: ${body}")).end();
+                from("direct:either").routeId("either")
+                        .to("flowstate:start")
+                        .to("flowstate:suspend:either?timeout=PT1M")
+                        .step("afterEither").setBody(constant("went on")).end();
+                from("direct:eitherToo").routeId("eitherToo")
+                        .to("flowstate:start")
+                        .to("flowstate:suspend:either?timeout=PT1M&onTimeout=resume&timeoutPayload=1")
+                        .step("afterEitherToo").setBody(constant("went on")).end();
 
                 RouteDefinition steps = from("direct:tenSteps").routeId("tenSteps").to("flowstate:start");
                 for (int i = 1; i <= 10; i++) {
