@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Predicate;
@@ -139,13 +139,13 @@ public final class FlowReentry {
             ancestors.add(parent);
             child = parent;
         }
-        // decoded before any claim too: the inner runs on the way are built again when the route reaches them, from
-        // the same stored values (each is claimed at the version read here)
         // the result of the suspend step the run continues in, when known now (a resume's payload, a timeout's null or
         // timeoutPayload), is stored with the claim, so reaching that step writes nothing (an inner run is built again
         // when its flow reaches it: its step records the result itself)
         JsonNode stepResult = ancestors.isEmpty() ? knownResult(signal) : null;
         boolean recordStep = stepResult != null;
+        // decoded before any claim too: the inner runs on the way are built again when the route reaches them, from
+        // the same stored values (each is claimed at the version read here)
         Prepared prepared;
         if (ancestors.isEmpty()) {
             prepared = prepare(route, stored, stored, recordStep ? signal.recordedByClaim() : signal, Map.of(), own,
