@@ -9,12 +9,14 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 import javax.sql.DataSource;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.Module;
 import io.flowstate.camel.execution.ApprovalOptions;
 import io.flowstate.camel.execution.ApprovalSchemas;
@@ -156,6 +158,11 @@ public class FlowStateComponent extends DefaultComponent {
     private AutoCloseable metrics;
     /** Names of the suspend steps of this context's routes: steps a resumed run may have completed. */
     private final Set<String> suspendNames = ConcurrentHashMap.newKeySet();
+    /**
+     * By suspend NAME: what the steps of that name give when their timeout passes, or empty when one fails instead
+     * or two disagree (see ApprovalOptions#timeoutResult).
+     */
+    private final Map<String, Optional<JsonNode>> timeoutResults = new ConcurrentHashMap<>();
     /** Names of the named sleep steps of this context's routes (flowstate:sleep:NAME). */
     private final Set<String> sleepNames = ConcurrentHashMap.newKeySet();
     /** Whether some route has a sleep without name: its steps are named sleep-1, sleep-2 … by the run. */
@@ -242,9 +249,14 @@ public class FlowStateComponent extends DefaultComponent {
             requirePositive("The option timeout of " + uri, configuration.getTimeout());
         }
         if (operation == FlowStateOperation.SUSPEND) {
-            endpoint.setApprovalOptions(ApprovalOptions.of(uri, configuration.getTimeout(), configuration.getOnTimeout(),
+            ApprovalOptions options = ApprovalOptions.of(uri, configuration.getTimeout(), configuration.getOnTimeout(),
                     configuration.getTimeoutPayload(), configuration.isSelfApproval(), configuration.getPayloadSchema(),
-                    approvalSchemas()));
+                    approvalSchemas());
+            endpoint.setApprovalOptions(options);
+            if (endpoint.getKey() != null) {
+                timeoutResults.merge(endpoint.getKey(), options.timeoutResult(),
+                        (known, added) -> known.equals(added) ? known : Optional.empty());
+            }
         } else if (configuration.getOnTimeout() != null || configuration.getTimeoutPayload() != null
                    || !configuration.isSelfApproval() || configuration.getPayloadSchema() != null) {
             throw new IllegalArgumentException("The options onTimeout, timeoutPayload, selfApproval and payloadSchema of "
@@ -350,7 +362,8 @@ public class FlowStateComponent extends DefaultComponent {
         Predicate<String> stepExists = name -> suspendNames.contains(name) || sleepNames.contains(name)
                                                || anonymousSleeps && FlowExecution.isSleepName(name)
                                                || steps != null && steps.isKnownStep(name);
-        reentry = new FlowReentry(getCamelContext(), executions, stepExists, approvalSchemas());
+        reentry = new FlowReentry(getCamelContext(), executions, stepExists, approvalSchemas(),
+                name -> timeoutResults.getOrDefault(name, Optional.empty()));
         restarts = new FlowRestarts(executions, reentry,
                 routeId -> steps == null ? List.of() : steps.stepsOf(getCamelContext(), routeId), stepExists);
         maintenance = new FlowMaintenance(getCamelContext(), repository, executions, reentry, clockInUse,

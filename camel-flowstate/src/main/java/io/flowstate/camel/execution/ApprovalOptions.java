@@ -1,12 +1,14 @@
 package io.flowstate.camel.execution;
 
 import java.time.Duration;
+import java.util.Optional;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -62,6 +64,18 @@ public record ApprovalOptions(Duration timeout, OnTimeout onTimeout, JsonNode ti
             }
         }
         return new ApprovalOptions(timeout, whenLate, payload, selfApproval, payloadSchema);
+    }
+
+    /**
+     * What the step gives when its timeout passes: a JSON null (onTimeout=continue) or timeoutPayload (onTimeout=resume);
+     * empty for onTimeout=fail, where the step fails instead.
+     */
+    public Optional<JsonNode> timeoutResult() {
+        return switch (onTimeout) {
+            case CONTINUE -> Optional.of(NullNode.getInstance());
+            case RESUME -> Optional.of(timeoutPayload);
+            case FAIL -> Optional.empty();
+        };
     }
 
     /**

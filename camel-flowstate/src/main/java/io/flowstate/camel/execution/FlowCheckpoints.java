@@ -215,11 +215,13 @@ public final class FlowCheckpoints {
      * lease to this node; compare-and-set on {@code stored}'s version, so of several callers exactly one succeeds.
      * {@code events} go to the run's history in the same write.
      *
-     * @param  approvals the run's approvals with the answer to the approval step it waits at added, or null to leave
-     *                   them as they are
-     * @return           the new version
+     * @param  approvals  the run's approvals with the answer to the approval step it waits at added, or null to
+     *                    leave them as they are
+     * @param  stepResult the result of the step the run waits at, to store that step as completed in the same write;
+     *                    null to leave it to the step
+     * @return            the new version
      */
-    long claim(FlowSnapshot stored, ObjectNode approvals, List<HistoryEvent> events) {
+    long claim(FlowSnapshot stored, ObjectNode approvals, JsonNode stepResult, List<HistoryEvent> events) {
         Instant now = clock.instant();
         FlowSnapshotDelta.Builder delta = FlowSnapshotDelta.builder().updatedAt(now)
                 .lease(nodeId, now.plus(leaseDuration)).maxHistory(maxHistory);
@@ -233,6 +235,9 @@ public final class FlowCheckpoints {
         }
         if (approvals != null) {
             delta.approvals(approvals);
+        }
+        if (stepResult != null) {
+            delta.result(stored.waitingFor(), stepResult).completedStep(stored.waitingFor());
         }
         return repository.get().saveDelta(stored.executionId(), delta.build(), stored.version());
     }

@@ -349,6 +349,18 @@ public class FlowExecutions {
         return transitions.snapshot(run);
     }
 
+    /**
+     * For the checkpoint after a step that is the last processor of its route (at its top level): whether the write
+     * that completes the run can record the step instead, as nothing can run between the two. That holds when the
+     * exchange is in that route alone (not called from another route through direct), is the run's carrier (not a
+     * split or multicast copy), the route is the run's own, and the run is no inner run and is finished when its carrier
+     * ends. Then the run's completion is told it records the step (and makes its failure the exchange's); otherwise
+     * returns false and the caller checkpoints as usual.
+     */
+    public boolean leaveCheckpointToCompletion(Exchange exchange, FlowExecution run) {
+        return transitions.leaveCheckpointToCompletion(exchange, run);
+    }
+
     /** Saves the run COMPLETED: its final snapshot. */
     public long complete(FlowExecution run) {
         return transitions.complete(run);

@@ -5,7 +5,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Predicate;
@@ -44,17 +46,22 @@ public final class FlowReentry {
     private final FlowExecutions executions;
     private final Predicate<String> stepExists;
     private final ApprovalChecks approvalChecks;
+    private final Function<String, Optional<JsonNode>> timeoutResults;
 
     /**
-     * @param stepExists whether a step id (or suspend name) still exists in this context's routes
-     * @param schemas    the JSON Schemas of approval steps (option payloadSchema)
+     * @param stepExists     whether a step id (or suspend name) still exists in this context's routes
+     * @param schemas        the JSON Schemas of approval steps (option payloadSchema)
+     * @param timeoutResults by suspend NAME, what that step gives when its timeout passes (see
+     *                       {@link ApprovalOptions#timeoutResult()}), when every suspend step of that name in this
+     *                       context's routes gives the same; empty otherwise
      */
     public FlowReentry(CamelContext context, FlowExecutions executions, Predicate<String> stepExists,
-                       ApprovalSchemas schemas) {
+                       ApprovalSchemas schemas, Function<String, Optional<JsonNode>> timeoutResults) {
         this.context = context;
         this.executions = executions;
         this.stepExists = stepExists;
         this.approvalChecks = new ApprovalChecks(schemas);
+        this.timeoutResults = timeoutResults;
     }
 
     /**
@@ -132,11 +139,17 @@ public final class FlowReentry {
             ancestors.add(parent);
             child = parent;
         }
+        // the result of the suspend step the run continues in, when known now (a resume's payload, a timeout's null or
+        // timeoutPayload), is stored with the claim, so reaching that step writes nothing (an inner run is built again
+        // when its flow reaches it: its step records the result itself)
+        JsonNode stepResult = ancestors.isEmpty() ? knownResult(signal) : null;
+        boolean recordStep = stepResult != null;
         // decoded before any claim too: the inner runs on the way are built again when the route reaches them, from
         // the same stored values (each is claimed at the version read here)
         Prepared prepared;
         if (ancestors.isEmpty()) {
-            prepared = prepare(route, stored, stored, signal, Map.of(), own, caller);
+            prepared = prepare(route, stored, stored, recordStep ? signal.recordedByClaim() : signal, Map.of(), own,
+                    caller);
         } else {
             readable(stored, stored, caller);
             for (FlowSnapshot parent : ancestors.subList(0, ancestors.size() - 1)) {
@@ -148,14 +161,29 @@ public final class FlowReentry {
         // who answered and what happened are recorded with the claim that continues the run: one write
         long version = claim(stored, signal == null || signal.approval() == null ? null
                 : RunApprovals.with(stored.approvals(), stored.waitingFor(), (ObjectNode) signal.approval()),
-                continuedEvents(stored, how, caller));
+                stepResult, continuedEvents(stored, how, caller));
         for (FlowSnapshot parent : ancestors) {
-            version = claim(parent, null, List.of());
+            version = claim(parent, null, null, List.of());
+        }
+        if (recordStep) {
+            prepared.run().results().completeSaved(stored.waitingFor(), stepResult.deepCopy());
         }
         // the run as built, at the version its claim gave it
         prepared.run().saveState().saved(version, FlowStatus.RUNNING, null, null);
         executions.observers().continued(prepared.run(), how);
         reenter(prepared, caller);
+    }
+
+    /**
+     * The result the suspend step {@code signal} continues the run in will record, when known before the route reaches
+     * it; null for a sleep (its result was stored when it began), a recovery, or a timeout whose step fails
+     * (onTimeout=fail) or whose steps of that name disagree.
+     */
+    private JsonNode knownResult(ResumeSignal signal) {
+        if (signal == null || signal.approval() == null) {
+            return null;
+        }
+        return signal.timedOut() ? timeoutResults.apply(signal.waitingFor()).orElse(null) : signal.payload();
     }
 
     /**
@@ -312,10 +340,13 @@ public final class FlowReentry {
         };
     }
 
-    /** @param approvals the run's approvals with this answer added, or null */
-    private long claim(FlowSnapshot stored, ObjectNode approvals, List<HistoryEvent> events) {
+    /**
+     * @param approvals  the run's approvals with this answer added, or null
+     * @param stepResult the result of the step the run waits in, stored as completed by the claim; null for none
+     */
+    private long claim(FlowSnapshot stored, ObjectNode approvals, JsonNode stepResult, List<HistoryEvent> events) {
         try {
-            return executions.checkpoints().claim(stored, approvals, events);
+            return executions.checkpoints().claim(stored, approvals, stepResult, events);
         } catch (FlowSnapshotConflictException e) {
             throw new ResumeException.NotSuspended("Run " + stored.executionId() + " was resumed or taken over by"
                                                    + " someone else at the same time; it continues there.");

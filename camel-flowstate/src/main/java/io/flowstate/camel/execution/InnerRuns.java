@@ -82,7 +82,7 @@ final class InnerRuns {
                                              + "' is suspended at '" + stored.waitingFor()
                                              + "': resume that run with its own token");
             }
-            child = starts.fromSnapshot(stored, FlowStatus.RUNNING, checkpoints.claim(stored, null, List.of()), options.stateClass());
+            child = starts.fromSnapshot(stored, FlowStatus.RUNNING, checkpoints.claim(stored, null, null, List.of()), options.stateClass());
             child.waits().setResumeSignal(signal);
         }
         child.family().setParentRun(parent);

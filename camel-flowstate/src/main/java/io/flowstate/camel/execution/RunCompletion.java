@@ -1,5 +1,6 @@
 package io.flowstate.camel.execution;
 
+import io.flowstate.camel.FlowStateConstants;
 import io.flowstate.camel.snapshot.FlowStatus;
 import io.flowstate.camel.snapshot.RepositoryUnavailableException;
 import org.apache.camel.Exchange;
@@ -20,15 +21,22 @@ final class RunCompletion extends SynchronizationAdapter {
 
     private final FlowExecution run;
     private final RunTransitions transitions;
+    /** Its write records the run's last step too, whose own checkpoint was left to it. */
+    private volatile boolean recordsLastStep;
 
     RunCompletion(FlowExecution run, RunTransitions transitions) {
         this.run = run;
         this.transitions = transitions;
     }
 
+    /** See {@link FlowExecutions#leaveCheckpointToCompletion}. */
+    void recordsLastStep() {
+        this.recordsLastStep = true;
+    }
+
     @Override
     public void onComplete(Exchange exchange) {
-        finish(FlowStatus.COMPLETED, null);
+        finish(exchange, FlowStatus.COMPLETED, null);
     }
 
     @Override
@@ -46,10 +54,11 @@ final class RunCompletion extends SynchronizationAdapter {
             transitions.leaveForRecovery(run);
             return;
         }
-        finish(FlowStatus.FAILED, cause == null ? "failed" : cause.getClass().getName() + ": " + cause.getMessage());
+        finish(exchange, FlowStatus.FAILED,
+                cause == null ? "failed" : cause.getClass().getName() + ": " + cause.getMessage());
     }
 
-    private void finish(FlowStatus status, String failure) {
+    private void finish(Exchange exchange, FlowStatus status, String failure) {
         if (run.getStatus() != FlowStatus.RUNNING) {
             return;
         }
@@ -57,10 +66,20 @@ final class RunCompletion extends SynchronizationAdapter {
             transitions.finish(run, status, failure);
         } catch (RunCancelledException e) {
             LOG.debug("Run {} was cancelled before it could end {}", run.getExecutionId(), status);
+            if (recordsLastStep) {
+                // as when the step's own checkpoint meets the cancel: the reply tells the status
+                exchange.getMessage().setHeader(FlowStateConstants.STATUS, FlowStatus.CANCELLED);
+            }
         } catch (RuntimeException e) {
-            // the exchange is over: nobody to fail; the run keeps its lease and recovery will take it over
-            LOG.warn("Could not mark run {} of flow '{}' {}: {}", run.getExecutionId(), run.getFlowId(), status,
+            // the run keeps its lease and recovery will take it over
+            LOG.warn("Could not mark run {} of flow '{}' {}{}: {}", run.getExecutionId(), run.getFlowId(), status,
+                    recordsLastStep ? " with its last step (stored as before that step; recovery runs it again)" : "",
                     e.getMessage(), e);
+            if (recordsLastStep && exchange.getException() == null) {
+                // this write was also the last step's checkpoint: as with a failed checkpoint, the exchange fails with
+                // the repository's error (its caller must not take the step as recorded); recovery runs the step again
+                exchange.setException(e);
+            }
         }
     }
 }

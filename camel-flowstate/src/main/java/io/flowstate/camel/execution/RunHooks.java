@@ -23,7 +23,8 @@ final class RunHooks {
     // guarded by lock
     /** The exchange that started or restored the run: its end finishes the run once saved. */
     private Exchange carrier;
-    private boolean completionRegistered;
+    /** The hook that finishes the run when its carrier ends, once registered on the carrier. */
+    private RunCompletion completion;
     /** What to do when the run ends on this node; null until something is registered. */
     private Map<String, Runnable> endActions;
     /** What to do instead of an end action when the run stops on this node without ending here; by action name. */
@@ -48,17 +49,33 @@ final class RunHooks {
     void carriedBy(Exchange exchange) {
         synchronized (lock) {
             this.carrier = exchange;
-            this.completionRegistered = false;
+            this.completion = null;
         }
     }
 
     /** Registers (once) the hook that finishes the run when its carrier exchange ends. */
     void finishWithCarrier(RunTransitions transitions) {
         synchronized (lock) {
-            if (!completionRegistered && carrier != null) {
-                carrier.getExchangeExtension().addOnCompletion(new RunCompletion(run, transitions));
-                completionRegistered = true;
+            if (completion == null && carrier != null) {
+                completion = new RunCompletion(run, transitions);
+                carrier.getExchangeExtension().addOnCompletion(completion);
             }
+        }
+    }
+
+    /**
+     * When {@code exchange} is the carrier and its end finishes the run: tells the hook that finishes it that its write
+     * records the run's last step too.
+     *
+     * @return whether it was told
+     */
+    boolean leaveCheckpointToCompletion(Exchange exchange) {
+        synchronized (lock) {
+            if (carrier != exchange || completion == null) {
+                return false;
+            }
+            completion.recordsLastStep();
+            return true;
         }
     }
 

@@ -13,6 +13,7 @@ import io.flowstate.camel.snapshot.FlowStatus;
 import io.flowstate.camel.snapshot.HistoryEvent;
 import io.flowstate.camel.support.ResumeTokens;
 import org.apache.camel.Exchange;
+import org.apache.camel.spi.UnitOfWork;
 
 /**
  * Moves runs from one status to the next by saving them (checkpoint, suspend, sleep, wait for an inner run, finish),
@@ -86,6 +87,17 @@ final class RunTransitions {
         exchange.getMessage().removeHeader(FlowStateConstants.ATTEMPT);
         run.hooks().ended();
         return true;
+    }
+
+    /** See {@link FlowExecutions#leaveCheckpointToCompletion}. */
+    boolean leaveCheckpointToCompletion(Exchange exchange, FlowExecution run) {
+        UnitOfWork unitOfWork = exchange.getUnitOfWork();
+        if (run.getParentExecutionId() != null || run.getStatus() != FlowStatus.RUNNING || run.getVersion() == 0
+                || unitOfWork == null || unitOfWork.routeStackLevel() != 1 || unitOfWork.getRoute() == null
+                || !run.getRouteId().equals(unitOfWork.getRoute().getRouteId())) {
+            return false;
+        }
+        return run.hooks().leaveCheckpointToCompletion(exchange);
     }
 
     /** Saves the run as finished when its carrier ends; see {@link RunCompletion}. */

@@ -51,6 +51,12 @@ public final class StepResults {
         }
     }
 
+    /** Records a step as completed with its result (a JSON copy owned by this object) that is stored already. */
+    public synchronized void completeSaved(String stepKey, JsonNode result) {
+        results.put(stepKey, result);
+        completed.add(stepKey);
+    }
+
     /**
      * Records a result that is no completed step (e.g. what flowstate:changes gave, under {@code changes:KEY}): it is
      * saved with the run's next save and read back with it, but a resume does not look for a step of that name.

@@ -35,8 +35,11 @@ public final class SuspendStep {
             if (signal.timedOut() && options.onTimeout() == OnTimeout.RESUME) {
                 payload = options.timeoutPayload();
             }
-            run.results().complete(name, payload);
             WaitOutcome passed = new WaitOutcome.Passed(executions.json().toJava(payload), signal.timedOut());
+            if (signal.recorded()) {
+                return passed; // the claim that continued the run stored the result: nothing to write
+            }
+            run.results().complete(name, payload);
             if (run.getCheckpointPolicy() == CheckpointPolicy.AFTER_EACH_STEP) {
                 executions.snapshot(run);
             }

@@ -9,6 +9,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.NamedNode;
 import org.apache.camel.Processor;
 import org.apache.camel.model.Model;
+import org.apache.camel.model.OnCompletionDefinition;
 import org.apache.camel.model.ProcessorDefinition;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.model.StepDefinition;
@@ -32,7 +33,8 @@ public final class FlowStepInterceptStrategy implements InterceptStrategy {
         Processor wrapped = target;
         if (definition instanceof StepDefinition step && step.hasCustomIdAssigned()) {
             stepIds.add(step.getId());
-            wrapped = new FlowStepProcessor(step.getId(), IterationNodes.tokensAround(definition), wrapped);
+            wrapped = new FlowStepProcessor(step.getId(), IterationNodes.tokensAround(definition), isLastOfRoute(step),
+                    wrapped);
         }
         NamedNode parent = definition.getParent();
         if (IterationNodes.isIterationBody(parent, definition)) {
@@ -40,6 +42,31 @@ public final class FlowStepInterceptStrategy implements InterceptStrategy {
                     IterationNodes.token(parent), IterationNodes.indexProperty(parent), wrapped);
         }
         return wrapped;
+    }
+
+    /**
+     * Whether the step is the last processor of its route, written at the route's top level (not inside a choice, split
+     * or another EIP), in a route without onCompletion: when its exchange is in that route alone, nothing of the route
+     * runs after the step before the exchange ends.
+     */
+    static boolean isLastOfRoute(StepDefinition step) {
+        if (!(step.getParent() instanceof RouteDefinition route)) {
+            return false;
+        }
+        List<ProcessorDefinition<?>> outputs = route.getOutputs();
+        if (outputs.stream().anyMatch(OnCompletionDefinition.class::isInstance)) {
+            return false; // it runs when the exchange ends, maybe before the run's completion: keep the checkpoint
+        }
+        for (int i = outputs.size() - 1; i >= 0; i--) {
+            ProcessorDefinition<?> output = outputs.get(i);
+            if (output == step) {
+                return true;
+            }
+            if (!output.isAbstract()) {
+                return false; // a processor runs after the step
+            }
+        }
+        return false;
     }
 
     /** Whether the step id is (still) a flow step of this context. */

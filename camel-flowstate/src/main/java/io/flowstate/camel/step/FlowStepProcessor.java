@@ -23,18 +23,22 @@ import org.apache.camel.support.processor.DelegateAsyncProcessor;
 /**
  * A Camel {@code step} as a flow step. On an exchange that carries a run: a step the run completed already (a resumed
  * or recovered run) is skipped and its recorded result becomes the body; otherwise the step runs, then its body is
- * recorded as {@code results.<stepKey>} and, with {@code checkpoint=afterEachStep}, the run is saved. Exchanges that
- * carry no run pass through untouched.
+ * recorded as {@code results.<stepKey>} and, with {@code checkpoint=afterEachStep}, the run is saved (by the write that
+ * completes the run when the step is the last thing the run does: see FlowExecutions#leaveCheckpointToCompletion).
+ * Exchanges that carry no run pass through untouched.
  */
 final class FlowStepProcessor extends DelegateAsyncProcessor {
 
     private final String stepId;
     private final List<String> iterationAncestors;
+    /** The last processor of its route, at its top level (see FlowStepInterceptStrategy#isLastOfRoute). */
+    private final boolean lastOfRoute;
 
-    FlowStepProcessor(String stepId, List<String> iterationAncestors, Processor processor) {
+    FlowStepProcessor(String stepId, List<String> iterationAncestors, boolean lastOfRoute, Processor processor) {
         super(processor);
         this.stepId = stepId;
         this.iterationAncestors = iterationAncestors;
+        this.lastOfRoute = lastOfRoute;
     }
 
     @Override
@@ -106,7 +110,8 @@ final class FlowStepProcessor extends DelegateAsyncProcessor {
         }
         run.results().complete(key, result);
         run.recordEvent(run.newEvent(HistoryEvent.Type.STEP_COMPLETED).step(key).durationMs(took.toMillis()).build());
-        if (run.getCheckpointPolicy() == CheckpointPolicy.AFTER_EACH_STEP) {
+        if (run.getCheckpointPolicy() == CheckpointPolicy.AFTER_EACH_STEP
+                && !(lastOfRoute && runs.leaveCheckpointToCompletion(exchange, run))) {
             runs.snapshot(run);
         }
     }
