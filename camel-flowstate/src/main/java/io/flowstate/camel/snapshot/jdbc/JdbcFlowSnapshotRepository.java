@@ -43,9 +43,10 @@ import org.slf4j.LoggerFactory;
  * <p>
  * Checkpoints: a delta is one row in the deltas table plus a cheap update of the run's indexed columns (status, lease,
  * wake-up time, version), never a rewrite of the snapshot: on PostgreSQL one statement, i.e. one round trip and one
- * commit. Deltas are folded into the snapshot column (compaction) once a run has {@code compactAfterDeltas} of them or
- * their bytes exceed both {@code compactAfterBytes} and the snapshot, so loads stay short and writes stay proportional
- * to what changed.
+ * commit; checkpoints of several runs saved at the same moment share one transaction ({@code groupCommit}). Deltas
+ * are folded into the snapshot column (compaction) once a run has {@code compactAfterDeltas} of them or their bytes
+ * exceed both {@code compactAfterBytes} and the snapshot, so loads stay short and writes stay proportional to what
+ * changed.
  * <p>
  * Durability is the database's: PostgreSQL with its defaults (fsync, synchronous_commit on) keeps every acknowledged
  * checkpoint. H2 must be opened with {@code ;WRITE_DELAY=0} in its URL, or a killed process loses committed
@@ -74,6 +75,11 @@ public class JdbcFlowSnapshotRepository extends CompactingRepository {
                             + " table <prefix>schema_version).",
               defaultValue = "true")
     private boolean createSchema = true;
+    @Metadata(description = "Whether checkpoints of runs saved at the same moment share one transaction and its commit"
+                            + " (PostgreSQL): a checkpoint waits at most for the group being written, each keeps its"
+                            + " own compare-and-set.",
+              defaultValue = "true")
+    private boolean groupCommit = true;
 
     private volatile String location;
     private JdbcDialect resolvedDialect;
@@ -133,6 +139,20 @@ public class JdbcFlowSnapshotRepository extends CompactingRepository {
         this.createSchema = createSchema;
     }
 
+    @ManagedAttribute(description = "Whether concurrent checkpoints share a transaction (PostgreSQL)")
+    public boolean isGroupCommit() {
+        return groupCommit;
+    }
+
+    /**
+     * Whether checkpoints of runs saved at the same moment share one transaction and its commit (PostgreSQL; H2 writes
+     * each alone): a checkpoint that finds no group being written is written at once, alone; those arriving while one
+     * is written form the next group, one transaction for all of them, each keeping its own compare-and-set.
+     */
+    public void setGroupCommit(boolean groupCommit) {
+        this.groupCommit = groupCommit;
+    }
+
     /** The database URL (never credentials) and the tables' prefix. */
     @Override
     public String location() {
@@ -175,7 +195,7 @@ public class JdbcFlowSnapshotRepository extends CompactingRepository {
             }
             return null;
         });
-        runs = new JdbcRuns(jdbc, schema, resolvedDialect, codec, compaction);
+        runs = new JdbcRuns(jdbc, schema, resolvedDialect, codec, compaction, groupCommit);
         queries = new JdbcRunQueries(jdbc, schema);
         retention = new JdbcRetention(jdbc, schema);
         values = new JdbcValueStore(jdbc, schema, codec);

@@ -5,8 +5,14 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
 
 import io.flowstate.camel.FlowStateException;
@@ -25,12 +31,15 @@ import org.slf4j.LoggerFactory;
  * Writes and reads one run: a full save rewrites its row (and drops its deltas), a checkpoint adds a delta row and
  * updates the row's indexed columns, a load folds the deltas into the snapshot column, and compaction folds them in
  * for good. Every write is a compare-and-set on the version column; a row of a newer snapshot format is never
- * overwritten.
+ * overwritten. On PostgreSQL, checkpoints of runs saved at the same moment share one transaction and its commit
+ * ({@link GroupCommit}), each keeping its own compare-and-set.
  */
 final class JdbcRuns {
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbcRuns.class);
     private static final int LOAD_ATTEMPTS = 5;
+    /** At most this many checkpoints share a transaction. */
+    private static final int MAX_GROUP = 64;
 
     private final JdbcAccess jdbc;
     private final JdbcSchema schema;
@@ -38,8 +47,27 @@ final class JdbcRuns {
     private final FlowSnapshotCodec codec;
     private final Compaction compaction;
     private final RunRow row;
+    private final GroupCommit<Append, long[]> checkpoints;
 
-    JdbcRuns(JdbcAccess jdbc, JdbcSchema schema, JdbcDialect dialect, FlowSnapshotCodec codec, Compaction compaction) {
+    /**
+     * @param groupCommit whether concurrent checkpoints share a transaction (PostgreSQL only: see
+     *                    {@link #writeTogether})
+     */
+    JdbcRuns(JdbcAccess jdbc, JdbcSchema schema, JdbcDialect dialect, FlowSnapshotCodec codec, Compaction compaction,
+             boolean groupCommit) {
+        this.checkpoints = groupCommit && dialect.writableCte()
+                ? new GroupCommit<>(new GroupCommit.Writer<>() {
+                    @Override
+                    public long[] writeAlone(Append write) {
+                        return JdbcRuns.this.writeAlone(write);
+                    }
+
+                    @Override
+                    public List<GroupCommit.Outcome<long[]>> writeTogether(List<Append> writes) {
+                        return JdbcRuns.this.writeTogether(writes);
+                    }
+                }, MAX_GROUP)
+                : null;
         this.jdbc = jdbc;
         this.schema = schema;
         this.dialect = dialect;
@@ -77,58 +105,148 @@ final class JdbcRuns {
     }
 
     long saveDelta(String id, FlowSnapshotDelta delta, long expectedVersion) {
-        long version = expectedVersion + 1;
-        byte[] data = codec.encodeDelta(id, delta, version);
-        String json = new String(data, StandardCharsets.UTF_8);
-        DeltaUpdate update = new DeltaUpdate(schema, delta);
-        long[] counts;
-        try {
-            counts = dialect.writableCte()
-                    ? jdbc.committed(c -> appendInOneStatement(c, update, id, expectedVersion, data.length, json))
-                    : jdbc.inTransaction(c -> appendInTwoStatements(c, update, id, expectedVersion, data.length, json));
-        } catch (SQLException e) {
-            if (JdbcAccess.isDuplicateKey(e)) {
-                // a restart that makes the run unfinished while another run holds its business key; or two racing
-                // updates that both passed (seen once on H2): the second delta row collides, the same conflict
-                RuntimeException duplicate = afterDuplicate(id, expectedVersion,
-                        delta.changes(RunField.STATUS) && !delta.status().isFinished() ? storedKey(id) : null);
-                throw duplicate instanceof DuplicateBusinessKeyException ? duplicate
-                        : RepositoryChecks.runConflict(id, expectedVersion, null);
-            }
-            throw jdbc.failed("save a checkpoint of run " + id, e);
-        }
+        Append append = append(id, delta, expectedVersion);
+        long[] counts = checkpoints != null ? checkpoints.write(append) : writeAlone(append);
         if (compaction.due(counts[0], counts[1], counts[2])) {
             compact(id);
         }
-        return version;
+        return expectedVersion + 1;
+    }
+
+    /** The checkpoint that writes {@code delta} of run {@code id} at version {@code expected + 1}. */
+    Append append(String id, FlowSnapshotDelta delta, long expected) {
+        byte[] data = codec.encodeDelta(id, delta, expected + 1);
+        return new Append(id, delta, new DeltaUpdate(schema, delta), expected, data.length,
+                new String(data, StandardCharsets.UTF_8));
+    }
+
+    /** A checkpoint to write: delta {@code json} of run {@code id} at version {@code expected + 1}. */
+    record Append(String id, FlowSnapshotDelta delta, DeltaUpdate update, long expected, int bytes,
+                          String json) {
+    }
+
+    /** Writes one checkpoint in its own transaction. Returns the compaction counters. */
+    private long[] writeAlone(Append a) {
+        try {
+            return dialect.writableCte()
+                    ? jdbc.committed(c -> appendInOneStatement(c, a))
+                    : jdbc.inTransaction(c -> appendInTwoStatements(c, a));
+        } catch (SQLException e) {
+            throw failedAppend(a, e);
+        }
+    }
+
+    /**
+     * PostgreSQL: writes several runs' checkpoints in one transaction, those of the same statement as one JDBC batch
+     * (sent in one round trip), in the order of statement and run id (two groups locking the same runs lock them in the
+     * same order). A compare-and-set that fails is that checkpoint's outcome only; any other refusal rolls the group
+     * back and each checkpoint is written again alone, so that each meets its own outcome. A lost connection fails them
+     * all: whether the commit went through is unknown.
+     */
+    List<GroupCommit.Outcome<long[]>> writeTogether(List<Append> appends) {
+        Map<String, List<Append>> bySql = new TreeMap<>();
+        for (Append a : appends) {
+            bySql.computeIfAbsent(a.update().sql(), sql -> new ArrayList<>()).add(a);
+        }
+        Map<Append, GroupCommit.Outcome<long[]>> outcomes = new IdentityHashMap<>();
+        try {
+            jdbc.inTransaction(c -> {
+                for (List<Append> same : bySql.values()) {
+                    same.sort(Comparator.comparing(Append::id));
+                    appendBatch(c, same, outcomes);
+                }
+                return null;
+            });
+        } catch (SQLException e) {
+            outcomes.clear();
+            for (Append a : appends) {
+                outcomes.put(a, JdbcAccess.isConnectionFailure(e) ? GroupCommit.Outcome.failed(failedAppend(a, e))
+                        : alone(a));
+            }
+        }
+        List<GroupCommit.Outcome<long[]>> inOrder = new ArrayList<>(appends.size());
+        appends.forEach(a -> inOrder.add(outcomes.get(a)));
+        return inOrder;
+    }
+
+    /**
+     * Checkpoints of one statement as one batch: each row update and its delta insert in one statement, whose update
+     * count says whether its compare-and-set held and whose returned row carries its compaction counters.
+     */
+    private void appendBatch(Connection c, List<Append> same, Map<Append, GroupCommit.Outcome<long[]>> outcomes)
+            throws SQLException {
+        String sql = "WITH u AS (" + same.get(0).update().sql() + " RETURNING delta_count, delta_bytes, snapshot_bytes)"
+                     + " INSERT INTO " + schema.deltas + " (execution_id, version, delta)"
+                     + " SELECT CAST(? AS VARCHAR(200)), CAST(? AS BIGINT), CAST(? AS TEXT) FROM u"
+                     + " RETURNING execution_id, (SELECT delta_count FROM u), (SELECT delta_bytes FROM u),"
+                     + " (SELECT snapshot_bytes FROM u)";
+        Map<String, long[]> counters = new HashMap<>();
+        int[] written;
+        try (PreparedStatement ps = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
+            for (Append a : same) {
+                JdbcAccess.bindAll(ps, a.update().bind(ps, a.id(), a.expected(), a.bytes()), a.id(),
+                        a.expected() + 1, a.json());
+                ps.addBatch();
+            }
+            written = ps.executeBatch();
+            try (ResultSet rs = ps.getGeneratedKeys()) {
+                while (rs.next()) {
+                    counters.put(rs.getString(1), new long[] { rs.getLong(2), rs.getLong(3), rs.getLong(4) });
+                }
+            }
+        }
+        for (int i = 0; i < same.size(); i++) {
+            Append a = same.get(i);
+            long[] counts = counters.get(a.id());
+            outcomes.put(a, written[i] == 1 && counts != null ? GroupCommit.Outcome.of(counts)
+                    : GroupCommit.Outcome.failed(conflict(c, a.id(), a.expected())));
+        }
+    }
+
+    private GroupCommit.Outcome<long[]> alone(Append a) {
+        try {
+            return GroupCommit.Outcome.of(writeAlone(a));
+        } catch (RuntimeException e) {
+            return GroupCommit.Outcome.failed(e);
+        }
+    }
+
+    private RuntimeException failedAppend(Append a, SQLException e) {
+        if (JdbcAccess.isDuplicateKey(e)) {
+            // a restart that makes the run unfinished while another run holds its business key; or two racing
+            // updates that both passed (seen once on H2): the second delta row collides, the same conflict
+            FlowSnapshotDelta delta = a.delta();
+            RuntimeException duplicate = afterDuplicate(a.id(), a.expected(),
+                    delta.changes(RunField.STATUS) && !delta.status().isFinished() ? storedKey(a.id()) : null);
+            return duplicate instanceof DuplicateBusinessKeyException ? duplicate
+                    : RepositoryChecks.runConflict(a.id(), a.expected(), null);
+        }
+        return jdbc.failed("save a checkpoint of run " + a.id(), e);
     }
 
     /** PostgreSQL: the row update and the delta insert in one statement. Returns the compaction counters. */
-    private long[] appendInOneStatement(
-            Connection c, DeltaUpdate update, String id, long expected, int bytes, String json)
-            throws SQLException {
-        String sql = "WITH u AS (" + update.sql() + " RETURNING delta_count, delta_bytes, snapshot_bytes),"
+    private long[] appendInOneStatement(Connection c, Append a) throws SQLException {
+        String sql = "WITH u AS (" + a.update().sql() + " RETURNING delta_count, delta_bytes, snapshot_bytes),"
                      + " i AS (INSERT INTO " + schema.deltas + " (execution_id, version, delta)"
                      + " SELECT CAST(? AS VARCHAR(200)), CAST(? AS BIGINT), CAST(? AS TEXT) FROM u)"
                      + " SELECT delta_count, delta_bytes, snapshot_bytes FROM u";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            JdbcAccess.bindAll(ps, update.bind(ps, id, expected, bytes), id, expected + 1, json);
-            return counters(c, ps, id, expected);
+            JdbcAccess.bindAll(ps, a.update().bind(ps, a.id(), a.expected(), a.bytes()), a.id(), a.expected() + 1,
+                    a.json());
+            return counters(c, ps, a.id(), a.expected());
         }
     }
 
     /** H2: the row update, then the delta insert, in one transaction. Returns the compaction counters. */
-    private long[] appendInTwoStatements(
-            Connection c, DeltaUpdate update, String id, long expected, int bytes, String json)
-            throws SQLException {
+    private long[] appendInTwoStatements(Connection c, Append a) throws SQLException {
         long[] counts;
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT delta_count, delta_bytes, snapshot_bytes FROM FINAL TABLE (" + update.sql() + ")")) {
-            update.bind(ps, id, expected, bytes);
-            counts = counters(c, ps, id, expected);
+                "SELECT delta_count, delta_bytes, snapshot_bytes FROM FINAL TABLE (" + a.update().sql() + ")")) {
+            a.update().bind(ps, a.id(), a.expected(), a.bytes());
+            counts = counters(c, ps, a.id(), a.expected());
         }
         JdbcAccess.update(c, "INSERT INTO " + schema.deltas + " (execution_id, version, delta) VALUES (?, ?, ?)",
-                id, expected + 1, json);
+                a.id(), a.expected() + 1, a.json());
         return counts;
     }
 
