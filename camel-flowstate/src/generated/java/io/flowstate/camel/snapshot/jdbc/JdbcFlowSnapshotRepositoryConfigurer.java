@@ -32,8 +32,8 @@ public class JdbcFlowSnapshotRepositoryConfigurer extends org.apache.camel.suppo
         case "datasource":
         case "dataSource": target.setDataSource(property(camelContext, javax.sql.DataSource.class, value)); return true;
         case "dialect": target.setDialect(property(camelContext, java.lang.String.class, value)); return true;
-        case "groupcommit":
-        case "groupCommit": target.setGroupCommit(property(camelContext, boolean.class, value)); return true;
+        case "groupcommitthreshold":
+        case "groupCommitThreshold": target.setGroupCommitThreshold(property(camelContext, int.class, value)); return true;
         case "maxsnapshotsize":
         case "maxSnapshotSize": target.setMaxSnapshotSize(property(camelContext, int.class, value)); return true;
         case "tableprefix":
@@ -54,8 +54,8 @@ public class JdbcFlowSnapshotRepositoryConfigurer extends org.apache.camel.suppo
         case "datasource":
         case "dataSource": return javax.sql.DataSource.class;
         case "dialect": return java.lang.String.class;
-        case "groupcommit":
-        case "groupCommit": return boolean.class;
+        case "groupcommitthreshold":
+        case "groupCommitThreshold": return int.class;
         case "maxsnapshotsize":
         case "maxSnapshotSize": return int.class;
         case "tableprefix":
@@ -77,8 +77,8 @@ public class JdbcFlowSnapshotRepositoryConfigurer extends org.apache.camel.suppo
         case "datasource":
         case "dataSource": return target.getDataSource();
         case "dialect": return target.getDialect();
-        case "groupcommit":
-        case "groupCommit": return target.isGroupCommit();
+        case "groupcommitthreshold":
+        case "groupCommitThreshold": return target.getGroupCommitThreshold();
         case "maxsnapshotsize":
         case "maxSnapshotSize": return target.getMaxSnapshotSize();
         case "tableprefix":

@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * Writes and reads one run: a full save rewrites its row (and drops its deltas), a checkpoint adds a delta row and
  * updates the row's indexed columns, a load folds the deltas into the snapshot column, and compaction folds them in
  * for good. Every write is a compare-and-set on the version column; a row of a newer snapshot format is never
- * overwritten. On PostgreSQL, checkpoints of runs saved at the same moment share one transaction and its commit
- * ({@link GroupCommit}), each keeping its own compare-and-set.
+ * overwritten. On PostgreSQL, checkpoints of runs saved at the same moment beyond a threshold share one transaction and
+ * its commit ({@link GroupCommit}), each keeping its own compare-and-set.
  */
 final class JdbcRuns {
 
@@ -50,12 +50,12 @@ final class JdbcRuns {
     private final GroupCommit<Append, long[]> checkpoints;
 
     /**
-     * @param groupCommit whether concurrent checkpoints share a transaction (PostgreSQL only: see
-     *                    {@link #writeTogether})
+     * @param groupCommitThreshold how many checkpoints are written at the same time each alone; more share a
+     *                             transaction (PostgreSQL only: see {@link #writeTogether})
      */
     JdbcRuns(JdbcAccess jdbc, JdbcSchema schema, JdbcDialect dialect, FlowSnapshotCodec codec, Compaction compaction,
-             boolean groupCommit) {
-        this.checkpoints = groupCommit && dialect.writableCte()
+             int groupCommitThreshold) {
+        this.checkpoints = dialect.writableCte()
                 ? new GroupCommit<>(new GroupCommit.Writer<>() {
                     @Override
                     public long[] writeAlone(Append write) {
@@ -66,7 +66,7 @@ final class JdbcRuns {
                     public List<GroupCommit.Outcome<long[]>> writeTogether(List<Append> writes) {
                         return JdbcRuns.this.writeTogether(writes);
                     }
-                }, MAX_GROUP)
+                }, groupCommitThreshold, MAX_GROUP)
                 : null;
         this.jdbc = jdbc;
         this.schema = schema;

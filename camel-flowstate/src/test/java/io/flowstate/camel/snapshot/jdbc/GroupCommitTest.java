@@ -17,8 +17,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The group commit's queue: a write alone is written at once, alone; writes that arrive while a group is written share
- * the next group, each with its own outcome; a group that fails fails its own writes only.
+ * The group commit's queue: writes up to the threshold are written at once, each alone; writes beyond it share the next
+ * group, each with its own outcome; a group that fails fails its own writes only.
  */
 class GroupCommitTest {
 
@@ -62,22 +62,31 @@ class GroupCommitTest {
     }
 
     @Test
-    void aWriteAloneIsWrittenAtOnceAlone() {
+    void writesUpToTheThresholdAreWrittenAtOnceEachAlone() throws Exception {
         RecordingWriter writer = new RecordingWriter();
-        GroupCommit<String, String> commits = new GroupCommit<>(writer, 64);
+        GroupCommit<String, String> commits = new GroupCommit<>(writer, 2, 64);
+        writer.holdAlone = new CountDownLatch(1);
+        CompletableFuture<String> a = CompletableFuture.supplyAsync(() -> commits.write("a"), callers);
+        CompletableFuture<String> b = CompletableFuture.supplyAsync(() -> commits.write("b"), callers);
+        await().until(() -> writer.groups.size() == 2); // both under way at once, neither waited for the other
+        writer.holdAlone.countDown();
 
-        assertThat(commits.write("a")).isEqualTo("A");
-        assertThat(commits.write("b")).isEqualTo("B");
-        assertThat(writer.groups).containsExactly(List.of("a"), List.of("b"));
+        assertThat(a.get(10, TimeUnit.SECONDS)).isEqualTo("A");
+        assertThat(b.get(10, TimeUnit.SECONDS)).isEqualTo("B");
+        assertThat(writer.groups).containsExactlyInAnyOrder(List.of("a"), List.of("b"));
+        assertThat(commits.write("c")).isEqualTo("C");
     }
 
     @Test
-    void writesArrivingWhileOneIsWrittenShareTheNextGroupEachWithItsOwnOutcome() throws Exception {
+    void writesBeyondTheThresholdShareTheNextGroupEachWithItsOwnOutcome() throws Exception {
         RecordingWriter writer = new RecordingWriter();
-        GroupCommit<String, String> commits = new GroupCommit<>(writer, 64);
+        GroupCommit<String, String> commits = new GroupCommit<>(writer, 1, 64);
         writer.holdAlone = new CountDownLatch(1);
-        CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> commits.write("first"), callers);
+        CompletableFuture<String> alone = CompletableFuture.supplyAsync(() -> commits.write("alone"), callers);
         await().until(() -> writer.groups.size() == 1);
+        // beyond the threshold, no group under way: it leads a group of its own (written alone, held too)
+        CompletableFuture<String> lead = CompletableFuture.supplyAsync(() -> commits.write("lead"), callers);
+        await().until(() -> writer.groups.size() == 2);
         List<CompletableFuture<String>> queued = new ArrayList<>();
         for (String write : List.of("a", "conflict-b", "c")) {
             queued.add(CompletableFuture.supplyAsync(() -> commits.write(write), callers));
@@ -85,20 +94,21 @@ class GroupCommitTest {
         awaitQueued(commits, 3);
         writer.holdAlone.countDown();
 
-        assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("FIRST");
+        assertThat(alone.get(10, TimeUnit.SECONDS)).isEqualTo("ALONE");
+        assertThat(lead.get(10, TimeUnit.SECONDS)).isEqualTo("LEAD");
         assertThat(queued.get(0).get(10, TimeUnit.SECONDS)).isEqualTo("A");
         assertThat(queued.get(2).get(10, TimeUnit.SECONDS)).isEqualTo("C");
         assertThatThrownBy(() -> queued.get(1).join()).hasRootCauseMessage("conflict-b conflicted");
-        assertThat(writer.groups).hasSize(2);
-        assertThat(writer.groups.get(1)).containsExactlyInAnyOrder("a", "conflict-b", "c");
+        assertThat(writer.groups).hasSize(3);
+        assertThat(writer.groups.get(2)).containsExactlyInAnyOrder("a", "conflict-b", "c");
     }
 
     @Test
     void aFailedGroupFailsItsOwnWritesAndTheNextGroupIsWritten() throws Exception {
         RecordingWriter writer = new RecordingWriter();
-        GroupCommit<String, String> commits = new GroupCommit<>(writer, 2);
+        GroupCommit<String, String> commits = new GroupCommit<>(writer, 0, 2);
         writer.holdAlone = new CountDownLatch(1);
-        CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> commits.write("first"), callers);
+        CompletableFuture<String> lead = CompletableFuture.supplyAsync(() -> commits.write("lead"), callers);
         await().until(() -> writer.groups.size() == 1);
         List<CompletableFuture<String>> queued = new ArrayList<>();
         for (String write : List.of("broken", "x", "y", "z")) {
@@ -107,12 +117,12 @@ class GroupCommitTest {
         }
         writer.holdAlone.countDown();
 
-        assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("FIRST");
+        assertThat(lead.get(10, TimeUnit.SECONDS)).isEqualTo("LEAD");
         assertThatThrownBy(() -> queued.get(0).join()).hasRootCauseMessage("the group's transaction failed");
         assertThatThrownBy(() -> queued.get(1).join()).hasRootCauseMessage("the group's transaction failed");
         assertThat(queued.get(2).get(10, TimeUnit.SECONDS)).isEqualTo("Y");
         assertThat(queued.get(3).get(10, TimeUnit.SECONDS)).isEqualTo("Z");
-        assertThat(writer.groups).containsExactly(List.of("first"), List.of("broken", "x"), List.of("y", "z"));
+        assertThat(writer.groups).containsExactly(List.of("lead"), List.of("broken", "x"), List.of("y", "z"));
     }
 
     private static void awaitQueued(GroupCommit<?, ?> commits, int n) {

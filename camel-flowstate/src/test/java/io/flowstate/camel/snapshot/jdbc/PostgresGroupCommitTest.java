@@ -27,9 +27,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Group commit on the real PostgreSQL server (fsync and synchronous_commit on): concurrent checkpoints share
+ * Group commit on the real PostgreSQL server (fsync and synchronous_commit on): checkpoints beyond the threshold share
  * transactions, each keeping its own compare-and-set; a checkpoint the database refuses inside a group is written again
  * alone, and the group's other checkpoints are kept.
  */
@@ -51,7 +52,7 @@ class PostgresGroupCommitTest {
         repository.setTablePrefix(prefix);
         repository.start();
         runs = new JdbcRuns(new JdbcAccess(pool, prefix), new JdbcSchema(prefix), JdbcDialect.POSTGRESQL,
-                new FlowSnapshotCodec(), new Compaction(1000, 64 * 1024), true);
+                new FlowSnapshotCodec(), new Compaction(1000, 64 * 1024), 8);
     }
 
     @AfterEach
@@ -165,8 +166,17 @@ class PostgresGroupCommitTest {
             assertThat(stored.version()).isEqualTo(1 + steps);
         }
         assertThat(staleRefused).hasValue(threads * steps / 10);
-        // 2,400 checkpoints, each alone would be one transaction: groups shared them
+        // 16 writers, 8 written alone at a time: the others shared groups, so fewer transactions than checkpoints
         assertThat(commits).isLessThan(threads * steps);
+    }
+
+    @Test
+    void aNegativeThresholdIsRefusedAtStart() {
+        JdbcFlowSnapshotRepository bad = new JdbcFlowSnapshotRepository(pool);
+        bad.setTablePrefix(prefix);
+        bad.setGroupCommitThreshold(-1);
+
+        assertThatThrownBy(bad::start).hasMessageContaining("groupCommitThreshold must be 0 or more, not -1");
     }
 
     /**
