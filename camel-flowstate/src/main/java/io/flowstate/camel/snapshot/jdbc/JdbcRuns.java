@@ -12,8 +12,8 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.Optional;
+import java.util.TreeMap;
 
 import io.flowstate.camel.FlowStateException;
 import io.flowstate.camel.snapshot.Compaction;
@@ -121,8 +121,7 @@ final class JdbcRuns {
     }
 
     /** A checkpoint to write: delta {@code json} of run {@code id} at version {@code expected + 1}. */
-    record Append(String id, FlowSnapshotDelta delta, DeltaUpdate update, long expected, int bytes,
-                          String json) {
+    record Append(String id, FlowSnapshotDelta delta, DeltaUpdate update, long expected, int bytes, String json) {
     }
 
     /** Writes one checkpoint in its own transaction. Returns the compaction counters. */
