@@ -1,9 +1,6 @@
 package io.flowstate.benchmarks;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -12,14 +9,14 @@ import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 
 /**
- * The raw reference of {@link NodesThroughput}: clients, each on its own connection (auto-commit, one prepared
- * statement) and its own row of table {@value #TABLE}, doing versioned single-row UPDATEs of a JSON document of about
- * the size of a W1 run's state, one after the other, as fast as the database commits them:
- * {@code UPDATE nodes_raw SET doc = ?, version = version + 1 WHERE id = ? AND version = ?}.
+ * The raw reference of {@link NodesThroughput}: clients, each a thread of its own on its own row, doing the versioned
+ * single-row UPDATEs of {@link RawUpdates} one after the other, as fast as the database commits them, until stopped;
+ * the documents are shaped like a W1 run's state.
  */
 final class RawUpdateClients {
 
-    static final String TABLE = "nodes_raw";
+    /** Documents the clients cycle through, each differing from the one before in one value. */
+    private static final int DOCUMENTS = 16;
 
     private final DataSource dataSource;
     private final int clients;
@@ -35,20 +32,14 @@ final class RawUpdateClients {
 
     /** Creates the table afresh with one row per client, and starts the clients. */
     void start() throws SQLException {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute("DROP TABLE IF EXISTS " + TABLE);
-            s.execute("CREATE TABLE " + TABLE + " (id INT PRIMARY KEY, doc TEXT NOT NULL, version BIGINT NOT NULL)");
-            try (PreparedStatement insert = c.prepareStatement("INSERT INTO " + TABLE + " VALUES (?, ?, 0)")) {
-                for (int id = 0; id < clients; id++) {
-                    insert.setInt(1, id);
-                    insert.setString(2, document("initial", 0));
-                    insert.executeUpdate();
-                }
-            }
+        String[] documents = new String[DOCUMENTS];
+        for (int i = 0; i < DOCUMENTS; i++) {
+            documents[i] = document("raw", i);
         }
+        RawUpdates raw = new RawUpdates(dataSource, clients, documents);
         for (int id = 0; id < clients; id++) {
             int row = id;
-            Thread client = new Thread(() -> update(row), "raw-update-" + id);
+            Thread client = new Thread(() -> update(raw, row), "raw-update-" + id);
             threads.add(client);
             client.start();
         }
@@ -70,18 +61,10 @@ final class RawUpdateClients {
         }
     }
 
-    private void update(int row) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "UPDATE " + TABLE + " SET doc = ?, version = version + 1 WHERE id = ? AND version = ?")) {
-            c.setAutoCommit(true);
-            for (long version = 0; !stopping; version++) {
-                ps.setString(1, document("raw" + row, version));
-                ps.setInt(2, row);
-                ps.setLong(3, version);
-                if (ps.executeUpdate() != 1) {
-                    throw new IllegalStateException("Row " + row + " of " + TABLE + " is not at version " + version);
-                }
-                updates.incrementAndGet();
+    private void update(RawUpdates raw, int row) {
+        try {
+            while (!stopping) {
+                updates.addAndGet(raw.update(row));
             }
         } catch (SQLException | RuntimeException e) {
             failure.compareAndSet(null, e);
