@@ -143,12 +143,11 @@ public final class FlowReentry {
         // timeoutPayload), is stored with the claim, so reaching that step writes nothing (an inner run is built again
         // when its flow reaches it: its step records the result itself)
         JsonNode stepResult = ancestors.isEmpty() ? knownResult(signal) : null;
-        boolean recordStep = stepResult != null;
         // decoded before any claim too: the inner runs on the way are built again when the route reaches them, from
         // the same stored values (each is claimed at the version read here)
         Prepared prepared;
         if (ancestors.isEmpty()) {
-            prepared = prepare(route, stored, stored, recordStep ? signal.recordedByClaim() : signal, Map.of(), own,
+            prepared = prepare(route, stored, stored, stepResult != null ? signal.recordedByClaim() : signal, Map.of(), own,
                     caller);
         } else {
             readable(stored, stored, caller);
@@ -165,7 +164,7 @@ public final class FlowReentry {
         for (FlowSnapshot parent : ancestors) {
             version = claim(parent, null, null, List.of());
         }
-        if (recordStep) {
+        if (stepResult != null) {
             prepared.run().results().completeSaved(stored.waitingFor(), stepResult.deepCopy());
         }
         // the run as built, at the version its claim gave it
